@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the real Kubernetes control-plane binaries the tests run against (envtest-style), from the
+# Go module proxy, into a cache outside the repo. Re-running is cheap: a binary is rebuilt only when
+# its pinned version changes (the cache folder is named after the version).
+#
+#   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver  (needs `replace` lines for the staging modules)
+#   etcd            go.etcd.io/etcd/server/v3
+#   kubectl         k8s.io/kubernetes/cmd/kubectl, only when the machine has no kubectl v1.32
+#
+# Prints the folder holding the binaries on its last line of stdout. Everything else goes to stderr.
+set -euo pipefail
+
+KUBE_VERSION="${KUBE_VERSION:-v1.32.13}"
+ETCD_VERSION="${ETCD_VERSION:-v3.5.21}"
+CACHE_ROOT="${RESTPATH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/restpath-operator}"
+BIN_DIR="$CACHE_ROOT/bin/k8s-$KUBE_VERSION-etcd-$ETCD_VERSION"
+STAGING_VERSION="v0.${KUBE_VERSION#v1.}" # k8s.io/api etc. are tagged v0.32.x for kubernetes v1.32.x
+
+export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+log() { printf '[build-control-plane] %s\n' "$*" >&2; }
+
+# go build with its output kept; on failure the error names the binary and shows go's last lines.
+go_build() { # name workdir out pkg ldflags
+  local name=$1 dir=$2 out=$3 pkg=$4 ldflags=$5 logf
+  logf="$dir/build-$name.log"
+  log "building $name ($pkg) - the first build takes several minutes"
+  if ! (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg") >"$logf" 2>&1; then
+    echo "building $name failed: $(tail -n 25 "$logf")" >&2
+    exit 1
+  fi
+  mv "$out.tmp" "$out"
+}
+
+throwaway_module() { # dir module-requires...
+  local dir=$1; shift
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf 'module restpath.dev/testenv-build\n\ngo 1.23\n' >"$dir/go.mod"
+}
+
+command -v go >/dev/null || { echo "building the control plane needs Go (https://go.dev/dl); none on PATH" >&2; exit 1; }
+mkdir -p "$BIN_DIR"
+WORK="$CACHE_ROOT/build"
+
+
+k8s_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
+
+k8s_module() {
+  local dir="$WORK/kubernetes"
+  [ -f "$dir/.ready-$KUBE_VERSION" ] && { echo "$dir"; return; }
+  throwaway_module "$dir"
+  # kubernetes' own go.mod points every k8s.io/* staging module at ./staging; outside its repo those
+  # must be replaced by the published v0.x tags, which we read from the pinned go.mod itself.
+  local mod staging
+  mod=$(curl -fsS "${GOPROXY_URL:-https://proxy.golang.org}/k8s.io/kubernetes/@v/$KUBE_VERSION.mod") ||
+    { echo "fetching k8s.io/kubernetes@$KUBE_VERSION go.mod from the Go module proxy failed" >&2; exit 1; }
+  staging=$(printf '%s\n' "$mod" | sed -nE 's#^\s*(k8s\.io/[a-z0-9-]+) => \./staging/.*#\1#p')
+  { echo "require k8s.io/kubernetes $KUBE_VERSION"; echo "replace ("
+    for m in $staging; do echo "	$m => $m $STAGING_VERSION"; done; echo ")"; } >>"$dir/go.mod"
+  (cd "$dir" && go mod download k8s.io/kubernetes) >&2
+  touch "$dir/.ready-$KUBE_VERSION"
+  echo "$dir"
+}
+
+if [ ! -x "$BIN_DIR/kube-apiserver" ]; then
+  dir=$(k8s_module)
+  go_build kube-apiserver "$dir" "$BIN_DIR/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver "$k8s_ldflags"
+fi
+
+if [ ! -x "$BIN_DIR/etcd" ]; then
+  dir="$WORK/etcd"
+  throwaway_module "$dir"
+  echo "require go.etcd.io/etcd/server/v3 $ETCD_VERSION" >>"$dir/go.mod"
+  go_build etcd "$dir" "$BIN_DIR/etcd" go.etcd.io/etcd/server/v3 "-s -w"
+fi
+
+# kubectl: use the machine's when it is v1.32 (the skew policy allows +-1 minor), else build it.
+if command -v kubectl >/dev/null && kubectl version --client 2>/dev/null | grep -qE 'Client Version: v1\.(31|32|33)\.'; then
+  ln -sf "$(command -v kubectl)" "$BIN_DIR/kubectl"
+elif [ ! -x "$BIN_DIR/kubectl" ] || [ -L "$BIN_DIR/kubectl" ]; then
+  rm -f "$BIN_DIR/kubectl"
+  dir=$(k8s_module)
+  go_build kubectl "$dir" "$BIN_DIR/kubectl" k8s.io/kubernetes/cmd/kubectl "$k8s_ldflags"
+fi
+
+log "control-plane binaries ready in $BIN_DIR"
+echo "$BIN_DIR"

@@ -1,0 +1,116 @@
+// A real Kubernetes control plane on 127.0.0.1, started the way controller-runtime's envtest does
+// it: etcd plus kube-apiserver with generated certificates and an admin kubeconfig. No scheduler or
+// controller-manager: the operator needs only the API.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { generateCerts, type ControlPlaneCerts } from './certs.js';
+import { freePort } from './ports.js';
+import { startProcess, type ManagedProcess } from './processes.js';
+import { runStep } from './run.js';
+import { waitUntilReady } from './wait.js';
+
+export interface ControlPlane {
+  kubeconfig: string;
+  server: string;
+  kubectl: string;
+  processes: ManagedProcess[];
+  startupMs: { etcd: number; apiserver: number };
+}
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+/** Builds (first run) or finds (cached) kube-apiserver, etcd and kubectl; returns their folder. */
+export async function controlPlaneBinaries(): Promise<string> {
+  const out = await runStep('building the control plane (scripts/testenv/build-control-plane.sh)', 'bash', [
+    join(REPO, 'scripts', 'testenv', 'build-control-plane.sh'),
+  ]);
+  const dir = out.trim().split('\n').pop();
+  if (!dir) throw new Error('build-control-plane.sh printed no binary folder');
+  return dir;
+}
+
+async function startEtcd(bin: string, runDir: string): Promise<{ proc: ManagedProcess; url: string; ms: number }> {
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const proc = startProcess({
+    name: 'etcd',
+    command: join(bin, 'etcd'),
+    runDir,
+    args: [
+      '--name=default', `--data-dir=${join(runDir, 'etcd-data')}`,
+      `--listen-client-urls=${url}`, `--advertise-client-urls=${url}`,
+      `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=default=${peer}`,
+      '--unsafe-no-fsync=true', '--log-level=warn',
+    ],
+  });
+  const ms = await waitUntilReady(proc, async () => (await fetch(`${url}/health`)).ok, 30_000);
+  return { proc, url, ms };
+}
+
+function httpsOk(url: string, certs: ControlPlaneCerts): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(url, {
+      ca: readFileSync(certs.caCert),
+      cert: readFileSync(certs.adminCert),
+      key: readFileSync(certs.adminKey),
+      timeout: 2000,
+    }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+function writeKubeconfig(path: string, server: string, certs: ControlPlaneCerts): void {
+  const b64 = (f: string) => readFileSync(f).toString('base64');
+  writeFileSync(path, [
+    'apiVersion: v1', 'kind: Config', 'current-context: restpath-testenv',
+    'clusters:', '- name: restpath-testenv', '  cluster:', `    server: ${server}`,
+    `    certificate-authority-data: ${b64(certs.caCert)}`,
+    'users:', '- name: restpath-admin', '  user:',
+    `    client-certificate-data: ${b64(certs.adminCert)}`, `    client-key-data: ${b64(certs.adminKey)}`,
+    'contexts:', '- name: restpath-testenv', '  context:', '    cluster: restpath-testenv', '    user: restpath-admin',
+    '    namespace: default', '',
+  ].join('\n'), { mode: 0o600 });
+}
+
+export async function startControlPlane(runDir: string): Promise<ControlPlane> {
+  const bin = await controlPlaneBinaries();
+  const certDir = join(runDir, 'pki');
+  mkdirSync(certDir, { recursive: true });
+  const certs = await generateCerts(certDir);
+  const etcd = await startEtcd(bin, runDir);
+  const port = await freePort();
+  const server = `https://127.0.0.1:${port}`;
+  const apiserver = startProcess({
+    name: 'kube-apiserver',
+    command: join(bin, 'kube-apiserver'),
+    runDir,
+    args: [
+      `--etcd-servers=${etcd.url}`, `--cert-dir=${certDir}`,
+      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${port}`,
+      `--tls-cert-file=${certs.servingCert}`, `--tls-private-key-file=${certs.servingKey}`,
+      `--client-ca-file=${certs.caCert}`,
+      `--service-account-key-file=${certs.serviceAccountPub}`,
+      `--service-account-signing-key-file=${certs.serviceAccountKey}`,
+      '--service-account-issuer=https://kubernetes.default.svc',
+      '--service-cluster-ip-range=10.0.0.0/24', '--authorization-mode=RBAC', '--allow-privileged=true',
+      '--disable-admission-plugins=ServiceAccount', '--endpoint-reconciler-type=none', '--v=1',
+    ],
+  });
+  const apiMs = await waitUntilReady(apiserver, () => httpsOk(`${server}/readyz`, certs), 90_000);
+  const kubeconfig = join(runDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, server, certs);
+  return {
+    kubeconfig,
+    server,
+    kubectl: join(bin, 'kubectl'),
+    processes: [apiserver, etcd.proc],
+    startupMs: { etcd: etcd.ms, apiserver: apiMs },
+  };
+}

@@ -1,0 +1,126 @@
+// Pieces every kind shares: references, throttling, deletion policy, tags and status conditions.
+import { Type, type Static } from '@sinclair/typebox';
+import { MapOf, StringEnum, rule } from './schema.js';
+
+export const GROUP = 'apigateway.restpath.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** Tag keys the operator writes itself to prove ownership; users may not set them. */
+export const OWNERSHIP_TAG_PREFIX = 'restpath.dev/';
+
+/** API Gateway REST API ids: ten lowercase letters or digits. */
+export const REST_API_ID_PATTERN = '^[a-z0-9]{10}$';
+
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+export const LocalObjectReference = Type.Object(
+  {
+    name: Type.String({
+      description: 'Name of an object in the same namespace.',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+    }),
+  },
+  { description: 'A reference to an object in the same namespace.' },
+);
+
+export const DeletionPolicy = StringEnum(['Delete', 'Retain'] as const, {
+  description:
+    'What happens in AWS when this object is deleted. Delete removes exactly what this object owns; ' +
+    'Retain leaves AWS untouched.',
+});
+export type DeletionPolicy = Static<typeof DeletionPolicy>;
+
+export function Throttling(description: string, requireBurstAtLeastRate: boolean) {
+  return Type.Object(
+    {
+      rateLimit: Type.Number({
+        description: 'Steady-state requests per second (may be fractional).',
+        minimum: 0,
+        maximum: 10000,
+      }),
+      burstLimit: Type.Integer({
+        description: 'Maximum requests in a burst: the capacity of the token bucket.',
+        minimum: 0,
+        maximum: 5000,
+      }),
+    },
+    {
+      description,
+      'x-kubernetes-validations': requireBurstAtLeastRate
+        ? [
+            rule(
+              'self.burstLimit >= self.rateLimit',
+              'burstLimit must be greater than or equal to rateLimit: the burst is the token bucket that ' +
+                'lets more requests through than the steady rate',
+            ),
+          ]
+        : [],
+    },
+  );
+}
+export type Throttling = Static<ReturnType<typeof Throttling>>;
+
+export const Tags = MapOf(Type.String({ maxLength: 256 }), {
+  description:
+    'AWS tags. The operator adds its own ownership tags (restpath.dev/managed-by, restpath.dev/owner) and ' +
+    'the operator-wide default tags.',
+  maxProperties: 40,
+  'x-kubernetes-validations': [
+    rule(
+      "self.all(k, size(k) <= 128 && !k.startsWith('aws:') && !k.startsWith('restpath.dev/'))",
+      "tag keys must be at most 128 characters and must not start with 'aws:' (reserved by AWS) or " +
+        "'restpath.dev/' (the operator's ownership tags)",
+    ),
+  ],
+});
+
+export const Condition = Type.Object(
+  {
+    type: Type.String({ description: 'Condition type, e.g. Ready or Synced.', maxLength: 316 }),
+    status: StringEnum(['True', 'False', 'Unknown'] as const),
+    observedGeneration: Type.Optional(Type.Integer({ format: 'int64', minimum: 0 })),
+    lastTransitionTime: Type.String({ format: 'date-time', description: 'When status last changed.' }),
+    reason: Type.String({ maxLength: 1024, description: 'CamelCase reason for the last transition.' }),
+    message: Type.String({ maxLength: 32768, description: 'What is wrong, what clients see, and how to check.' }),
+  },
+  { description: 'A condition in the Kubernetes metav1.Condition shape.' },
+);
+export type Condition = Static<typeof Condition>;
+
+export const Conditions = Type.Array(Condition, {
+  description: 'Ready (summary), Synced (last write to AWS) and, for RestPath, one condition per runbook check.',
+  maxItems: 32,
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+});
+
+export const ObservedGeneration = Type.Integer({
+  format: 'int64',
+  minimum: 0,
+  description: 'The metadata.generation the status describes.',
+});
+
+/** The part of Kubernetes' ObjectMeta the operator reads. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+}
+
+export interface KubeObject<K extends string, Spec, Status> {
+  apiVersion: typeof API_VERSION;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}

@@ -1,0 +1,132 @@
+// The CustomResourceDefinitions, built from the same TypeBox schemas that give the TypeScript types.
+// `npm run crds` writes them to crds/; a unit test fails when the committed files drift from this.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { GROUP, VERSION } from './common.js';
+import { RestApiSpec, RestApiStatus } from './rest-api.js';
+import { RestPathSpec, RestPathStatus } from './rest-path.js';
+import { UsagePlanSpec, UsagePlanStatus } from './usage-plan.js';
+
+export const CATEGORIES = ['restpath', 'apigateway'];
+
+interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  jsonPath: string;
+  description?: string;
+  priority?: number;
+}
+
+interface KindDefinition {
+  kind: string;
+  plural: string;
+  shortName: string;
+  description: string;
+  spec: TSchema;
+  status: TSchema;
+  columns: PrinterColumn[];
+}
+
+const readyColumns: PrinterColumn[] = [
+  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  { name: 'Message', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].message', priority: 1 },
+];
+
+export const KINDS: KindDefinition[] = [
+  {
+    kind: 'RestApi',
+    plural: 'restapis',
+    shortName: 'ra',
+    description: 'An AWS API Gateway REST API and its API-wide settings: stages, gateway responses and tags.',
+    spec: RestApiSpec,
+    status: RestApiStatus,
+    columns: [
+      { name: 'API-Name', type: 'string', jsonPath: '.spec.name' },
+      { name: 'ID', type: 'string', jsonPath: '.status.id', description: 'REST API id in API Gateway' },
+      { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpointType' },
+      { name: 'Stages', type: 'string', jsonPath: '.spec.stages[*].name' },
+      ...readyColumns,
+    ],
+  },
+  {
+    kind: 'RestPath',
+    plural: 'restpaths',
+    shortName: 'rp',
+    description: 'One path of an API Gateway REST API, its methods and integrations, and their execution role.',
+    spec: RestPathSpec,
+    status: RestPathStatus,
+    columns: [
+      { name: 'API', type: 'string', jsonPath: '.spec.restApiRef.name' },
+      { name: 'Path', type: 'string', jsonPath: '.spec.path' },
+      { name: 'Methods', type: 'string', jsonPath: '.spec.methods[*].httpMethod' },
+      ...readyColumns,
+      { name: 'Resource-ID', type: 'string', jsonPath: '.status.resourceId', priority: 1 },
+    ],
+  },
+  {
+    kind: 'UsagePlan',
+    plural: 'usageplans',
+    shortName: 'up',
+    description: 'An API Gateway usage plan: throttling, quotas and API keys for stages of REST APIs.',
+    spec: UsagePlanSpec,
+    status: UsagePlanStatus,
+    columns: [
+      { name: 'Plan-Name', type: 'string', jsonPath: '.spec.name' },
+      { name: 'ID', type: 'string', jsonPath: '.status.usagePlanId' },
+      { name: 'Rate', type: 'number', jsonPath: '.spec.throttle.rateLimit' },
+      { name: 'Quota', type: 'integer', jsonPath: '.spec.quota.limit' },
+      { name: 'Period', type: 'string', jsonPath: '.spec.quota.period' },
+      ...readyColumns,
+    ],
+  },
+];
+
+/** TypeBox schemas carry symbol-keyed metadata; the CRD wants plain JSON. */
+function plain(schema: TSchema): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}
+
+export function customResourceDefinition(def: KindDefinition): Record<string, unknown> {
+  const root = Type.Object(
+    {
+      apiVersion: Type.Optional(Type.String({ description: 'APIVersion of this representation of the object.' })),
+      kind: Type.Optional(Type.String({ description: 'Kind of this object.' })),
+      metadata: Type.Optional(Type.Object({})),
+      spec: def.spec,
+      status: Type.Optional(def.status),
+    },
+    { description: def.description },
+  );
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${def.plural}.${GROUP}` },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: def.kind,
+        listKind: `${def.kind}List`,
+        plural: def.plural,
+        singular: def.kind.toLowerCase(),
+        shortNames: [def.shortName],
+        categories: CATEGORIES,
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: def.columns,
+          schema: { openAPIV3Schema: plain(root) },
+        },
+      ],
+    },
+  };
+}
+
+export function allCustomResourceDefinitions(): { fileName: string; crd: Record<string, unknown> }[] {
+  return KINDS.map((def) => ({ fileName: `${GROUP}_${def.plural}.yaml`, crd: customResourceDefinition(def) }));
+}

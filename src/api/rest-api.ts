@@ -1,0 +1,197 @@
+// RestApi: one API Gateway REST API and its API-wide settings (stages, gateway responses, tags).
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  Conditions,
+  DeletionPolicy,
+  ObservedGeneration,
+  REST_API_ID_PATTERN,
+  Tags,
+  Throttling,
+  type KubeObject,
+} from './common.js';
+import { MapOf, StringEnum, rule } from './schema.js';
+
+export const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
+
+/** Every gateway response type API Gateway accepts (PutGatewayResponse's responseType). */
+export const GATEWAY_RESPONSE_TYPES = [
+  'DEFAULT_4XX', 'DEFAULT_5XX', 'ACCESS_DENIED', 'API_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE',
+  'AUTHORIZER_CONFIGURATION_ERROR', 'BAD_REQUEST_PARAMETERS', 'BAD_REQUEST_BODY', 'EXPIRED_TOKEN',
+  'INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT', 'INVALID_API_KEY', 'INVALID_SIGNATURE',
+  'MISSING_AUTHENTICATION_TOKEN', 'QUOTA_EXCEEDED', 'REQUEST_TOO_LARGE', 'RESOURCE_NOT_FOUND', 'THROTTLED',
+  'UNAUTHORIZED', 'UNSUPPORTED_MEDIA_TYPE', 'WAF_FILTERED',
+] as const;
+
+export const DEPLOYMENT_MODES = ['Automatic', 'Manual'] as const;
+
+/** Annotation on a RestApi whose change deploys its Manual stages. */
+export const DEPLOY_ANNOTATION = 'restpath.dev/deploy';
+
+export const Stage = Type.Object(
+  {
+    name: Type.String({
+      description: 'Stage name; part of the invoke URL.',
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[a-zA-Z0-9_-]+$',
+    }),
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+    variables: Type.Optional(
+      MapOf(
+        Type.String({
+          maxLength: 512,
+          pattern: '^[A-Za-z0-9-._~:/?#&=,]+$',
+          description: 'Stage variable value (letters, digits and -._~:/?#&=,).',
+        }),
+        {
+          description: 'Stage variables, usable as ${stageVariables.NAME} in integration URIs.',
+          maxProperties: 100,
+          'x-kubernetes-validations': [
+            rule(
+              "self.all(k, k.matches('^[A-Za-z0-9_]{1,64}$'))",
+              'stage variable names may contain only letters, digits and underscores (at most 64)',
+            ),
+          ],
+        },
+      ),
+    ),
+    throttling: Type.Optional(Throttling('Default method throttling for the stage (all methods: */*).', false)),
+    deployment: Type.Optional(
+      StringEnum(DEPLOYMENT_MODES, {
+        default: 'Automatic',
+        description:
+          'Automatic: changes are deployed to this stage, coalesced into one deployment per burst. Manual: ' +
+          `the stage is deployed only when the ${DEPLOY_ANNOTATION} annotation on the RestApi changes.`,
+      }),
+    ),
+  },
+  { description: 'A stage: a named, deployed snapshot of the API with its own invoke URL.' },
+);
+export type Stage = Static<typeof Stage>;
+
+export const GatewayResponse = Type.Object(
+  {
+    type: StringEnum(GATEWAY_RESPONSE_TYPES, { description: 'Gateway response type.' }),
+    statusCode: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$', description: 'HTTP status to return.' })),
+    responseParameters: Type.Optional(
+      MapOf(Type.String({ maxLength: 1024 }), {
+        description: "Headers to set, e.g. gatewayresponse.header.Access-Control-Allow-Origin: \"'*'\".",
+        maxProperties: 50,
+        'x-kubernetes-validations': [
+          rule(
+            "self.all(k, k.startsWith('gatewayresponse.header.'))",
+            "gateway response parameter names must start with 'gatewayresponse.header.'",
+          ),
+        ],
+      }),
+    ),
+    responseTemplates: Type.Optional(
+      MapOf(Type.String({ maxLength: 32768 }), {
+        description: 'Body templates keyed by content type, e.g. application/json.',
+        maxProperties: 20,
+      }),
+    ),
+  },
+  { description: 'A customized gateway response (what API Gateway answers when it rejects a request itself).' },
+);
+export type GatewayResponse = Static<typeof GatewayResponse>;
+
+export const RestApiSpec = Type.Object(
+  {
+    name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1024, description: 'API Gateway name. Default: <namespace>-<name>.' }),
+    ),
+    adoptId: Type.Optional(
+      Type.String({
+        pattern: REST_API_ID_PATTERN,
+        description:
+          'Take over this existing REST API instead of creating one. Allowed only in namespaces the operator ' +
+          'is configured to adopt in; adopted APIs default to deletionPolicy Retain.',
+      }),
+    ),
+    region: Type.Optional(
+      Type.String({
+        pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$',
+        description: "AWS region. Default: the operator's region.",
+      }),
+    ),
+    endpointType: Type.Optional(
+      StringEnum(ENDPOINT_TYPES, {
+        default: 'REGIONAL',
+        description: 'EDGE (CloudFront in front), REGIONAL or PRIVATE (reachable only through VPC endpoints).',
+      }),
+    ),
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+    binaryMediaTypes: Type.Optional(
+      Type.Array(
+        Type.String({ pattern: '^[a-zA-Z0-9*.+-]+/[a-zA-Z0-9*.+-]+$', maxLength: 256 }),
+        {
+          description: 'Content types API Gateway passes through as binary, e.g. image/png or */*.',
+          maxItems: 50,
+          'x-kubernetes-list-type': 'set',
+        },
+      ),
+    ),
+    stages: Type.Optional(
+      Type.Array(Stage, {
+        description: 'Stages to create and deploy (API Gateway allows 10 per API).',
+        maxItems: 10,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    ),
+    gatewayResponses: Type.Optional(
+      Type.Array(GatewayResponse, {
+        description: 'Custom gateway responses; types not listed keep API Gateway defaults.',
+        maxItems: 21,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['type'],
+      }),
+    ),
+    tags: Type.Optional(Tags),
+    deletionPolicy: Type.Optional(DeletionPolicy),
+  },
+  {
+    description: 'The desired REST API.',
+    'x-kubernetes-validations': [
+      rule(
+        '(has(self.region) == has(oldSelf.region)) && (!has(self.region) || self.region == oldSelf.region)',
+        'region is immutable: a REST API cannot move between regions; create a new RestApi instead',
+        { fieldPath: '.region' },
+      ),
+      rule(
+        '(has(self.adoptId) == has(oldSelf.adoptId)) && (!has(self.adoptId) || self.adoptId == oldSelf.adoptId)',
+        'adoptId is immutable: it names the REST API this object manages; create a new RestApi to manage another',
+        { fieldPath: '.adoptId' },
+      ),
+    ],
+  },
+);
+export type RestApiSpec = Static<typeof RestApiSpec>;
+
+export const StageStatus = Type.Object({
+  name: Type.String(),
+  deploymentId: Type.Optional(Type.String()),
+  deployedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  invokeUrl: Type.Optional(Type.String()),
+});
+
+export const RestApiStatus = Type.Object(
+  {
+    id: Type.Optional(Type.String({ description: 'The REST API id in API Gateway.' })),
+    rootResourceId: Type.Optional(Type.String({ description: 'Id of the root resource (/).' })),
+    stages: Type.Optional(
+      Type.Array(StageStatus, {
+        maxItems: 10,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    ),
+    observedGeneration: Type.Optional(ObservedGeneration),
+    conditions: Type.Optional(Conditions),
+  },
+  { description: 'What the operator last observed and did.' },
+);
+export type RestApiStatus = Static<typeof RestApiStatus>;
+
+export type RestApi = KubeObject<'RestApi', RestApiSpec, RestApiStatus>;

@@ -1,0 +1,383 @@
+// RestPath: one path of a REST API with its methods and integrations, and optionally the IAM role
+// API Gateway assumes for AWS integrations.
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  Conditions,
+  DeletionPolicy,
+  LocalObjectReference,
+  ObservedGeneration,
+  REST_API_ID_PATTERN,
+  Throttling,
+  type KubeObject,
+} from './common.js';
+import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
+
+export const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+export const AUTHORIZATION_TYPES = ['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'] as const;
+export const INTEGRATION_TYPES = ['HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY', 'MOCK'] as const;
+export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+export const CONNECTION_TYPES = ['INTERNET', 'VPC_LINK'] as const;
+export const PASSTHROUGH_BEHAVIORS = ['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'] as const;
+export const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
+
+/** API Gateway's integration timeout bounds for REST APIs (milliseconds). */
+export const TIMEOUT_MILLIS = { min: 50, max: 29000 } as const;
+
+const STATUS_CODE = Type.String({ pattern: '^[1-5][0-9][0-9]$', description: 'HTTP status code, e.g. "200".' });
+const CONTENT_TYPE_MAP_OPTIONS = { maxProperties: 20 };
+
+export const Authorization = Type.Object(
+  {
+    type: StringEnum(AUTHORIZATION_TYPES, { default: 'NONE', description: 'How callers are authorized.' }),
+    authorizerId: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9]{6,10}$', description: 'The authorizer for CUSTOM or COGNITO_USER_POOLS.' }),
+    ),
+    authorizationScopes: Type.Optional(
+      Type.Array(Type.String({ maxLength: 256 }), {
+        description: 'OAuth scopes a COGNITO_USER_POOLS token must carry.',
+        maxItems: 50,
+        'x-kubernetes-list-type': 'set',
+      }),
+    ),
+  },
+  {
+    description: 'Method authorization.',
+    'x-kubernetes-validations': [
+      rule(
+        "(self.type == 'CUSTOM' || self.type == 'COGNITO_USER_POOLS') == has(self.authorizerId)",
+        'authorizerId is required for CUSTOM and COGNITO_USER_POOLS authorization, and not allowed for NONE or AWS_IAM',
+      ),
+      rule(
+        "!has(self.authorizationScopes) || self.type == 'COGNITO_USER_POOLS'",
+        'authorizationScopes apply only to COGNITO_USER_POOLS authorization',
+      ),
+    ],
+  },
+);
+
+export const Connection = Type.Object(
+  {
+    type: StringEnum(CONNECTION_TYPES, { default: 'INTERNET', description: 'INTERNET or VPC_LINK.' }),
+    vpcLinkId: Type.Optional(Type.String({ pattern: '^[a-z0-9]{6,10}$', description: 'The VPC link for VPC_LINK.' })),
+  },
+  {
+    description: 'How API Gateway reaches an HTTP backend.',
+    'x-kubernetes-validations': [
+      rule(
+        "(self.type == 'VPC_LINK') == has(self.vpcLinkId)",
+        'vpcLinkId is required when connection.type is VPC_LINK, and not allowed for INTERNET',
+      ),
+    ],
+  },
+);
+
+export const Credentials = Type.Object(
+  {
+    executionRole: Type.Optional(
+      Type.Boolean({ description: 'Use the role the operator manages for this RestPath (spec.executionRole).' }),
+    ),
+    roleArn: Type.Optional(
+      Type.String({
+        pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9+=,.@_/-]{1,512}$',
+        description: 'An existing role API Gateway assumes, used as given.',
+      }),
+    ),
+  },
+  {
+    description: 'The role API Gateway assumes to call an AWS service.',
+    'x-kubernetes-validations': [
+      rule(
+        '(has(self.executionRole) && self.executionRole) != has(self.roleArn)',
+        'credentials needs exactly one of executionRole: true or roleArn',
+      ),
+    ],
+  },
+);
+
+export const IntegrationResponse = Type.Object(
+  {
+    statusCode: STATUS_CODE,
+    selectionPattern: Type.Optional(
+      Type.String({ maxLength: 1024, description: 'Regex on the backend status (HTTP) or error message (AWS).' }),
+    ),
+    responseParameters: Type.Optional(MapOf(Type.String({ maxLength: 1024 }), { maxProperties: 50 })),
+    responseTemplates: Type.Optional(MapOf(Type.String({ maxLength: 32768 }), CONTENT_TYPE_MAP_OPTIONS)),
+    contentHandling: Type.Optional(StringEnum(CONTENT_HANDLING)),
+  },
+  { description: 'Maps a backend response to a method response (non-proxy integrations).' },
+);
+
+export const Integration = Type.Object(
+  {
+    type: StringEnum(INTEGRATION_TYPES, {
+      description: 'HTTP, HTTP_PROXY, AWS, AWS_PROXY (e.g. Lambda proxy) or MOCK.',
+    }),
+    uri: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        description:
+          'Backend: an http(s) URL for HTTP types, an arn:aws:apigateway:... URI for AWS types; none for MOCK. ' +
+          'May use ${stageVariables.NAME}.',
+      }),
+    ),
+    httpMethod: Type.Optional(
+      StringEnum(HTTP_METHODS, { description: 'The method API Gateway uses to call the backend.' }),
+    ),
+    connection: Type.Optional(Connection),
+    timeoutMillis: Type.Optional(
+      Type.Integer({
+        minimum: TIMEOUT_MILLIS.min,
+        maximum: TIMEOUT_MILLIS.max,
+        default: TIMEOUT_MILLIS.max,
+        description: 'Integration timeout in milliseconds, 50 to 29000.',
+      }),
+    ),
+    requestParameters: Type.Optional(
+      MapOf(Type.String({ maxLength: 1024 }), {
+        description: 'integration.request.{path|querystring|header}.NAME -> method.request.*, a context variable or a quoted literal.',
+        maxProperties: 50,
+        'x-kubernetes-validations': [
+          rule(
+            "self.all(k, k.matches('^integration\\\\.request\\\\.(path|querystring|header|multivalueheader|multivaluequerystring)\\\\.[^\\\\s]+$'))",
+            'integration request parameter names must look like integration.request.{path|querystring|header}.NAME',
+          ),
+        ],
+      }),
+    ),
+    requestTemplates: Type.Optional(
+      MapOf(Type.String({ maxLength: 32768 }), { description: 'Mapping templates keyed by content type.', ...CONTENT_TYPE_MAP_OPTIONS }),
+    ),
+    passthroughBehavior: Type.Optional(StringEnum(PASSTHROUGH_BEHAVIORS)),
+    contentHandling: Type.Optional(StringEnum(CONTENT_HANDLING)),
+    credentials: Type.Optional(Credentials),
+    responses: Type.Optional(
+      Type.Array(IntegrationResponse, {
+        description: 'Integration responses (HTTP, AWS and MOCK only).',
+        maxItems: 20,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['statusCode'],
+      }),
+    ),
+  },
+  {
+    description: 'Where API Gateway sends the request.',
+    'x-kubernetes-validations': [
+      rule(
+        "!(self.type == 'HTTP' || self.type == 'HTTP_PROXY') || (has(self.uri) && self.uri.matches('^https?://'))",
+        'HTTP and HTTP_PROXY integrations need a uri starting with http:// or https://',
+        { fieldPath: '.uri' },
+      ),
+      rule(
+        "!(self.type == 'AWS' || self.type == 'AWS_PROXY') || (has(self.uri) && self.uri.matches('^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:[a-z0-9.-]+:(path|action)/'))",
+        'AWS and AWS_PROXY integrations need a uri like arn:aws:apigateway:REGION:SERVICE:path/... or ' +
+          ':action/..., e.g. arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations',
+        { fieldPath: '.uri' },
+      ),
+      rule("self.type != 'MOCK' || !has(self.uri)", 'MOCK integrations take no uri', { fieldPath: '.uri' }),
+      rule(
+        "self.type == 'MOCK' || has(self.httpMethod)",
+        'integration.httpMethod (the method API Gateway uses to call the backend) is required for HTTP, ' +
+          'HTTP_PROXY, AWS and AWS_PROXY integrations',
+      ),
+      rule(
+        "!(self.type.startsWith('AWS') && has(self.uri) && self.uri.contains(':lambda:path/')) || (has(self.httpMethod) && self.httpMethod == 'POST')",
+        'Lambda functions are invoked with POST: set integration.httpMethod to POST',
+        { fieldPath: '.httpMethod' },
+      ),
+      rule(
+        "!has(self.connection) || self.connection.type == 'INTERNET' || self.type == 'HTTP' || self.type == 'HTTP_PROXY'",
+        'a VPC_LINK connection is possible only for HTTP and HTTP_PROXY integrations',
+        { fieldPath: '.connection' },
+      ),
+      rule(
+        "!has(self.credentials) || self.type == 'AWS' || self.type == 'AWS_PROXY'",
+        'credentials (the role API Gateway assumes) apply only to AWS and AWS_PROXY integrations',
+        { fieldPath: '.credentials' },
+      ),
+      rule(
+        "!has(self.responses) || !self.type.endsWith('_PROXY')",
+        'integration.responses apply only to HTTP, AWS and MOCK integrations: a proxy integration passes the ' +
+          "backend's response through unchanged",
+        { fieldPath: '.responses' },
+      ),
+    ],
+  },
+);
+export type Integration = Static<typeof Integration>;
+
+export const MethodResponse = Type.Object({
+  statusCode: STATUS_CODE,
+  responseParameters: Type.Optional(
+    MapOf(Type.Boolean(), {
+      description: 'method.response.header.NAME -> required.',
+      maxProperties: 50,
+      'x-kubernetes-validations': [
+        rule(
+          "self.all(k, k.startsWith('method.response.header.'))",
+          "method response parameter names must start with 'method.response.header.'",
+        ),
+      ],
+    }),
+  ),
+  responseModels: Type.Optional(MapOf(Type.String({ maxLength: 128 }), CONTENT_TYPE_MAP_OPTIONS)),
+});
+
+export const Method = Type.Object(
+  {
+    httpMethod: StringEnum(HTTP_METHODS, { description: 'GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS or ANY.' }),
+    authorization: Type.Optional(Authorization),
+    apiKeyRequired: Type.Optional(
+      Type.Boolean({ default: false, description: 'Callers must send an API key of a UsagePlan covering the stage.' }),
+    ),
+    operationName: Type.Optional(Type.String({ maxLength: 256 })),
+    requestParameters: Type.Optional(
+      MapOf(Type.Boolean(), {
+        description: 'method.request.{path|querystring|header}.NAME -> required.',
+        maxProperties: 50,
+        'x-kubernetes-validations': [
+          rule(
+            "self.all(k, k.matches('^method\\\\.request\\\\.(path|querystring|header|multivalueheader|multivaluequerystring)\\\\.[^\\\\s]+$'))",
+            'method request parameter names must look like method.request.{path|querystring|header}.NAME',
+          ),
+        ],
+      }),
+    ),
+    throttling: Type.Optional(Throttling('Per-method throttling, written into every stage of the API.', false)),
+    integration: Integration,
+    methodResponses: Type.Optional(
+      Type.Array(MethodResponse, {
+        description: 'Method responses (HTTP, AWS and MOCK integrations).',
+        maxItems: 20,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['statusCode'],
+      }),
+    ),
+  },
+  {
+    description: 'One HTTP method on the path and its integration.',
+    'x-kubernetes-validations': [
+      rule(
+        "!has(self.methodResponses) || !self.integration.type.endsWith('_PROXY')",
+        "methodResponses apply only to HTTP, AWS and MOCK integrations: a proxy integration passes the backend's " +
+          'response through unchanged',
+        { fieldPath: '.methodResponses' },
+      ),
+      rule(
+        '!has(self.integration.responses) || self.integration.responses.all(r, has(self.methodResponses) && ' +
+          'self.methodResponses.exists(m, m.statusCode == r.statusCode))',
+        'every integration response statusCode needs a methodResponse with the same statusCode',
+        { fieldPath: '.integration.responses' },
+      ),
+    ],
+  },
+);
+export type Method = Static<typeof Method>;
+
+export const ExecutionRole = Type.Object(
+  {
+    managedPolicyArns: Type.Optional(
+      Type.Array(
+        Type.String({ pattern: '^arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[a-zA-Z0-9+=,.@_/-]+$', maxLength: 2048 }),
+        { description: 'Managed policies to attach (IAM allows up to 20 per role).', maxItems: 20, 'x-kubernetes-list-type': 'set' },
+      ),
+    ),
+    inlinePolicy: Type.Optional(
+      FreeFormObject({ description: 'One inline IAM policy document ({ Version, Statement: [...] }).' }),
+    ),
+  },
+  {
+    description:
+      'An IAM role the operator creates for this RestPath, assumable only by apigateway.amazonaws.com for this ' +
+      'REST API; integrations use it with credentials: { executionRole: true }.',
+    'x-kubernetes-validations': [
+      rule(
+        'has(self.managedPolicyArns) || has(self.inlinePolicy)',
+        'executionRole needs managedPolicyArns or an inlinePolicy: a role with no permissions lets API Gateway call nothing',
+      ),
+    ],
+  },
+);
+
+const PATH_SEGMENT = '^([a-zA-Z0-9._:-]+|\\\\{[a-zA-Z0-9._-]+\\\\+?\\\\})$';
+
+export const RestPathSpec = Type.Object(
+  {
+    restApiRef: Type.Optional(LocalObjectReference),
+    restApiId: Type.Optional(
+      Type.String({ pattern: REST_API_ID_PATTERN, description: 'The id of a REST API managed elsewhere.' }),
+    ),
+    path: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: 'Resource path, e.g. /orders/{orderId}; a greedy {proxy+} is allowed as the last segment.',
+      'x-kubernetes-validations': [
+        rule("self.startsWith('/')", "path must start with '/'"),
+        rule("self == '/' || !self.endsWith('/')", "path must not end with '/' (only the root path is '/')"),
+        rule("!self.contains('//')", "path must not contain an empty segment ('//')"),
+        rule(
+          `self == '/' || self.substring(1).split('/').all(s, s.matches('${PATH_SEGMENT}'))`,
+          'each path segment must be letters, digits and ._:- or a path variable such as {orderId} or {proxy+}',
+        ),
+        rule("!self.contains('+}/')", 'a greedy path variable such as {proxy+} is allowed only as the last segment'),
+      ],
+    }),
+    methods: Type.Array(Method, {
+      minItems: 1,
+      maxItems: 8,
+      description: 'The methods on this path, each with its integration.',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['httpMethod'],
+      'x-kubernetes-validations': [
+        rule(
+          'self.all(m, self.exists_one(n, n.httpMethod == m.httpMethod))',
+          'each httpMethod may appear only once in a RestPath',
+        ),
+      ],
+    }),
+    executionRole: Type.Optional(ExecutionRole),
+    deletionPolicy: Type.Optional(DeletionPolicy),
+  },
+  {
+    description: 'The desired path, its methods and integrations.',
+    'x-kubernetes-validations': [
+      rule(
+        'has(self.restApiRef) != has(self.restApiId)',
+        'set exactly one of restApiRef (a RestApi in this namespace) or restApiId (a REST API managed elsewhere)',
+      ),
+      rule(
+        '(has(self.restApiRef) == has(oldSelf.restApiRef)) && (!has(self.restApiRef) || self.restApiRef.name == oldSelf.restApiRef.name) && ' +
+          '(has(self.restApiId) == has(oldSelf.restApiId)) && (!has(self.restApiId) || self.restApiId == oldSelf.restApiId)',
+        'the REST API of a RestPath is immutable (restApiRef, restApiId): create a new RestPath for another API',
+      ),
+      rule(
+        '!self.methods.exists(m, has(m.integration.credentials) && has(m.integration.credentials.executionRole) && ' +
+          'm.integration.credentials.executionRole) || has(self.executionRole)',
+        'an integration with credentials.executionRole: true needs spec.executionRole, the role the operator manages for this RestPath',
+        { fieldPath: '.executionRole' },
+      ),
+    ],
+  },
+);
+export type RestPathSpec = Static<typeof RestPathSpec>;
+
+export const RestPathStatus = Type.Object(
+  {
+    restApiId: Type.Optional(Type.String()),
+    resourceId: Type.Optional(Type.String({ description: 'Id of this path in API Gateway.' })),
+    urls: Type.Optional(
+      Type.Array(Type.Object({ stage: Type.String(), url: Type.String() }), {
+        maxItems: 10,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['stage'],
+      }),
+    ),
+    executionRoleArn: Type.Optional(Type.String()),
+    observedGeneration: Type.Optional(ObservedGeneration),
+    conditions: Type.Optional(Conditions),
+  },
+  { description: 'What the operator last observed and did, and the runbook checks.' },
+);
+export type RestPathStatus = Static<typeof RestPathStatus>;
+
+export type RestPath = KubeObject<'RestPath', RestPathSpec, RestPathStatus>;
