@@ -6,7 +6,8 @@ import { RestApiSpec, RestApiStatus } from './rest-api.js';
 import { RestPathSpec, RestPathStatus } from './rest-path.js';
 import { UsagePlanSpec, UsagePlanStatus } from './usage-plan.js';
 
-export const CATEGORIES = ['restpath', 'apigateway'];
+/** `kubectl get apigateway` lists every kind; `restpath` would clash with the RestPath singular. */
+export const CATEGORIES = ['apigateway', 'aws'];
 
 interface PrinterColumn {
   name: string;
@@ -45,7 +46,6 @@ export const KINDS: KindDefinition[] = [
       { name: 'API-Name', type: 'string', jsonPath: '.spec.name' },
       { name: 'ID', type: 'string', jsonPath: '.status.id', description: 'REST API id in API Gateway' },
       { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpointType' },
-      { name: 'Stages', type: 'string', jsonPath: '.spec.stages[*].name' },
       ...readyColumns,
     ],
   },
@@ -59,7 +59,6 @@ export const KINDS: KindDefinition[] = [
     columns: [
       { name: 'API', type: 'string', jsonPath: '.spec.restApiRef.name' },
       { name: 'Path', type: 'string', jsonPath: '.spec.path' },
-      { name: 'Methods', type: 'string', jsonPath: '.spec.methods[*].httpMethod' },
       ...readyColumns,
       { name: 'Resource-ID', type: 'string', jsonPath: '.status.resourceId', priority: 1 },
     ],

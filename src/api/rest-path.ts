@@ -24,7 +24,7 @@ export const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as cons
 /** API Gateway's integration timeout bounds for REST APIs (milliseconds). */
 export const TIMEOUT_MILLIS = { min: 50, max: 29000 } as const;
 
-const STATUS_CODE = Type.String({ pattern: '^[1-5][0-9][0-9]$', description: 'HTTP status code, e.g. "200".' });
+const STATUS_CODE = Type.String({ pattern: '^[1-5][0-9][0-9]$', maxLength: 3, description: 'HTTP status code, e.g. "200".' });
 const CONTENT_TYPE_MAP_OPTIONS = { maxProperties: 20 };
 
 export const Authorization = Type.Object(
@@ -309,7 +309,7 @@ export const RestPathSpec = Type.Object(
     ),
     path: Type.String({
       minLength: 1,
-      maxLength: 1024,
+      maxLength: 400,
       description: 'Resource path, e.g. /orders/{orderId}; a greedy {proxy+} is allowed as the last segment.',
       'x-kubernetes-validations': [
         rule("self.startsWith('/')", "path must start with '/'"),

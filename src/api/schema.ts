@@ -25,7 +25,9 @@ export interface KubeSchemaOptions extends SchemaOptions {
 
 /** A string restricted to a fixed set of values (structural schemas need `enum`, not `anyOf`). */
 export function StringEnum<const T extends readonly string[]>(values: T, options: KubeSchemaOptions = {}) {
-  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
+  // maxLength keeps the API server's CEL cost estimate for rules reading this field small.
+  const maxLength = Math.max(...values.map((v) => v.length));
+  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values], maxLength });
 }
 
 /** A map with string keys (`additionalProperties`), e.g. tags or stage variables. */
