@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
-import { runStep } from './run.js';
+import { run, runStep } from './run.js';
 import { waitUntilReady } from './wait.js';
 
 export type EmulatorKind = 'localstack' | 'moto';
@@ -103,22 +103,38 @@ async function startMoto(venv: string, runDir: string, port: number): Promise<{ 
   return { proc, ms };
 }
 
+/**
+ * Credentials for a clean AWS state. LocalStack takes a 12-digit access key id as the account id, so
+ * a new random one is a new, empty account (test files cannot see each other's state). moto maps every
+ * access key to 123456789012, so a clean state needs a global reset (tests on moto run one file at a time).
+ */
+export async function freshAccount(kind: EmulatorKind, endpoint: string): Promise<AwsAccount> {
+  if (kind === 'localstack') {
+    const accountId = String(randomInt(100_000, 999_999)) + String(randomInt(100_000, 999_999));
+    return { accessKeyId: accountId, secretAccessKey: TEST_SECRET, accountId, region: DEFAULT_REGION };
+  }
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`resetting moto failed: HTTP ${res.status}`);
+  return { accessKeyId: 'testing', secretAccessKey: TEST_SECRET, accountId: '123456789012', region: DEFAULT_REGION };
+}
+
+/** The `aws` CLI: the machine's, or one installed from PyPI into .venv/awscli when there is none. */
+export async function ensureAwsCli(): Promise<string> {
+  const onPath = await run('sh', ['-c', 'command -v aws']);
+  if (onPath.code === 0 && onPath.stdout.trim()) return onPath.stdout.trim();
+  const venv = join(REPO, '.venv', 'awscli');
+  const cli = join(venv, 'bin', 'aws');
+  if (existsSync(cli)) return cli;
+  const python = process.env.PYTHON ?? 'python3';
+  await runStep('creating the awscli virtualenv', python, ['-m', 'venv', '--clear', venv]);
+  await runStep('installing the aws CLI from PyPI', join(venv, 'bin', 'pip'), ['install', '--quiet', '--no-input', 'awscli==1.45.11']);
+  return cli;
+}
+
 export async function startAwsEmulator(runDir: string, kind = emulatorKind()): Promise<AwsEmulator> {
   const venv = await ensureEmulatorVenv(kind);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const { proc, ms } = kind === 'localstack' ? await startLocalStack(venv, runDir, port) : await startMoto(venv, runDir, port);
-  const freshAccount = kind === 'localstack'
-    ? // LocalStack takes a 12-digit access key id as the account id: a new account is a clean state.
-      () => {
-        const accountId = String(randomInt(100_000, 999_999)) + String(randomInt(100_000, 999_999));
-        return Promise.resolve({ accessKeyId: accountId, secretAccessKey: TEST_SECRET, accountId, region: DEFAULT_REGION });
-      }
-    : // moto maps every access key to 123456789012; a clean state needs a reset (so tests on moto run one file at a time).
-      async () => {
-        const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-        if (!res.ok) throw new Error(`resetting moto failed: HTTP ${res.status}`);
-        return { accessKeyId: 'testing', secretAccessKey: TEST_SECRET, accountId: '123456789012', region: DEFAULT_REGION };
-      };
-  return { kind, endpoint, process: proc, startupMs: ms, freshAccount };
+  return { kind, endpoint, process: proc, startupMs: ms, freshAccount: () => freshAccount(kind, endpoint) };
 }

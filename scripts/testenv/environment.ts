@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAwsEmulator, type AwsEmulator } from './aws-emulator.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
-import { reapStale, stopAll } from './processes.js';
+import { reapStaleRuns, stopAll, type ManagedProcess } from './processes.js';
 
 export interface Environment {
   runDir: string;
@@ -19,19 +19,23 @@ const RUNS_ROOT = join(tmpdir(), 'restpath-testenv');
 export async function startEnvironment(opts: { keepRunDir?: boolean } = {}): Promise<Environment> {
   mkdirSync(RUNS_ROOT, { recursive: true });
   // A run that was SIGKILLed could not stop its processes: stop them now, by their recorded pids.
-  const previousRuns = readdirSync(RUNS_ROOT).map((d) => join(RUNS_ROOT, d));
-  reapStale(previousRuns);
-  for (const dir of previousRuns) rmSync(dir, { recursive: true, force: true });
+  reapStaleRuns(readdirSync(RUNS_ROOT).map((d) => join(RUNS_ROOT, d)));
   const runDir = mkdtempSync(join(RUNS_ROOT, 'run-'));
+  const [controlPlane, aws] = await Promise.allSettled([startControlPlane(runDir), startAwsEmulator(runDir)]);
+  const processes: ManagedProcess[] = [
+    ...(controlPlane.status === 'fulfilled' ? controlPlane.value.processes : []),
+    ...(aws.status === 'fulfilled' ? [aws.value.process] : []),
+  ];
   const stop = async () => {
-    await stopAll();
+    await stopAll(processes);
     if (!opts.keepRunDir) rmSync(runDir, { recursive: true, force: true });
   };
-  try {
-    const [controlPlane, aws] = await Promise.all([startControlPlane(runDir), startAwsEmulator(runDir)]);
-    return { runDir, controlPlane, aws, stop };
-  } catch (err) {
+  if (controlPlane.status === 'rejected' || aws.status === 'rejected') {
+    // Stop whatever did start, and whatever the failed half had started before it failed.
     await stopAll();
-    throw err;
+    rmSync(runDir, { recursive: true, force: true });
+    const reasons = [controlPlane, aws].flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+    throw new Error(`starting the test environment failed:\n${reasons.join('\n')}`);
   }
+  return { runDir, controlPlane: controlPlane.value, aws: aws.value, stop };
 }

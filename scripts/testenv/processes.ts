@@ -76,7 +76,8 @@ export function startProcess(opts: StartOptions): ManagedProcess {
     running.delete(pid);
   });
   const pidFile = join(opts.runDir, `${opts.name}.pid`);
-  writeFileSync(pidFile, `${pid} ${opts.command}\n`);
+  // pid, command and the pid of this (owning) Node process: see reapStale.
+  writeFileSync(pidFile, `${pid} ${process.pid} ${opts.command}\n`);
   const proc: ManagedProcess = {
     name: opts.name,
     pid,
@@ -109,19 +110,21 @@ export function startProcess(opts: StartOptions): ManagedProcess {
 }
 
 /**
- * Stops processes a previous run left behind (it was SIGKILLed and could not clean up): every
- * `*.pid` file under the given run folders names a pid and the command it ran; the pid is killed only
- * when /proc still shows that same command, so a recycled pid is never hit.
+ * Stops what earlier runs left behind when they were SIGKILLed and could not clean up, and removes
+ * their folders. A run folder is stale when the Node process that owned it is gone (a live run, for
+ * example another vitest project, is left alone). Each `*.pid` file names a pid, its owner and its
+ * command; the pid is killed only while /proc still shows that command, so a recycled pid is never hit.
  */
-export function reapStale(runDirs: string[]): number {
+export function reapStaleRuns(runDirs: string[]): number {
   let reaped = 0;
   for (const dir of runDirs) {
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.pid'))) {
-      const [pidText, command] = readFileSync(join(dir, file), 'utf8').trim().split(' ', 2);
+    const pidFiles = readdirSync(dir).filter((f) => f.endsWith('.pid'));
+    const records = pidFiles.map((f) => readFileSync(join(dir, f), 'utf8').trim().split(' '));
+    if (records.some(([, owner]) => isAlive(Number(owner)))) continue;
+    for (const [pidText, , command] of records) {
       const pid = Number(pidText);
-      const cmdline = readCmdline(pid);
-      if (pid > 0 && command && cmdline.includes(command)) {
+      if (pid > 0 && command && readCmdline(pid).includes(command)) {
         try {
           process.kill(pid, 'SIGKILL');
           reaped += 1;
@@ -129,10 +132,20 @@ export function reapStale(runDirs: string[]): number {
           /* gone meanwhile */
         }
       }
-      rmSync(join(dir, file), { force: true });
     }
+    rmSync(dir, { recursive: true, force: true });
   }
   return reaped;
+}
+
+function isAlive(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readCmdline(pid: number): string {
@@ -143,6 +156,7 @@ function readCmdline(pid: number): string {
   }
 }
 
-export async function stopAll(): Promise<void> {
-  await Promise.all([...running.values()].reverse().map((p) => p.stop()));
+/** Stops the given processes (default: every process this Node process started), by pid. */
+export async function stopAll(processes: ManagedProcess[] = [...running.values()]): Promise<void> {
+  await Promise.all(processes.map((p) => p.stop()));
 }

@@ -1,0 +1,52 @@
+# restpath-operator: the targets a newcomer needs. `make run` and `make test` do everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM_STAMP := node_modules/.package-lock.json
+# Each tier also writes a JSON report; `make test` closes with one summary line over all of them.
+VITEST = npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/$(1).json --project $(1)
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+deps: $(NPM_STAMP) ## install Node dependencies (npm ci)
+
+setup: deps ## build/fetch the test components: kube-apiserver, etcd (Go, cached), the AWS emulator virtualenv
+	bash scripts/testenv/build-control-plane.sh >/dev/null
+	npx tsx scripts/testenv/setup.ts
+
+build: deps ## compile TypeScript to dist/
+	npm run build
+
+crds: deps ## regenerate crds/ from the TypeBox schemas in src/api
+	npm run crds
+
+lint: deps ## eslint (typescript-eslint, type-aware)
+	npm run lint
+
+typecheck: deps ## tsc --noEmit over src, test, scripts
+	npm run typecheck
+
+test-unit: deps ## unit tests: no cluster, no AWS
+	$(call VITEST,unit)
+
+test-integration: setup ## integration tests: real kube-apiserver + etcd and the AWS emulator
+	$(call VITEST,integration)
+
+test-e2e: setup ## end-to-end tests: kubectl as a user, against the real control plane
+	$(call VITEST,e2e)
+
+test: ## lint, typecheck, unit, integration and e2e tests (what CI runs)
+	rm -rf .test-results
+	$(MAKE) lint typecheck test-unit test-integration test-e2e
+	@npx tsx scripts/test-summary.ts
+
+run: setup ## local control plane + AWS emulator, CRDs installed, examples applied; Ctrl-C stops it
+	npx tsx scripts/local-env.ts
+
+clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
+	rm -rf dist .venv .test-results
+
+.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test run clean

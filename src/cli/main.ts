@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// restpath-operator's command line. The controller command arrives with the controller; today the
+// CLI prints its version and the CRDs it serves.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { renderCrdFiles } from '../api/crd-files.js';
+import { API_VERSION } from '../api/common.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildCli(): Command {
+  const program = new Command('restpath-operator')
+    .description('Kubernetes operator for AWS API Gateway REST APIs (RestApi, RestPath, UsagePlan).')
+    .showHelpAfterError();
+  program
+    .command('version')
+    .description('print the operator version and the API version it serves')
+    .action(() => {
+      console.log(`restpath-operator ${pkg.version} (${API_VERSION}, node ${process.version})`);
+    });
+  program
+    .command('crds')
+    .description('print the CustomResourceDefinitions, e.g. restpath-operator crds | kubectl apply --server-side -f -')
+    .action(() => {
+      process.stdout.write(renderCrdFiles().map((f) => f.text).join('---\n'));
+    });
+  return program;
+}
+
+await buildCli().parseAsync(process.argv);

@@ -1,0 +1,43 @@
+// Every invalid manifest in test/fixtures/invalid is rejected by `kubectl apply` against the real
+// API server, with the message a user needs, and nothing of it is stored.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteNamespace, freshNamespace, testKubectl } from '../support/cluster.js';
+import { invalidFixtures } from '../support/fixtures.js';
+
+const kubectl = testKubectl();
+const fixtures = invalidFixtures();
+let ns = '';
+
+beforeAll(async () => {
+  ns = await freshNamespace(kubectl, 'crd-validation');
+});
+afterAll(async () => {
+  await deleteNamespace(kubectl, ns);
+});
+
+describe('kubectl apply rejects invalid manifests', () => {
+  it('has a corpus of at least 25 invalid manifests, each with an expected message', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(25);
+    for (const f of fixtures) expect(f.expect, f.name).not.toHaveLength(0);
+  });
+
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, fixture) => {
+    let before = '';
+    if (fixture.given) {
+      await kubectl.ok(['apply', '-n', ns, '-f', fixture.given]);
+      before = await kubectl.ok(['get', '-n', ns, '-f', fixture.given, '-o', 'jsonpath={.metadata.generation}']);
+    }
+    const result = await kubectl(['apply', '-n', ns, '-f', fixture.file]);
+    expect(result.code, `${fixture.why}: kubectl apply should fail`).not.toBe(0);
+    for (const message of fixture.expect) expect(result.stderr).toContain(message);
+    expect(result.stderr).toMatch(/is invalid/);
+    if (fixture.given) {
+      // The change was refused: the stored object is still the one applied first.
+      const after = await kubectl.ok(['get', '-n', ns, '-f', fixture.given, '-o', 'jsonpath={.metadata.generation}']);
+      expect(after).toBe(before);
+    } else {
+      const get = await kubectl(['get', '-n', ns, '-f', fixture.file]);
+      expect(get.stderr).toContain('NotFound');
+    }
+  });
+});
