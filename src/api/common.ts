@@ -67,6 +67,7 @@ export const Tags = MapOf(Type.String({ maxLength: 256 }), {
   description:
     'AWS tags. The operator adds its own ownership tags (restpath.dev/managed-by, restpath.dev/owner) and ' +
     'the operator-wide default tags.',
+  // AWS allows 50 tags per resource; 10 are left for the ownership and operator-wide default tags.
   maxProperties: 40,
   'x-kubernetes-validations': [
     rule(
@@ -83,7 +84,12 @@ export const Condition = Type.Object(
     status: StringEnum(['True', 'False', 'Unknown'] as const),
     observedGeneration: Type.Optional(Type.Integer({ format: 'int64', minimum: 0 })),
     lastTransitionTime: Type.String({ format: 'date-time', description: 'When status last changed.' }),
-    reason: Type.String({ maxLength: 1024, description: 'CamelCase reason for the last transition.' }),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
+      description: 'CamelCase reason for the last transition.',
+    }),
     message: Type.String({ maxLength: 32768, description: 'What is wrong, what clients see, and how to check.' }),
   },
   { description: 'A condition in the Kubernetes metav1.Condition shape.' },

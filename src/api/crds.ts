@@ -60,6 +60,7 @@ export const KINDS: KindDefinition[] = [
       { name: 'API', type: 'string', jsonPath: '.spec.restApiRef.name' },
       { name: 'Path', type: 'string', jsonPath: '.spec.path' },
       ...readyColumns,
+      { name: 'API-ID', type: 'string', jsonPath: '.status.restApiId', priority: 1 },
       { name: 'Resource-ID', type: 'string', jsonPath: '.status.resourceId', priority: 1 },
     ],
   },

@@ -160,6 +160,11 @@ export const RestApiSpec = Type.Object(
         { fieldPath: '.region' },
       ),
       rule(
+        "!(has(oldSelf.endpointType) && oldSelf.endpointType == 'PRIVATE' && has(self.endpointType) && self.endpointType == 'EDGE')",
+        'a PRIVATE API cannot become EDGE directly (API Gateway allows PRIVATE -> REGIONAL only): change it to REGIONAL first',
+        { fieldPath: '.endpointType' },
+      ),
+      rule(
         '(has(self.adoptId) == has(oldSelf.adoptId)) && (!has(self.adoptId) || self.adoptId == oldSelf.adoptId)',
         'adoptId is immutable: it names the REST API this object manages; create a new RestApi to manage another',
         { fieldPath: '.adoptId' },

@@ -49,7 +49,7 @@ describe('deploy/examples', () => {
 
   it('kubectl get -o wide adds the Ready message and resource id', async () => {
     const out = await kubectl.ok(['get', 'restpaths', '-n', 'shop', '-o', 'wide']);
-    expect(out.split('\n')[0]).toMatch(/^NAME\s+API\s+PATH\s+READY\s+REASON\s+AGE\s+MESSAGE\s+RESOURCE-ID$/);
+    expect(out.split('\n')[0]).toMatch(/^NAME\s+API\s+PATH\s+READY\s+REASON\s+AGE\s+MESSAGE\s+API-ID\s+RESOURCE-ID$/);
   });
 
   it('the apigateway category lists all three kinds', async () => {
