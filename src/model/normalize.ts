@@ -1,0 +1,60 @@
+// Spec -> normalized shapes, filling in what AWS reports when a field is not set, so that a freshly
+// written method reads back equal to what was desired (convergence, not perpetual drift).
+import type { GatewayResponse } from '../api/rest-api.js';
+import type { Integration, Method } from '../api/rest-path.js';
+import { TIMEOUT_MILLIS } from '../api/rest-path.js';
+import type { GatewayResponseShape, IntegrationShape, MethodShape } from './shapes.js';
+
+/** API Gateway's default when passthroughBehavior is not set. */
+export const DEFAULT_PASSTHROUGH = 'WHEN_NO_MATCH';
+
+export function integrationShape(spec: Integration, credentials: string): IntegrationShape {
+  const responses: IntegrationShape['responses'] = {};
+  for (const r of spec.responses ?? []) {
+    responses[r.statusCode] = {
+      selectionPattern: r.selectionPattern ?? '',
+      responseParameters: { ...r.responseParameters },
+      responseTemplates: { ...r.responseTemplates },
+      contentHandling: r.contentHandling ?? '',
+    };
+  }
+  return {
+    type: spec.type,
+    uri: spec.uri ?? '',
+    httpMethod: spec.httpMethod ?? '',
+    connectionType: spec.connection?.type ?? 'INTERNET',
+    connectionId: spec.connection?.vpcLinkId ?? '',
+    timeoutInMillis: spec.timeoutMillis ?? TIMEOUT_MILLIS.max,
+    requestParameters: { ...spec.requestParameters },
+    requestTemplates: { ...spec.requestTemplates },
+    passthroughBehavior: spec.passthroughBehavior ?? DEFAULT_PASSTHROUGH,
+    contentHandling: spec.contentHandling ?? '',
+    credentials,
+    responses,
+  };
+}
+
+export function methodShape(spec: Method, credentials: string): MethodShape {
+  const responses: MethodShape['responses'] = {};
+  for (const r of spec.methodResponses ?? []) {
+    responses[r.statusCode] = { responseParameters: { ...r.responseParameters }, responseModels: { ...r.responseModels } };
+  }
+  return {
+    authorizationType: spec.authorization?.type ?? 'NONE',
+    authorizerId: spec.authorization?.authorizerId ?? '',
+    authorizationScopes: [...(spec.authorization?.authorizationScopes ?? [])].sort(),
+    apiKeyRequired: spec.apiKeyRequired ?? false,
+    operationName: spec.operationName ?? '',
+    requestParameters: { ...spec.requestParameters },
+    responses,
+    integration: integrationShape(spec.integration, credentials),
+  };
+}
+
+export function gatewayResponseShape(spec: GatewayResponse): GatewayResponseShape {
+  return {
+    statusCode: spec.statusCode ?? '',
+    responseParameters: { ...spec.responseParameters },
+    responseTemplates: { ...spec.responseTemplates },
+  };
+}

@@ -1,0 +1,69 @@
+// The operations a plan is made of. Resources are referred to by path: a path created earlier in the
+// same plan has no id until it runs, so the executor resolves paths to ids as it goes.
+import type { HttpMethod } from '../api/rest-path.js';
+import type {
+  GatewayResponseShape,
+  IntegrationResponseShape,
+  IntegrationShape,
+  MethodResponseShape,
+  MethodShape,
+  StringMap,
+} from '../model/shapes.js';
+
+/** One API Gateway patch operation (RFC 6902-like; '/' inside a key is written '~1'). */
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace';
+  path: string;
+  value?: string;
+}
+
+interface OnMethod {
+  path: string;
+  httpMethod: HttpMethod;
+}
+
+export type Operation =
+  | { kind: 'updateRestApi'; patch: PatchOperation[] }
+  | { kind: 'tagRestApi'; tags: StringMap }
+  | { kind: 'untagRestApi'; keys: string[] }
+  | { kind: 'createResource'; path: string; parentPath: string; pathPart: string }
+  | { kind: 'deleteResource'; path: string }
+  | ({ kind: 'putMethod'; method: Omit<MethodShape, 'responses' | 'integration'> } & OnMethod)
+  | ({ kind: 'updateMethod'; patch: PatchOperation[] } & OnMethod)
+  | ({ kind: 'deleteMethod' } & OnMethod)
+  | ({ kind: 'putIntegration'; integration: Omit<IntegrationShape, 'responses'> } & OnMethod)
+  | ({ kind: 'updateIntegration'; patch: PatchOperation[] } & OnMethod)
+  | ({ kind: 'putMethodResponse'; statusCode: string; response: MethodResponseShape } & OnMethod)
+  | ({ kind: 'updateMethodResponse'; statusCode: string; patch: PatchOperation[] } & OnMethod)
+  | ({ kind: 'deleteMethodResponse'; statusCode: string } & OnMethod)
+  | ({ kind: 'putIntegrationResponse'; statusCode: string; response: IntegrationResponseShape } & OnMethod)
+  | ({ kind: 'updateIntegrationResponse'; statusCode: string; patch: PatchOperation[] } & OnMethod)
+  | ({ kind: 'deleteIntegrationResponse'; statusCode: string } & OnMethod)
+  | { kind: 'putGatewayResponse'; responseType: string; response: GatewayResponseShape }
+  | { kind: 'deleteGatewayResponse'; responseType: string };
+
+export type OperationKind = Operation['kind'];
+
+/** A one-line description for logs, Events and `restpath-operator plan`. */
+export function describeOperation(op: Operation): string {
+  switch (op.kind) {
+    case 'updateRestApi':
+      return `update REST API (${op.patch.map((p) => `${p.op} ${p.path}`).join(', ')})`;
+    case 'tagRestApi':
+      return `tag REST API (${Object.keys(op.tags).join(', ')})`;
+    case 'untagRestApi':
+      return `untag REST API (${op.keys.join(', ')})`;
+    case 'createResource':
+    case 'deleteResource':
+      return `${op.kind === 'createResource' ? 'create' : 'delete'} resource ${op.path}`;
+    case 'putGatewayResponse':
+    case 'deleteGatewayResponse':
+      return `${op.kind === 'putGatewayResponse' ? 'put' : 'reset'} gateway response ${op.responseType}`;
+    default: {
+      const target = `${op.httpMethod} ${op.path}`;
+      const status = 'statusCode' in op ? ` ${op.statusCode}` : '';
+      const patch = 'patch' in op ? ` (${op.patch.map((p) => `${p.op} ${p.path}`).join(', ')})` : '';
+      return `${op.kind} ${target}${status}${patch}`;
+    }
+  }
+}
