@@ -65,7 +65,7 @@ export interface GatewayResponseShape {
 
 /** "PATH METHOD", e.g. "/orders/{orderId} GET": how methods are keyed everywhere. */
 export type MethodKey = string;
-export function methodKey(path: string, httpMethod: HttpMethod | string): MethodKey {
+export function methodKey(path: string, httpMethod: string): MethodKey {
   return `${path} ${httpMethod}`;
 }
 export function parseMethodKey(key: MethodKey): { path: string; httpMethod: HttpMethod } {

@@ -61,7 +61,7 @@ export const methodSpec = (httpMethod: (typeof HTTP_METHODS)[number]): fc.Arbitr
       return {
         httpMethod,
         apiKeyRequired: g.apiKeyRequired,
-        authorization: g.auth === 'CUSTOM' ? { type: 'CUSTOM', authorizerId: 'auth01' } : { type: g.auth as 'NONE' | 'AWS_IAM' },
+        authorization: g.auth === 'CUSTOM' ? { type: 'CUSTOM', authorizerId: 'auth01' } : { type: g.auth },
         requestParameters: g.requestParameters,
         integration: {
           type: g.type,
