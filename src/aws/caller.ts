@@ -1,0 +1,79 @@
+// Every AWS call goes through AwsCaller.call(): it waits for the rate limiter, retries what can be
+// retried (throttling honouring Retry-After, 5xx, dropped connections; never a bad request), records
+// every attempt by operation and outcome, and turns a BadRequestException into an AwsRequestError
+// carrying AWS's message for the status condition.
+import pRetry from 'p-retry';
+import { AwsRequestError, classifyError, errorName, retryAfterMs } from './errors.js';
+import type { CallMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limiter.js';
+import { realClock, type Clock } from './token-bucket.js';
+
+export interface RetryPolicy {
+  /** Retries for transient errors (5xx, connection errors). Throttling does not use them up. */
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Give up on one call after this long, throttled or not. */
+  maxRetryTimeMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 6, minDelayMs: 200, maxDelayMs: 10_000, maxRetryTimeMs: 5 * 60_000 };
+
+export interface AwsCallerOptions {
+  limiter?: RateLimiter;
+  metrics?: CallMetrics;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+}
+
+export class AwsCaller {
+  readonly limiter: RateLimiter;
+  private readonly metrics: CallMetrics | undefined;
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+
+  constructor(options: AwsCallerOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    this.limiter = options.limiter ?? new RateLimiter({ clock: this.clock });
+    this.metrics = options.metrics;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await pRetry(
+        async () => {
+          await this.limiter.acquire(operation);
+          const started = this.clock.now();
+          try {
+            const result = await send();
+            this.metrics?.record({ operation, outcome: 'ok', ms: this.clock.now() - started });
+            return result;
+          } catch (error) {
+            this.metrics?.record({ operation, outcome: classifyError(error), ms: this.clock.now() - started });
+            throw error;
+          }
+        },
+        {
+          retries: this.retry.retries,
+          minTimeout: this.retry.minDelayMs,
+          maxTimeout: this.retry.maxDelayMs,
+          randomize: true,
+          maxRetryTime: this.retry.maxRetryTimeMs,
+          // Throttling is waited out (as long as AWS asks), not counted against the retry budget.
+          onFailedAttempt: async ({ error }) => {
+            const wait = classifyError(error) === 'throttled' ? retryAfterMs(error) : undefined;
+            if (wait !== undefined) await this.clock.sleep(wait);
+          },
+          shouldConsumeRetry: ({ error }) => classifyError(error) !== 'throttled',
+          shouldRetry: ({ error }) => ['throttled', 'transient'].includes(classifyError(error)),
+        },
+      );
+    } catch (error) {
+      if (classifyError(error) === 'badRequest') {
+        throw new AwsRequestError(operation, errorName(error), (error as Error).message, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

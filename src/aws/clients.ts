@@ -1,0 +1,31 @@
+// The only place SDK clients are constructed. The endpoint override points them at the local
+// emulator (or the quota proxy in front of it); the SDK's own retries are off because AwsCaller
+// retries with the operator's policy and counts every attempt.
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+
+export interface AwsSettings {
+  region: string;
+  /** e.g. http://127.0.0.1:4566 for the local emulator; unset for real AWS. */
+  endpoint?: string;
+  /** Static credentials (tests); unset: the SDK's default chain (IRSA, env, profile). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export interface AwsClients {
+  region: string;
+  apigateway: APIGatewayClient;
+}
+
+export function createAwsClients(settings: AwsSettings): AwsClients {
+  const common = {
+    region: settings.region,
+    maxAttempts: 1,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+  };
+  return { region: settings.region, apigateway: new APIGatewayClient(common) };
+}
+
+export function restApiArn(region: string, restApiId: string): string {
+  return `arn:aws:apigateway:${region}::/restapis/${restApiId}`;
+}

@@ -1,0 +1,39 @@
+// AWS calls by operation and outcome: what the benchmarks count and /metrics will export.
+
+export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'badRequest' | 'conflict' | 'notFound' | 'terminal';
+
+export interface CallRecord {
+  operation: string;
+  outcome: CallOutcome;
+  ms: number;
+}
+
+export interface CallMetrics {
+  record: (call: CallRecord) => void;
+}
+
+/** Counts calls in memory; `snapshot()` for tests and benchmarks. */
+export class CallCounter implements CallMetrics {
+  private readonly counts = new Map<string, number>();
+  total = 0;
+
+  record(call: CallRecord): void {
+    const key = `${call.operation} ${call.outcome}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.total += 1;
+  }
+
+  /** Calls by "Operation outcome", sorted. */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  count(operation: string, outcome: CallOutcome = 'ok'): number {
+    return this.counts.get(`${operation} ${outcome}`) ?? 0;
+  }
+
+  reset(): void {
+    this.counts.clear();
+    this.total = 0;
+  }
+}

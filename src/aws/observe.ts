@@ -1,0 +1,75 @@
+// observe(api): one snapshot of a REST API per reconcile: the API, every resource with its methods
+// (GetResources?embed=methods, 500 per page), the customized gateway responses and the tags. Four
+// kinds of read, whatever the number of paths.
+import {
+  GetGatewayResponsesCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetTagsCommand,
+  type GatewayResponse,
+  type Resource,
+} from '@aws-sdk/client-api-gateway';
+import type { ObservedApi, ObservedMethod, ObservedResource } from '../model/state.js';
+import type { AwsCaller } from './caller.js';
+import { restApiArn, type AwsClients } from './clients.js';
+import { gatewayResponseFromAws, httpMethodOf, methodFromAws, settingsFromAws } from './shapes-from-aws.js';
+
+const PAGE = 500;
+
+export async function getAllResources(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<Resource[]> {
+  const items: Resource[] = [];
+  let position: string | undefined;
+  do {
+    const page = await caller.call('GetResources', () =>
+      clients.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE, position })),
+    );
+    items.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return items;
+}
+
+async function customizedGatewayResponses(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<GatewayResponse[]> {
+  const items: GatewayResponse[] = [];
+  let position: string | undefined;
+  do {
+    const page = await caller.call('GetGatewayResponses', () =>
+      clients.apigateway.send(new GetGatewayResponsesCommand({ restApiId, limit: PAGE, position })),
+    );
+    items.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return items.filter((r) => r.defaultResponse !== true);
+}
+
+export async function observeApi(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<ObservedApi> {
+  const [api, resources, gatewayResponses, tags] = await Promise.all([
+    caller.call('GetRestApi', () => clients.apigateway.send(new GetRestApiCommand({ restApiId }))),
+    getAllResources(caller, clients, restApiId),
+    customizedGatewayResponses(caller, clients, restApiId),
+    caller.call('GetTags', () => clients.apigateway.send(new GetTagsCommand({ resourceArn: restApiArn(clients.region, restApiId) }))),
+  ]);
+  const root = resources.find((r) => r.path === '/');
+  const observedResources: ObservedResource[] = [];
+  const methods: ObservedMethod[] = [];
+  for (const r of resources) {
+    if (!r.id || !r.path) continue;
+    for (const [httpMethod, m] of Object.entries(r.resourceMethods ?? {})) {
+      methods.push({ path: r.path, httpMethod: httpMethodOf(httpMethod), shape: methodFromAws(m) });
+    }
+    if (r.path !== '/') observedResources.push({ id: r.id, path: r.path, parentId: r.parentId ?? '', pathPart: r.pathPart ?? '' });
+  }
+  return {
+    id: restApiId,
+    rootResourceId: root?.id ?? api.rootResourceId ?? '',
+    settings: settingsFromAws(api),
+    // Tags set at creation come back with the API; tags set later with GetTags. AWS keeps one set;
+    // LocalStack keeps two (test/aws-emulator/README.md), so read both.
+    tags: { ...api.tags, ...tags.tags },
+    resources: observedResources.sort((a, b) => a.path.localeCompare(b.path)),
+    methods: methods.sort((a, b) => `${a.path} ${a.httpMethod}`.localeCompare(`${b.path} ${b.httpMethod}`)),
+    gatewayResponses: Object.fromEntries(
+      gatewayResponses.filter((r) => r.responseType).map((r) => [r.responseType as string, gatewayResponseFromAws(r)]),
+    ),
+  };
+}

@@ -1,0 +1,50 @@
+// Client-side rate limiting: a call waits for a token from the account-wide bucket and from its
+// operation's bucket, so the operator stays under API Gateway's quotas instead of collecting 429s.
+import { ACCOUNT_BUCKET, OPERATION_BUCKETS, type BucketSpec } from './quotas.js';
+import { realClock, TokenBucket, type Clock } from './token-bucket.js';
+
+export interface RateLimiterOptions {
+  account?: BucketSpec;
+  operations?: Record<string, BucketSpec>;
+  clock?: Clock;
+}
+
+export class RateLimiter {
+  private readonly account: TokenBucket;
+  private readonly operations = new Map<string, TokenBucket>();
+  private readonly specs: Record<string, BucketSpec>;
+  private readonly clock: Clock;
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    this.account = new TokenBucket(options.account ?? ACCOUNT_BUCKET, this.clock);
+    this.specs = { ...OPERATION_BUCKETS, ...options.operations };
+  }
+
+  private bucketFor(operation: string): TokenBucket | undefined {
+    const spec = this.specs[operation];
+    if (!spec) return undefined;
+    let bucket = this.operations.get(operation);
+    if (!bucket) this.operations.set(operation, (bucket = new TokenBucket(spec, this.clock)));
+    return bucket;
+  }
+
+  /**
+   * Resolves when `operation` may be called. Each caller waits on its own, so a call behind a slow
+   * bucket (CreateDeployment: 1 per 5 s) never holds up calls to other operations.
+   */
+  async acquire(operation: string): Promise<void> {
+    const own = this.bucketFor(operation);
+    for (;;) {
+      const fromOwn = own ? own.tryTake() : ({ ok: true } as const);
+      if (!fromOwn.ok) {
+        await this.clock.sleep(fromOwn.waitMs);
+        continue;
+      }
+      const fromAccount = this.account.tryTake();
+      if (fromAccount.ok) return;
+      own?.giveBack();
+      await this.clock.sleep(fromAccount.waitMs);
+    }
+  }
+}

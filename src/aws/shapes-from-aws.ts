@@ -1,0 +1,76 @@
+// AWS responses -> the normalized shapes the plan compares (the mirror of model/normalize.ts).
+import type { GatewayResponse, Integration, Method, RestApi } from '@aws-sdk/client-api-gateway';
+import type { HttpMethod } from '../api/rest-path.js';
+import { TIMEOUT_MILLIS } from '../api/rest-path.js';
+import { DEFAULT_PASSTHROUGH } from '../model/normalize.js';
+import type { ApiSettings, GatewayResponseShape, IntegrationShape, MethodShape, StringMap } from '../model/shapes.js';
+
+/** AWS sometimes returns null for an empty template; the shapes use ''. */
+function strings(map: Record<string, string | null | undefined> | undefined): StringMap {
+  return Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, v ?? '']));
+}
+
+export function settingsFromAws(api: RestApi): ApiSettings {
+  return {
+    name: api.name ?? '',
+    description: api.description ?? '',
+    endpointType: (api.endpointConfiguration?.types?.[0] ?? 'EDGE'),
+    binaryMediaTypes: [...(api.binaryMediaTypes ?? [])].sort(),
+  };
+}
+
+export function integrationFromAws(i: Integration): IntegrationShape {
+  const responses: IntegrationShape['responses'] = {};
+  for (const [code, r] of Object.entries(i.integrationResponses ?? {})) {
+    responses[code] = {
+      selectionPattern: r.selectionPattern ?? '',
+      responseParameters: strings(r.responseParameters),
+      responseTemplates: strings(r.responseTemplates),
+      contentHandling: r.contentHandling ?? '',
+    };
+  }
+  return {
+    type: (i.type ?? 'MOCK'),
+    uri: i.uri ?? '',
+    httpMethod: i.httpMethod ?? '',
+    connectionType: i.connectionType ?? 'INTERNET',
+    connectionId: i.connectionId ?? '',
+    timeoutInMillis: i.timeoutInMillis ?? TIMEOUT_MILLIS.max,
+    requestParameters: strings(i.requestParameters),
+    requestTemplates: strings(i.requestTemplates),
+    passthroughBehavior: i.passthroughBehavior ?? DEFAULT_PASSTHROUGH,
+    contentHandling: i.contentHandling ?? '',
+    credentials: i.credentials ?? '',
+    responses,
+  };
+}
+
+export function methodFromAws(m: Method): MethodShape {
+  const responses: MethodShape['responses'] = {};
+  for (const [code, r] of Object.entries(m.methodResponses ?? {})) {
+    responses[code] = { responseParameters: { ...r.responseParameters }, responseModels: strings(r.responseModels) };
+  }
+  return {
+    authorizationType: m.authorizationType ?? 'NONE',
+    authorizerId: m.authorizerId ?? '',
+    authorizationScopes: [...(m.authorizationScopes ?? [])].sort(),
+    apiKeyRequired: m.apiKeyRequired ?? false,
+    operationName: m.operationName ?? '',
+    requestParameters: { ...m.requestParameters },
+    responses,
+    // An integration without a type is what some emulators return for "none" (AWS answers 404).
+    integration: m.methodIntegration?.type ? integrationFromAws(m.methodIntegration) : null,
+  };
+}
+
+export function gatewayResponseFromAws(r: GatewayResponse): GatewayResponseShape {
+  return {
+    statusCode: r.statusCode ?? '',
+    responseParameters: strings(r.responseParameters),
+    responseTemplates: strings(r.responseTemplates),
+  };
+}
+
+export function httpMethodOf(key: string): HttpMethod {
+  return key as HttpMethod;
+}

@@ -1,0 +1,47 @@
+// Token buckets, with the clock injected so tests need no sleeps.
+
+import type { BucketSpec } from './quotas.js';
+
+export interface Clock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly spec: BucketSpec,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {
+    this.tokens = spec.burst;
+    this.last = clock.now();
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.spec.burst, this.tokens + ((now - this.last) / 1000) * this.spec.rate);
+    this.last = now;
+  }
+
+  /** Takes a token if one is there; otherwise says how many ms until one will be. */
+  tryTake(): { ok: true } | { ok: false; waitMs: number } {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, waitMs: Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000) };
+  }
+
+  /** Puts a token back (a take that was not used because another bucket said wait). */
+  giveBack(): void {
+    this.tokens = Math.min(this.spec.burst, this.tokens + 1);
+  }
+}
