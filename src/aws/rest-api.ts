@@ -1,0 +1,55 @@
+// Creating, finding and deleting the REST API itself. API Gateway names are not unique, so a create
+// whose id was lost would become a duplicate API: before creating, look for the API carrying this
+// object's owner tag.
+import { CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, type RestApi } from '@aws-sdk/client-api-gateway';
+import { OWNER_TAG } from '../model/build.js';
+import type { ApiSettings, StringMap } from '../model/shapes.js';
+import type { AwsCaller } from './caller.js';
+import type { AwsClients } from './clients.js';
+import { classifyError } from './errors.js';
+
+export async function findRestApiByOwner(caller: AwsCaller, clients: AwsClients, owner: string): Promise<RestApi | undefined> {
+  let position: string | undefined;
+  do {
+    const page = await caller.call('GetRestApis', () => clients.apigateway.send(new GetRestApisCommand({ limit: 500, position })));
+    const found = page.items?.find((api) => api.tags?.[OWNER_TAG] === owner);
+    if (found) return found;
+    position = page.position;
+  } while (position);
+  return undefined;
+}
+
+/** The id of the REST API owned by `tags[OWNER_TAG]`: found, or created with its settings and tags. */
+export async function ensureRestApi(
+  caller: AwsCaller,
+  clients: AwsClients,
+  settings: ApiSettings,
+  tags: StringMap,
+): Promise<{ id: string; rootResourceId: string; created: boolean }> {
+  const owner = tags[OWNER_TAG];
+  if (!owner) throw new Error(`ensureRestApi needs the ${OWNER_TAG} tag`);
+  const existing = await findRestApiByOwner(caller, clients, owner);
+  if (existing?.id) return { id: existing.id, rootResourceId: existing.rootResourceId ?? '', created: false };
+  const created = await caller.call('CreateRestApi', () =>
+    clients.apigateway.send(
+      new CreateRestApiCommand({
+        name: settings.name,
+        description: settings.description || undefined,
+        endpointConfiguration: { types: [settings.endpointType] },
+        binaryMediaTypes: settings.binaryMediaTypes.length > 0 ? settings.binaryMediaTypes : undefined,
+        // Tagged at creation, so ownership is provable from the first moment the API exists.
+        tags,
+      }),
+    ),
+  );
+  if (!created.id) throw new Error('CreateRestApi returned no id');
+  return { id: created.id, rootResourceId: created.rootResourceId ?? '', created: true };
+}
+
+export async function deleteRestApi(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<void> {
+  try {
+    await caller.call('DeleteRestApi', () => clients.apigateway.send(new DeleteRestApiCommand({ restApiId })));
+  } catch (error) {
+    if (classifyError(error) !== 'notFound') throw error;
+  }
+}
