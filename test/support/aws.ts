@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { AwsCaller } from '../../src/aws/caller.js';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
 import { CallCounter } from '../../src/aws/metrics.js';
-import { RateLimiter } from '../../src/aws/rate-limiter.js';
+import type { RateLimiter } from '../../src/aws/rate-limiter.js';
 import { freshAccount, type AwsAccount } from '../../scripts/testenv/aws-emulator.js';
 import { run } from '../../scripts/testenv/run.js';
 import { QuotaProxy, type QuotaProxyOptions } from './quota-proxy.js';

@@ -71,7 +71,7 @@ export class QuotaProxy {
   }
 
   resetCounts(): void {
-    for (const map of Object.values(this.counts)) for (const k of Object.keys(map)) delete map[k];
+    for (const map of Object.values(this.counts) as Record<string, number>[]) for (const k of Object.keys(map)) delete map[k];
   }
 
   total(kind: keyof ProxyCounts): number {

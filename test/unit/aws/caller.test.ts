@@ -1,0 +1,112 @@
+// The client layer's policies with a fake clock: token buckets at API Gateway's quotas, which errors
+// are retried (and how long throttling waits), and that a bad request surfaces at once.
+import { describe, expect, it } from 'vitest';
+import { AwsCaller } from '../../../src/aws/caller.js';
+import { AwsRequestError, classifyError } from '../../../src/aws/errors.js';
+import { CallCounter } from '../../../src/aws/metrics.js';
+import { minimumSeconds } from '../../../src/aws/quotas.js';
+import { RateLimiter } from '../../../src/aws/rate-limiter.js';
+import type { Clock } from '../../../src/aws/token-bucket.js';
+
+/** A clock whose sleep advances time instantly and records the waits. */
+function fakeClock(): Clock & { slept: number[]; t: number } {
+  const clock = {
+    t: 0,
+    slept: [] as number[],
+    now: () => clock.t,
+    sleep: (ms: number) => {
+      clock.slept.push(ms);
+      clock.t += ms;
+      return Promise.resolve();
+    },
+  };
+  return clock;
+}
+
+const awsError = (name: string, status: number, extra: object = {}) => Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, ...extra });
+
+describe('rate limiter', () => {
+  it('lets the account burst of 40 through, then 10 per second', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock });
+    for (let i = 0; i < 60; i++) await limiter.acquire('PutMethod');
+    expect(clock.t).toBeGreaterThanOrEqual(1900);
+    expect(clock.t).toBeLessThanOrEqual(2100);
+  });
+
+  it('holds CreateDeployment to one every 5 seconds, without holding up other operations', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter({ clock });
+    for (let i = 0; i < 3; i++) await limiter.acquire('CreateDeployment');
+    expect(clock.t).toBe(10_000);
+    const before = clock.t;
+    await limiter.acquire('PutMethod');
+    expect(clock.t).toBe(before);
+  });
+
+  it('computes T_min as aws-quotas.md does (300 paths x 3 calls: ~91 s)', () => {
+    expect(minimumSeconds(300, 3)).toBeCloseTo(91, 0);
+    expect(minimumSeconds(50, 3)).toBe(16);
+  });
+});
+
+describe('error classification', () => {
+  it.each([
+    ['TooManyRequestsException', 429, 'throttled'],
+    ['ServiceUnavailableException', 503, 'transient'],
+    ['SyntaxError', 500, 'transient'],
+    ['BadRequestException', 400, 'badRequest'],
+    ['ConflictException', 409, 'conflict'],
+    ['NotFoundException', 404, 'notFound'],
+    ['UnauthorizedException', 403, 'terminal'],
+  ])('%s (%i) is %s', (name, status, expected) => {
+    expect(classifyError(awsError(name, status))).toBe(expected);
+  });
+
+  it('treats dropped connections as transient', () => {
+    expect(classifyError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('transient');
+  });
+});
+
+describe('AwsCaller', () => {
+  it('waits out throttling as long as Retry-After says, without using up retries', async () => {
+    const clock = fakeClock();
+    const calls = new CallCounter();
+    const caller = new AwsCaller({ clock, metrics: calls, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 } });
+    let attempts = 0;
+    const result = await caller.call('PutMethod', () => {
+      attempts += 1;
+      if (attempts <= 4) return Promise.reject(awsError('TooManyRequestsException', 429, { retryAfterSeconds: '3' }));
+      return Promise.resolve('done');
+    });
+    expect(result).toBe('done');
+    expect(clock.slept.filter((ms) => ms === 3000)).toHaveLength(4);
+    expect(calls.snapshot()).toEqual({ 'PutMethod ok': 1, 'PutMethod throttled': 4 });
+  });
+
+  it('retries 5xx a bounded number of times, then gives up with the error', async () => {
+    const caller = new AwsCaller({ clock: fakeClock(), retry: { retries: 2, minDelayMs: 1, maxDelayMs: 1 } });
+    let attempts = 0;
+    await expect(
+      caller.call('GetResources', () => {
+        attempts += 1;
+        return Promise.reject(awsError('ServiceUnavailableException', 503));
+      }),
+    ).rejects.toThrow(/ServiceUnavailableException happened/);
+    expect(attempts).toBe(3);
+  });
+
+  it('never retries a bad request and hands AWS\'s message on in a typed error', async () => {
+    const caller = new AwsCaller({ clock: fakeClock() });
+    let attempts = 0;
+    const error = await caller
+      .call('PutIntegration', () => {
+        attempts += 1;
+        return Promise.reject(awsError('BadRequestException', 400, { message: 'Invalid HTTP endpoint specified for URI' }));
+      })
+      .catch((e: unknown) => e);
+    expect(attempts).toBe(1);
+    expect(error).toBeInstanceOf(AwsRequestError);
+    expect(error).toMatchObject({ operation: 'PutIntegration', code: 'BadRequestException', awsMessage: 'Invalid HTTP endpoint specified for URI' });
+  });
+});
