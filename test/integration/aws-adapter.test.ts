@@ -173,3 +173,31 @@ describe('AWS adapter under throttling and faults', () => {
     }
   });
 });
+
+describe('AWS adapter idempotence when an answer is lost', () => {
+  it('a create that succeeded but answered 409 on its retry is read back, not duplicated', async () => {
+    // The proxy forwards each of these, then answers 409 as AWS does when the first attempt of a
+    // retried create had gone through (the emulator itself never answers 409).
+    const lost = await awsTestContext({
+      faults: [
+        { operation: 'CreateResource', times: 2, status: 409, afterForwarding: true },
+        { operation: 'PutMethod', times: 1, status: 409, afterForwarding: true },
+        { operation: 'PutMethodResponse', times: 1, status: 409, afterForwarding: true },
+      ],
+    });
+    try {
+      const desired = desiredOf([restPath('deep', { path: '/a/b/c', methods: [health] })], apiSpec);
+      const id = (await ensureRestApi(lost.caller, lost.clients, desired.settings, desired.tags)).id;
+      const observed = await observeApi(lost.caller, lost.clients, id);
+      const result = await executePlan(lost.caller, lost.clients, observed, diff(desired, observed, EMPTY_LEDGER));
+      expect(result.failed).toBeUndefined();
+      expect(lost.proxy.counts.faulted).toEqual({ CreateResource: 2, PutMethod: 1, PutMethodResponse: 1 });
+      expect(lost.calls.count('GetMethod')).toBe(1);
+      const after = await observeApi(lost.caller, lost.clients, id);
+      expect(after.resources.map((r) => r.path)).toEqual(['/a', '/a/b', '/a/b/c']);
+      expect(diff(desired, after, EMPTY_LEDGER)).toEqual([]);
+    } finally {
+      await lost.close();
+    }
+  });
+});

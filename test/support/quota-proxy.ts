@@ -19,6 +19,12 @@ export interface FaultRule {
   drop?: boolean;
   /** Forward, but only after this delay. */
   latencyMs?: number;
+  /**
+   * With `status`: forward the request first, drop the emulator's answer and send `status` instead:
+   * "the call succeeded but its answer was lost". With 409 this is what AWS answers a retried create;
+   * the emulators never answer 409 (test/aws-emulator/README.md), so the proxy does.
+   */
+  afterForwarding?: boolean;
 }
 
 export interface QuotaProxyOptions {
@@ -34,6 +40,20 @@ export interface ProxyCounts {
   passed: Record<string, number>;
   throttled: Record<string, number>;
   faulted: Record<string, number>;
+}
+
+const FAULTS: Record<number, { type: string; message: string }> = {
+  409: { type: 'ConflictException', message: 'Another resource with the same parent already has this name' },
+  429: { type: 'TooManyRequestsException', message: 'Too Many Requests' },
+  500: { type: 'InternalFailure', message: 'Internal server error' },
+  503: { type: 'ServiceUnavailableException', message: 'Service Unavailable' },
+};
+
+/** An error answer in API Gateway's wire shape (X-Amzn-ErrorType header, JSON message). */
+function sendFault(res: ServerResponse, status: number): void {
+  const fault = FAULTS[status] ?? { type: 'InternalFailure', message: `injected ${status}` };
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': fault.type, ...(status === 429 ? { 'retry-after': '1' } : {}) });
+  res.end(JSON.stringify({ message: fault.message }));
 }
 
 const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
@@ -110,11 +130,14 @@ export class QuotaProxy {
         req.socket.destroy();
         return;
       }
+      if (fault?.status && fault.afterForwarding) {
+        bump(this.counts.faulted, operation);
+        this.forward(req, res, fault.status);
+        return;
+      }
       if (fault?.status) {
         bump(this.counts.faulted, operation);
-        const type = fault.status === 429 ? 'TooManyRequestsException' : 'ServiceUnavailableException';
-        res.writeHead(fault.status, { 'content-type': 'application/json', 'x-amzn-errortype': type, ...(fault.status === 429 ? { 'retry-after': '1' } : {}) });
-        res.end(JSON.stringify({ message: fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable' }));
+        sendFault(res, fault.status);
         return;
       }
       const waitMs = this.admit(operation);
@@ -139,10 +162,16 @@ export class QuotaProxy {
     this.forward(req, res);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse): void {
+  /** Forwards to the emulator; with `replaceWith`, the emulator's answer is dropped for that fault. */
+  private forward(req: IncomingMessage, res: ServerResponse, replaceWith?: number): void {
     const upstream = request(
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
+        if (replaceWith !== undefined) {
+          answer.resume();
+          answer.on('end', () => sendFault(res, replaceWith));
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },

@@ -1,0 +1,132 @@
+// `make bench`: the core and the AWS adapter under API Gateway's quotas, against the AWS emulator
+// behind the quota proxy. Prints a table:
+//  - converge N paths x 3 methods from scratch: time and AWS calls, against the minimum the quotas allow;
+//  - AWS calls of one steady-state cycle (observe + empty plan) at 10, 100 and 300 paths;
+//  - plan time (pure diff) for 300 resources x 5 methods.
+// `BENCH_QUICK=1` skips the 300-path convergence (about 4 minutes). Everything it starts it stops.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { HTTP_METHODS, type Method } from '../src/api/rest-path.js';
+import { AwsCaller } from '../src/aws/caller.js';
+import { createAwsClients } from '../src/aws/clients.js';
+import { executePlan } from '../src/aws/execute.js';
+import { CallCounter } from '../src/aws/metrics.js';
+import { observeApi } from '../src/aws/observe.js';
+import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from '../src/aws/quotas.js';
+import { RateLimiter } from '../src/aws/rate-limiter.js';
+import { ensureRestApi } from '../src/aws/rest-api.js';
+import { buildDesired, type RestPathInput } from '../src/model/build.js';
+import { EMPTY_LEDGER, type ObservedApi } from '../src/model/state.js';
+import { diff, ledgerOf } from '../src/plan/diff.js';
+import { simulate } from '../src/plan/simulate.js';
+import { startAwsEmulator } from '../scripts/testenv/aws-emulator.js';
+import { stopAll } from '../scripts/testenv/processes.js';
+import { QuotaProxy } from '../test/support/quota-proxy.js';
+
+const METHODS = ['GET', 'PUT', 'DELETE'] as const;
+const method = (httpMethod: (typeof HTTP_METHODS)[number]): Method => ({
+  httpMethod,
+  integration: { type: 'HTTP_PROXY', httpMethod, uri: 'http://backend.internal/items/{id}' },
+});
+/** n RestPaths of 3 methods on flat paths: n resources, within API Gateway's 300 per API. */
+function paths(n: number, perPath: readonly (typeof HTTP_METHODS)[number][] = METHODS): RestPathInput[] {
+  return Array.from({ length: n }, (_, i) => ({
+    namespace: 'bench',
+    name: `p${i}`,
+    createdAt: '2026-01-01T00:00:00Z',
+    spec: { restApiRef: { name: 'api' }, path: `/p${String(i).padStart(3, '0')}`, methods: perPath.map(method) },
+  }));
+}
+const desiredFor = (name: string, n: number, perPath?: readonly (typeof HTTP_METHODS)[number][]) =>
+  buildDesired({ namespace: 'bench', name, spec: {} }, paths(n, perPath), { managedBy: 'restpath-bench' });
+
+const rows: string[][] = [];
+const line = (...cells: (string | number)[]) => rows.push(cells.map(String));
+
+async function main(): Promise<void> {
+  const runDir = mkdtempSync(join(tmpdir(), 'restpath-bench-'));
+  const emulator = await startAwsEmulator(runDir);
+  const proxies: QuotaProxy[] = [];
+  try {
+    const account = await emulator.freshAccount();
+    const context = async (quotas: boolean) => {
+      const proxy = await QuotaProxy.start({ target: emulator.endpoint, quotas });
+      proxies.push(proxy);
+      const calls = new CallCounter();
+      const limiter = quotas ? new RateLimiter() : new RateLimiter({ account: { rate: 1e6, burst: 1e6 }, operations: Object.fromEntries(Object.keys(OPERATION_BUCKETS).map((k) => [k, { rate: 1e6, burst: 1e6 }])) });
+      const caller = new AwsCaller({ metrics: calls, limiter });
+      const clients = createAwsClients({ region: account.region, endpoint: proxy.endpoint, credentials: account });
+      return { proxy, calls, caller, clients };
+    };
+
+    // 1. Converge from scratch under AWS's default quotas.
+    const sizes = process.env.BENCH_QUICK ? [50] : [50, 300];
+    const createdApis = new Map<number, string>();
+    for (const n of sizes) {
+      const ctx = await context(true);
+      const desired = desiredFor(`converge-${n}`, n);
+      const started = performance.now();
+      const { id } = await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags);
+      const observed = await observeApi(ctx.caller, ctx.clients, id);
+      const plan = diff(desired, observed, EMPTY_LEDGER);
+      const result = await executePlan(ctx.caller, ctx.clients, observed, plan);
+      if (result.failed) throw result.failed.error;
+      const seconds = (performance.now() - started) / 1000;
+      const totalCalls = ctx.calls.total;
+      const after = await observeApi(ctx.caller, ctx.clients, id);
+      const left = diff(desired, after, ledgerOf(desired)).length;
+      createdApis.set(n, id);
+      const writes = plan.length;
+      // The quota floor for these calls: CreateResource at 5/s, everything at 10/s after a burst of 40,
+      // plus the CreateRestApi and the four observe reads (no deployment in this issue).
+      const floor = Math.max(n / OPERATION_BUCKETS.CreateResource!.rate, (totalCalls - ACCOUNT_BUCKET.burst) / ACCOUNT_BUCKET.rate);
+      line(`converge ${n} paths x 3 methods`, `${seconds.toFixed(1)} s`, `T_min ${floor.toFixed(1)} s (x${(seconds / floor).toFixed(2)})`,
+        `${totalCalls} calls (${writes} writes), ${ctx.proxy.total('throttled')} throttled by the proxy, plan left: ${left}`);
+    }
+
+    // 2. Steady state: one observe + diff of an API already in sync, counting calls.
+    for (const n of [10, 100, 300]) {
+      const ctx = await context(false);
+      const desired = desiredFor(`steady-${n}`, n);
+      let id = createdApis.get(n);
+      if (!id) {
+        id = (await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags)).id;
+        const observed = await observeApi(ctx.caller, ctx.clients, id);
+        const result = await executePlan(ctx.caller, ctx.clients, observed, diff(desired, observed, EMPTY_LEDGER));
+        if (result.failed) throw result.failed.error;
+      }
+      ctx.calls.reset();
+      const started = performance.now();
+      const observed = await observeApi(ctx.caller, ctx.clients, id);
+      const plan = diff(desired, observed, ledgerOf(desired));
+      const ms = performance.now() - started;
+      line(`steady-state cycle, ${n} paths`, `${ms.toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; plan: ${plan.length} ops`);
+    }
+
+    // 3. Plan time, pure: 300 resources x 5 methods, from scratch and in sync.
+    const big = desiredFor('plan', 300, ['GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
+    const empty: ObservedApi = { id: 'x', rootResourceId: 'root', settings: big.settings, tags: big.tags, resources: [], methods: [], gatewayResponses: {} };
+    const inSync = simulate(empty, diff(big, empty, EMPTY_LEDGER));
+    const time = (f: () => unknown) => {
+      const samples: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const t = performance.now();
+        f();
+        samples.push(performance.now() - t);
+      }
+      return samples.sort((a, b) => a - b)[15]!.toFixed(1);
+    };
+    line('plan 300 resources x 5 methods', `${time(() => diff(big, empty, EMPTY_LEDGER))} ms from scratch`, `${time(() => diff(big, inSync, ledgerOf(big)))} ms in sync`, `${diff(big, empty, EMPTY_LEDGER).length} ops from scratch (median of 30)`);
+  } finally {
+    for (const p of proxies) await p.close();
+    await stopAll();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  console.log(`\nrestpath-operator benchmark (${emulator.kind} behind the quota proxy, ${new Date().toISOString()})\n`);
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | '));
+}
+
+await main();
