@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     const createdApis = new Map<number, string>();
     for (const n of sizes) {
       const ctx = await context(true);
-      const desired = desiredFor(`converge-${n}`, n);
+      const desired = desiredFor(`api-${n}`, n);
       const started = performance.now();
       const { id } = await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags);
       const observed = await observeApi(ctx.caller, ctx.clients, id);
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     // 2. Steady state: one observe + diff of an API already in sync, counting calls.
     for (const n of [10, 100, 300]) {
       const ctx = await context(false);
-      const desired = desiredFor(`steady-${n}`, n);
+      const desired = desiredFor(`api-${n}`, n);
       let id = createdApis.get(n);
       if (!id) {
         id = (await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags)).id;

@@ -1,22 +1,16 @@
 // What the API server does with valid manifests: defaults filled in, descriptions served to
 // `kubectl explain`, the status subresource kept apart from spec, and change rules that allow
 // what AWS can change in place.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteNamespace, freshNamespace, testKubectl } from '../support/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 
 const kubectl = testKubectl();
-let ns = '';
-beforeAll(async () => {
-  ns = await freshNamespace(kubectl, 'crd-schema');
-});
-afterAll(async () => {
-  await deleteNamespace(kubectl, ns);
-});
+const namespace = useFreshNamespace(kubectl, 'crd-schema');
 
 const API = 'apiVersion: apigateway.restpath.dev/v1alpha1';
 
 async function applyAndGet(manifest: string): Promise<Record<string, unknown>> {
-  const out = await kubectl.ok(['apply', '-n', ns, '-o', 'json', '-f', '-'], manifest);
+  const out = await kubectl.ok(['apply', '-n', namespace(), '-o', 'json', '-f', '-'], manifest);
   return JSON.parse(out) as Record<string, unknown>;
 }
 
@@ -69,8 +63,8 @@ spec:
   it('keeps status out of spec writes (status subresource)', async () => {
     const applied = await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: status-sub }\nspec: {}\nstatus: { id: abcdefghij }\n`);
     expect(applied).not.toHaveProperty('status.id');
-    await kubectl.ok(['patch', 'restapi', 'status-sub', '-n', ns, '--subresource=status', '--type=merge', '-p', '{"status":{"id":"abcdefghij"}}']);
-    expect(await kubectl.ok(['get', 'ra', 'status-sub', '-n', ns, '-o', 'jsonpath={.status.id}'])).toBe('abcdefghij');
+    await kubectl.ok(['patch', 'restapi', 'status-sub', '-n', namespace(), '--subresource=status', '--type=merge', '-p', '{"status":{"id":"abcdefghij"}}']);
+    expect(await kubectl.ok(['get', 'ra', 'status-sub', '-n', namespace(), '-o', 'jsonpath={.status.id}'])).toBe('abcdefghij');
   });
 
   it('allows changes AWS makes in place (endpoint type, path, methods)', async () => {

@@ -1,19 +1,12 @@
 // Every invalid manifest in test/fixtures/invalid is rejected by `kubectl apply` against the real
 // API server, with the message a user needs, and nothing of it is stored.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteNamespace, freshNamespace, testKubectl } from '../support/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { invalidFixtures } from '../support/fixtures.js';
 
 const kubectl = testKubectl();
 const fixtures = invalidFixtures();
-let ns = '';
-
-beforeAll(async () => {
-  ns = await freshNamespace(kubectl, 'crd-validation');
-});
-afterAll(async () => {
-  await deleteNamespace(kubectl, ns);
-});
+const namespace = useFreshNamespace(kubectl, 'crd-validation');
 
 describe('kubectl apply rejects invalid manifests', () => {
   it('has a corpus of at least 25 invalid manifests, each with an expected message', () => {
@@ -24,19 +17,19 @@ describe('kubectl apply rejects invalid manifests', () => {
   it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, fixture) => {
     let before = '';
     if (fixture.given) {
-      await kubectl.ok(['apply', '-n', ns, '-f', fixture.given]);
-      before = await kubectl.ok(['get', '-n', ns, '-f', fixture.given, '-o', 'jsonpath={.metadata.generation}']);
+      await kubectl.ok(['apply', '-n', namespace(), '-f', fixture.given]);
+      before = await kubectl.ok(['get', '-n', namespace(), '-f', fixture.given, '-o', 'jsonpath={.metadata.generation}']);
     }
-    const result = await kubectl(['apply', '-n', ns, '-f', fixture.file]);
+    const result = await kubectl(['apply', '-n', namespace(), '-f', fixture.file]);
     expect(result.code, `${fixture.why}: kubectl apply should fail`).not.toBe(0);
     for (const message of fixture.expect) expect(result.stderr).toContain(message);
     expect(result.stderr).toMatch(/is invalid/);
     if (fixture.given) {
       // The change was refused: the stored object is still the one applied first.
-      const after = await kubectl.ok(['get', '-n', ns, '-f', fixture.given, '-o', 'jsonpath={.metadata.generation}']);
+      const after = await kubectl.ok(['get', '-n', namespace(), '-f', fixture.given, '-o', 'jsonpath={.metadata.generation}']);
       expect(after).toBe(before);
     } else {
-      const get = await kubectl(['get', '-n', ns, '-f', fixture.file]);
+      const get = await kubectl(['get', '-n', namespace(), '-f', fixture.file]);
       expect(get.stderr).toContain('NotFound');
     }
   });
