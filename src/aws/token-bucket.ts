@@ -40,6 +40,16 @@ export class TokenBucket {
     return { ok: false, waitMs: Math.ceil(((1 - this.tokens) / this.spec.rate) * 1000) };
   }
 
+  /**
+   * Takes a token now or from the future: returns how long the caller must wait for it (0 when one
+   * was there). Later reservations queue up behind earlier ones.
+   */
+  reserve(): number {
+    this.refill();
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.spec.rate) * 1000);
+  }
+
   /** Puts a token back (a take that was not used because another bucket said wait). */
   giveBack(): void {
     this.tokens = Math.min(this.spec.burst, this.tokens + 1);
