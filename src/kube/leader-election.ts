@@ -20,7 +20,7 @@ export interface LeaderElectionOptions {
 }
 
 function statusCode(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? Number((error).code) : undefined;
 }
 
 function stateOf(lease: V1Lease | undefined): LeaseState | undefined {
