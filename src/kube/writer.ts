@@ -67,5 +67,5 @@ export class KubeWriter {
 
 /** True for the API server's 409 Conflict: the object changed since it was read. */
 export function isConflict(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 409;
+  return typeof error === 'object' && error !== null && 'code' in error && (error).code === 409;
 }
