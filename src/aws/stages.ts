@@ -1,0 +1,67 @@
+// Stages and deployments in AWS. A deployment is created without a stage and the stage is then
+// pointed at it (UpdateStage /deploymentId): AWS documents both ways, and deploying "into" a stage
+// resets its settings in the emulators (test/aws-emulator/README.md), so this one way is used always.
+import { CreateDeploymentCommand, CreateStageCommand, GetStagesCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
+import { stagePatch, type ObservedStage, type StageShape } from '../plan/stages.js';
+import type { AwsCaller } from './caller.js';
+import type { AwsClients } from './clients.js';
+
+export function stageFromAws(s: Stage): ObservedStage {
+  const throttling: ObservedStage['throttling'] = {};
+  for (const [key, setting] of Object.entries(s.methodSettings ?? {})) {
+    if (setting.throttlingRateLimit !== undefined && setting.throttlingBurstLimit !== undefined) {
+      throttling[key] = { rateLimit: setting.throttlingRateLimit, burstLimit: setting.throttlingBurstLimit };
+    }
+  }
+  return {
+    name: s.stageName ?? '',
+    deploymentId: s.deploymentId ?? '',
+    description: s.description ?? '',
+    variables: { ...s.variables },
+    throttling,
+  };
+}
+
+export async function observeStages(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<ObservedStage[]> {
+  const out = await caller.call('GetStages', () => clients.apigateway.send(new GetStagesCommand({ restApiId })));
+  return (out.item ?? []).map(stageFromAws);
+}
+
+export async function createDeployment(caller: AwsCaller, clients: AwsClients, restApiId: string, description: string): Promise<string> {
+  const created = await caller.call('CreateDeployment', () => clients.apigateway.send(new CreateDeploymentCommand({ restApiId, description })));
+  if (!created.id) throw new Error('CreateDeployment returned no id');
+  return created.id;
+}
+
+/**
+ * Brings a stage to `desired`, pointing it at `deploymentId` when given: created when missing (a
+ * stage needs a deployment to exist), patched in place otherwise. Returns the UpdateStage patch sent.
+ */
+export async function ensureStage(
+  caller: AwsCaller,
+  clients: AwsClients,
+  restApiId: string,
+  observed: ObservedStage | undefined,
+  desired: StageShape,
+  deploymentId?: string,
+): Promise<{ created: boolean; patch: ReturnType<typeof stagePatch> }> {
+  let current = observed;
+  let created = false;
+  if (!current) {
+    if (!deploymentId) throw new Error(`stage ${desired.name} does not exist yet and needs a deployment to be created`);
+    const stage = await caller.call('CreateStage', () =>
+      clients.apigateway.send(
+        new CreateStageCommand({ restApiId, stageName: desired.name, deploymentId, description: desired.description || undefined, variables: desired.variables }),
+      ),
+    );
+    current = stageFromAws(stage);
+    created = true;
+  }
+  const patch = stagePatch(current, desired, deploymentId);
+  if (patch.length > 0) {
+    await caller.call('UpdateStage', () =>
+      clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: desired.name, patchOperations: patch })),
+    );
+  }
+  return { created, patch };
+}
