@@ -130,3 +130,18 @@ export interface KubeObject<K extends string, Spec, Status> {
   spec: Spec;
   status?: Status;
 }
+
+/**
+ * What the operator has written to AWS for this object and may therefore remove again (ADR 0004):
+ * API Gateway cannot tag methods or path segments, so ownership is recorded here.
+ */
+export const Ownership = Type.Object(
+  {
+    methods: Type.Optional(Type.Array(Type.String(), { maxItems: 2000, description: '"PATH METHOD" keys, e.g. "/orders GET".' })),
+    resources: Type.Optional(Type.Array(Type.String(), { maxItems: 2000, description: 'Resource paths.' })),
+    gatewayResponses: Type.Optional(Type.Array(Type.String(), { maxItems: 32 })),
+    tags: Type.Optional(Type.Array(Type.String(), { maxItems: 64 })),
+  },
+  { description: 'What the operator wrote to AWS for this object and may remove again (API Gateway cannot tag methods).' },
+);
+export type Ownership = Static<typeof Ownership>;

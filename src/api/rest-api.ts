@@ -4,6 +4,7 @@ import {
   Conditions,
   DeletionPolicy,
   ObservedGeneration,
+  Ownership,
   REST_API_ID_PATTERN,
   Tags,
   Throttling,
@@ -179,12 +180,18 @@ export const StageStatus = Type.Object({
   deploymentId: Type.Optional(Type.String()),
   deployedAt: Type.Optional(Type.String({ format: 'date-time' })),
   invokeUrl: Type.Optional(Type.String()),
+  deployedAnnotation: Type.Optional(
+    Type.String({ description: `The ${DEPLOY_ANNOTATION} value the current deployment was made for (Manual stages).` }),
+  ),
 });
 
 export const RestApiStatus = Type.Object(
   {
     id: Type.Optional(Type.String({ description: 'The REST API id in API Gateway.' })),
     rootResourceId: Type.Optional(Type.String({ description: 'Id of the root resource (/).' })),
+    changedAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'When the operator last changed the API; stages deployed before it are behind.' }),
+    ),
     stages: Type.Optional(
       Type.Array(StageStatus, {
         maxItems: 10,
@@ -192,6 +199,7 @@ export const RestApiStatus = Type.Object(
         'x-kubernetes-list-map-keys': ['name'],
       }),
     ),
+    ownership: Type.Optional(Ownership),
     observedGeneration: Type.Optional(ObservedGeneration),
     conditions: Type.Optional(Conditions),
   },

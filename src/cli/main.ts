@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// restpath-operator's command line. The controller command arrives with the controller; today the
-// CLI prints its version and the CRDs it serves.
+// restpath-operator's command line: the controller, its version, and the CRDs it serves.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { renderCrdFiles } from '../api/crd-files.js';
 import { API_VERSION } from '../api/common.js';
+import { addControllerCommand } from './controller.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,6 +24,7 @@ export function buildCli(): Command {
     .action(() => {
       process.stdout.write(renderCrdFiles().map((f) => f.text).join('---\n'));
     });
+  addControllerCommand(program);
   return program;
 }
 

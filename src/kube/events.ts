@@ -28,7 +28,14 @@ interface Seen {
   lastMs: number;
 }
 
-const NOTE_LIMIT = 1024; // the API server refuses longer notes
+const NOTE_LIMIT_BYTES = 1024; // the API server counts bytes, not characters
+
+function truncateNote(note: string): string {
+  if (Buffer.byteLength(note) <= NOTE_LIMIT_BYTES) return note;
+  let cut = note.slice(0, NOTE_LIMIT_BYTES - 3);
+  while (Buffer.byteLength(cut) > NOTE_LIMIT_BYTES - 3) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}
 
 export class EventRecorder {
   private readonly api: EventsV1Api;
@@ -44,7 +51,7 @@ export class EventRecorder {
   }
 
   async record(input: EventInput): Promise<void> {
-    const note = input.note.length > NOTE_LIMIT ? `${input.note.slice(0, NOTE_LIMIT - 1)}…` : input.note;
+    const note = truncateNote(input.note);
     const r = input.regarding;
     const key = [r.uid ?? `${r.namespace}/${r.kind}/${r.name}`, input.type, input.reason, input.action, note].join('\u0000');
     const now = Date.now();

@@ -27,13 +27,22 @@ export class KubeWriter {
     this.api = kc.makeApiClient(CustomObjectsApi);
   }
 
-  private patch(ref: CustomObjectRef, body: object, subresource: 'status' | undefined): Promise<unknown> {
+  /**
+   * Sends a merge patch; returns the object as stored afterwards, or `read` when the object is gone
+   * (deleted since it was read: there is nothing left to write to).
+   */
+  private async patch<T>(ref: CustomObjectRef, read: T, body: object, subresource: 'status' | undefined): Promise<T> {
     this.writes += 1;
     const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     const param = { group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name, body };
-    return subresource === 'status'
-      ? this.api.patchNamespacedCustomObjectStatus(param, options)
-      : this.api.patchNamespacedCustomObject(param, options);
+    try {
+      return (await (subresource === 'status'
+        ? this.api.patchNamespacedCustomObjectStatus(param, options)
+        : this.api.patchNamespacedCustomObject(param, options))) as T;
+    } catch (error) {
+      if (httpCode(error) === 404) return read;
+      throw error;
+    }
   }
 
   /**
@@ -41,31 +50,37 @@ export class KubeWriter {
    * Top-level status fields that `next` drops are removed (merge patch null).
    */
   async writeStatus<S extends object>(ref: CustomObjectRef, read: StoredObject<S>, next: S): Promise<boolean> {
+    return (await this.updateStatus<StoredObject<S>>(ref, read, next)) !== read;
+  }
+
+  /** Like writeStatus, returning the object as stored afterwards (`read` itself when nothing was written). */
+  async updateStatus<T extends StoredObject<object>>(ref: CustomObjectRef, read: T, next: NonNullable<T['status']>): Promise<T> {
     const current = (read.status ?? {}) as Record<string, unknown>;
-    if (isDeepStrictEqual(current, next)) return false;
+    if (isDeepStrictEqual(current, next)) return read;
     const removed = Object.fromEntries(Object.keys(current).filter((k) => !(k in next)).map((k) => [k, null]));
-    await this.patch(ref, { metadata: { resourceVersion: read.metadata.resourceVersion }, status: { ...removed, ...next } }, 'status');
-    return true;
+    return this.patch<T>(ref, read, { metadata: { resourceVersion: read.metadata.resourceVersion }, status: { ...removed, ...next } }, 'status');
   }
 
-  /** Adds the finalizer unless present. Returns whether it wrote. */
-  async addFinalizer(ref: CustomObjectRef, read: StoredObject<unknown>, finalizer: string): Promise<boolean> {
+  /** Adds the finalizer unless present; returns the object as stored afterwards. */
+  async addFinalizer<T extends StoredObject<unknown>>(ref: CustomObjectRef, read: T, finalizer: string): Promise<T> {
     const finalizers = read.metadata.finalizers ?? [];
-    if (finalizers.includes(finalizer)) return false;
-    await this.patch(ref, { metadata: { resourceVersion: read.metadata.resourceVersion, finalizers: [...finalizers, finalizer] } }, undefined);
-    return true;
+    if (finalizers.includes(finalizer)) return read;
+    return this.patch<T>(ref, read, { metadata: { resourceVersion: read.metadata.resourceVersion, finalizers: [...finalizers, finalizer] } }, undefined);
   }
 
-  /** Removes the finalizer (after cleanup succeeded). Returns whether it wrote. */
-  async removeFinalizer(ref: CustomObjectRef, read: StoredObject<unknown>, finalizer: string): Promise<boolean> {
+  /** Removes the finalizer (after cleanup succeeded); returns the object as stored afterwards. */
+  async removeFinalizer<T extends StoredObject<unknown>>(ref: CustomObjectRef, read: T, finalizer: string): Promise<T> {
     const finalizers = read.metadata.finalizers ?? [];
-    if (!finalizers.includes(finalizer)) return false;
-    await this.patch(ref, { metadata: { resourceVersion: read.metadata.resourceVersion, finalizers: finalizers.filter((f) => f !== finalizer) } }, undefined);
-    return true;
+    if (!finalizers.includes(finalizer)) return read;
+    return this.patch<T>(ref, read, { metadata: { resourceVersion: read.metadata.resourceVersion, finalizers: finalizers.filter((f) => f !== finalizer) } }, undefined);
   }
+}
+
+function httpCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? Number((error).code) : undefined;
 }
 
 /** True for the API server's 409 Conflict: the object changed since it was read. */
 export function isConflict(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error).code === 409;
+  return httpCode(error) === 409;
 }

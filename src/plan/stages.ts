@@ -39,7 +39,9 @@ export function desiredStage(stage: Stage, methodThrottling: { path: string; htt
 }
 
 function throttlePatch(key: string, from: ThrottleSetting | undefined, to: ThrottleSetting | undefined): PatchOperation[] {
-  if (!to) return from ? [{ op: 'remove', path: `/${key}` }] : [];
+  // API Gateway removes method settings field by field ("/{resourcePath}/{httpMethod}/throttling/rateLimit");
+  // a whole "/{resourcePath}/{httpMethod}" is not a valid path.
+  if (!to) return from ? [{ op: 'remove', path: `/${key}/throttling/rateLimit` }, { op: 'remove', path: `/${key}/throttling/burstLimit` }] : [];
   return [
     ...replaceIfChanged(`/${key}/throttling/rateLimit`, from?.rateLimit ?? -1, to.rateLimit),
     ...replaceIfChanged(`/${key}/throttling/burstLimit`, from?.burstLimit ?? -1, to.burstLimit),

@@ -53,12 +53,14 @@ describe('KubeWriter', () => {
   it('holds a deletion with a finalizer until it is removed', async () => {
     const w = writer();
     const ref = await create('final');
-    expect(await w.addFinalizer(ref, await read('final'), FINALIZER)).toBe(true);
-    expect(await w.addFinalizer(ref, await read('final'), FINALIZER)).toBe(false);
+    const withFinalizer = await w.addFinalizer(ref, await read('final'), FINALIZER);
+    expect(withFinalizer.metadata.finalizers).toEqual([FINALIZER]);
+    expect(await w.addFinalizer(ref, withFinalizer, FINALIZER)).toBe(withFinalizer);
+    expect(w.writes).toBe(1);
     await kubectl.ok(['delete', 'restapi', 'final', '-n', namespace(), '--wait=false']);
     const deleting = await read('final');
     expect(deleting.metadata.deletionTimestamp).toBeDefined();
-    expect(await w.removeFinalizer(ref, deleting, FINALIZER)).toBe(true);
+    await w.removeFinalizer(ref, deleting, FINALIZER);
     const gone = await kubectl(['get', 'restapi', 'final', '-n', namespace()]);
     expect(gone.stderr).toContain('NotFound');
   });

@@ -28,7 +28,8 @@ describe('stages', () => {
     const want = desiredStage({ name: 'prod', variables: { v: '1' } }, []);
     expect(stagePatch(observed({ throttling: { [STAGE_DEFAULT]: { rateLimit: 1, burstLimit: 1 } } }), want)).toEqual([
       { op: 'replace', path: '/variables/v', value: '1' },
-      { op: 'remove', path: '/*/*' },
+      { op: 'remove', path: '/*/*/throttling/rateLimit' },
+      { op: 'remove', path: '/*/*/throttling/burstLimit' },
     ]);
   });
 });

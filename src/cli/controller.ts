@@ -1,0 +1,99 @@
+// `restpath-operator controller`: runs the operator. Every flag has an environment variable, so the
+// Deployment can set either.
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Command } from 'commander';
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { AwsCaller } from '../aws/caller.js';
+import { createAwsClients } from '../aws/clients.js';
+import { EventRecorder } from '../kube/events.js';
+import { KubeWriter } from '../kube/writer.js';
+import { Manager } from '../controllers/manager.js';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function duration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
+  if (!m) throw new Error(`not a duration: "${value}" (use e.g. 500ms, 30s, 10m, 1h)`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+function tags(value: string | undefined): Record<string, string> {
+  return Object.fromEntries(list(value).map((kv) => kv.split('=', 2) as [string, string]));
+}
+
+export function addControllerCommand(program: Command): void {
+  const env = process.env;
+  program
+    .command('controller')
+    .description('run the operator: watch RestApi and RestPath objects and converge API Gateway')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)', env.KUBECONFIG)
+    .option('--namespaces <list>', 'watch only these namespaces, comma-separated (env WATCH_NAMESPACES)', env.WATCH_NAMESPACES ?? '')
+    .option('--region <region>', 'AWS region (env AWS_REGION)', env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1')
+    .option('--aws-endpoint <url>', 'AWS endpoint override, e.g. a local emulator (env AWS_ENDPOINT_URL)', env.AWS_ENDPOINT_URL)
+    .option('--concurrency <n>', 'REST APIs reconciled in parallel (env CONCURRENCY)', env.CONCURRENCY ?? '4')
+    .option('--resync <duration>', 'period of the full resync that catches drift in AWS (env RESYNC_PERIOD)', env.RESYNC_PERIOD ?? '10m')
+    .option('--debounce <duration>', 'changes within this window become one reconcile and one deployment (env DEBOUNCE)', env.DEBOUNCE ?? '2s')
+    .option('--leader-elect', 'elect a leader among replicas on a Lease (env LEADER_ELECT=true)', env.LEADER_ELECT === 'true')
+    .option('--leader-election-namespace <ns>', 'namespace of the Lease (env POD_NAMESPACE)', env.POD_NAMESPACE ?? 'restpath-system')
+    .option('--adopt-namespaces <list>', 'namespaces allowed to take over existing APIs with adoptId/restApiId; * for all (env ADOPT_NAMESPACES)', env.ADOPT_NAMESPACES ?? '')
+    .option('--default-tags <k=v,...>', 'tags on everything the operator creates (env DEFAULT_TAGS)', env.DEFAULT_TAGS ?? '')
+    .option('--health-port <port>', 'port of /healthz and /readyz; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
+      const log = pino({ base: { identity } });
+      const kc = new KubeConfig();
+      if (typeof opts.kubeconfig === 'string' && opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+      else kc.loadFromDefault();
+      const region = String(opts.region);
+      const clients = createAwsClients({ region, ...(typeof opts.awsEndpoint === 'string' ? { endpoint: opts.awsEndpoint } : {}) });
+      const manager = new Manager(
+        {
+          caller: new AwsCaller(),
+          clients,
+          writer: new KubeWriter(kc),
+          events: new EventRecorder(kc, 'restpath.dev/operator', identity),
+          log,
+          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string) },
+          now: () => new Date(),
+        },
+        {
+          kc,
+          namespaces: list(opts.namespaces as string),
+          concurrency: Number(opts.concurrency),
+          resyncMs: duration(String(opts.resync)),
+          debounceMs: duration(String(opts.debounce)),
+          ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaderElectionNamespace), name: 'restpath-operator', identity } } : {}),
+          onLostLeadership: () => {
+            log.error({}, 'leadership lost: exiting so a new leader takes over cleanly');
+            process.exit(1);
+          },
+        },
+      );
+      let ready = false;
+      let server: Server | undefined;
+      const port = Number(opts.healthPort);
+      if (port > 0) {
+        server = createServer((req, res) => {
+          const ok = req.url === '/healthz' || (req.url === '/readyz' && ready);
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'not ready');
+        }).listen(port);
+      }
+      const shutdown = async (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        await manager.stop();
+        server?.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      log.info({ region, endpoint: opts.awsEndpoint ?? 'aws', namespaces: opts.namespaces || 'all' }, 'starting');
+      await manager.start();
+      ready = true;
+      log.info({}, 'caches synced; reconciling');
+    });
+}

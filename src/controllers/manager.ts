@@ -1,0 +1,148 @@
+// Runs the reconcilers: informers feed a work queue keyed by REST API (a RestPath event queues its
+// RestApi's key, so all work on one API is serialized and shares one AWS snapshot), debounced so a
+// burst of edits becomes one reconcile and one deployment; a periodic resync catches drift in AWS;
+// N workers run different APIs in parallel; with leader election only the leader works.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { RestApi } from '../api/rest-api.js';
+import type { RestPath } from '../api/rest-path.js';
+import { Informer, objectKey } from '../kube/informer.js';
+import { kubeSource } from '../kube/kube-source.js';
+import { LeaderElector } from '../kube/leader-election.js';
+import { WorkQueue } from '../kube/work-queue.js';
+import type { ControllerContext, Outcome } from './context.js';
+import { API_VERSION, apiKeyOfPath } from './refs.js';
+import { RestApiReconciler } from './rest-api-reconciler.js';
+
+export interface ManagerOptions {
+  kc: KubeConfig;
+  /** Watch only these namespaces; all when empty. */
+  namespaces: string[];
+  concurrency: number;
+  resyncMs: number;
+  /** Events within this window coalesce into one reconcile (and one deployment). */
+  debounceMs: number;
+  leaderElection?: { namespace: string; name: string; identity: string; leaseDurationSeconds?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  onLostLeadership?: () => void;
+}
+
+export class Manager {
+  readonly queue = new WorkQueue();
+  private readonly restApis: Informer<RestApi>[];
+  private readonly restPaths: Informer<RestPath>[];
+  private readonly reconciler: RestApiReconciler;
+  private elector: LeaderElector | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private workers: Promise<void>[] = [];
+  private working = false;
+  reconciles = 0;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly options: ManagerOptions,
+  ) {
+    const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
+    const onError = (kind: string) => (error: unknown, retryInMs: number) => ctx.log.warn({ kind, err: (error as Error).message, retryInMs }, 'watch failed; restarting');
+    this.restApis = scopes.map((namespace) =>
+      new Informer<RestApi>(kubeSource(options.kc, { apiVersion: API_VERSION, kind: 'RestApi', plural: 'restapis', ...(namespace ? { namespace } : {}) }), { onError: onError('RestApi') })
+        .on((e) => this.enqueue(objectKey(e.object))),
+    );
+    this.restPaths = scopes.map((namespace) =>
+      new Informer<RestPath>(kubeSource(options.kc, { apiVersion: API_VERSION, kind: 'RestPath', plural: 'restpaths', ...(namespace ? { namespace } : {}) }), { onError: onError('RestPath') })
+        .on((e) => {
+          const key = apiKeyOfPath(e.object);
+          if (key) this.enqueue(key);
+        }),
+    );
+    this.reconciler = new RestApiReconciler(ctx, {
+      getRestApi: (key) => this.restApis.map((i) => i.get(key)).find(Boolean),
+      restPathsOf: (namespace, name) =>
+        this.restPaths.flatMap((i) => i.list()).filter((p) => p.metadata.namespace === namespace && p.spec.restApiRef?.name === name),
+    });
+  }
+
+  private enqueue(key: string): void {
+    this.queue.addAfter(key, this.options.debounceMs);
+  }
+
+  /** Every key the stores know: RestApis and the APIs RestPaths point at. */
+  private allKeys(): string[] {
+    const keys = new Set(this.restApis.flatMap((i) => i.list().map(objectKey)));
+    for (const p of this.restPaths.flatMap((i) => i.list())) {
+      const key = apiKeyOfPath(p);
+      if (key) keys.add(key);
+    }
+    return [...keys];
+  }
+
+  get synced(): Promise<void> {
+    return Promise.all([...this.restApis, ...this.restPaths].map((i) => i.synced)).then(() => undefined);
+  }
+
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : this.working;
+  }
+
+  async start(): Promise<void> {
+    for (const i of [...this.restApis, ...this.restPaths]) i.start();
+    await this.synced;
+    this.resyncTimer = setInterval(() => {
+      for (const key of this.allKeys()) this.queue.add(key);
+    }, this.options.resyncMs);
+    this.resyncTimer.unref();
+    const le = this.options.leaderElection;
+    if (!le) return this.startWorking();
+    this.elector = new LeaderElector(this.options.kc, {
+      ...le,
+      onStartedLeading: () => {
+        this.ctx.log.info({ identity: le.identity }, 'became the leader');
+        this.startWorking();
+      },
+      onStoppedLeading: () => {
+        this.ctx.log.warn({ identity: le.identity }, 'lost the leadership');
+        this.options.onLostLeadership?.();
+      },
+      onError: (error) => this.ctx.log.warn({ err: (error as Error).message }, 'leader election'),
+    }).start();
+  }
+
+  private startWorking(): void {
+    if (this.working) return;
+    this.working = true;
+    for (const key of this.allKeys()) this.queue.add(key);
+    this.workers = Array.from({ length: this.options.concurrency }, () => this.work());
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      const log = this.ctx.log;
+      const started = Date.now();
+      let outcome: Outcome;
+      try {
+        outcome = await this.reconciler.reconcile(key);
+      } catch (error) {
+        outcome = { kind: 'retry', error };
+      }
+      this.reconciles += 1;
+      const ms = Date.now() - started;
+      if (outcome.kind === 'retry') {
+        const delay = this.queue.addRateLimited(key);
+        log.warn({ key, ms, err: (outcome.error as Error)?.message, retryInMs: delay }, 'reconcile failed; will retry');
+      } else {
+        this.queue.forget(key);
+        if (outcome.kind === 'done' && outcome.requeueAfterMs) this.queue.addAfter(key, outcome.requeueAfterMs);
+        log.info({ key, ms, outcome: outcome.kind, ...(outcome.kind === 'terminal' ? { reason: outcome.reason } : {}) }, 'reconciled');
+      }
+      this.queue.done(key);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.queue.shutDown();
+    await Promise.all(this.workers);
+    await this.elector?.stop();
+    await Promise.all([...this.restApis, ...this.restPaths].map((i) => i.stop()));
+  }
+}

@@ -1,0 +1,331 @@
+// One reconcile of one REST API and every RestPath that references it: the line from
+// architecture.md. model -> observe -> diff -> execute -> deploy -> status + Events. Work on one API
+// is serialized by the queue key; the snapshot is shared by all its paths.
+import type { Condition, Ownership } from '../api/common.js';
+import { DEPLOY_ANNOTATION, type RestApi, type RestApiStatus } from '../api/rest-api.js';
+import type { RestPath, RestPathStatus } from '../api/rest-path.js';
+import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
+import { executePlan, type ExecutionResult } from '../aws/execute.js';
+import { observeApi } from '../aws/observe.js';
+import { deleteRestApi, ensureRestApi } from '../aws/rest-api.js';
+import { createDeployment, ensureStage, observeStages } from '../aws/stages.js';
+import { readyFrom, setConditions, transitions, type Finding } from '../kube/conditions.js';
+import { buildDesired, OWNER_TAG, ownerRef, restPathKey, type RestPathInput } from '../model/build.js';
+import { methodKey } from '../model/shapes.js';
+import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
+import { diff } from '../plan/diff.js';
+import { describeOperation, type Operation } from '../plan/operations.js';
+import { desiredStage } from '../plan/stages.js';
+import type { ControllerContext, Outcome } from './context.js';
+import { FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
+
+export interface ApiStores {
+  getRestApi: (key: string) => RestApi | undefined;
+  restPathsOf: (namespace: string, restApiName: string) => RestPath[];
+}
+
+const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.metadata.deletionTimestamp);
+
+function union(...lists: (string[] | undefined)[]): string[] {
+  return [...new Set(lists.flatMap((l) => l ?? []))].sort();
+}
+
+function ledgerOfObjects(api: RestApi, paths: RestPath[]): OwnershipLedger {
+  const all: (Ownership | undefined)[] = [api.status?.ownership, ...paths.map((p) => p.status?.ownership)];
+  return {
+    methods: union(...all.map((o) => o?.methods)),
+    resources: union(...all.map((o) => o?.resources)),
+    gatewayResponses: union(api.status?.ownership?.gatewayResponses),
+    tags: union(api.status?.ownership?.tags),
+  };
+}
+
+/** The part of the API's ledger each RestPath keeps in its status. */
+function pathOwnership(desired: DesiredApi, path: RestPath, previous: Ownership | undefined, completed: boolean): Ownership {
+  const key = restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name });
+  const methods = [...desired.methods, ...desired.pending].filter((m) => m.owner === key).map((m) => methodKey(m.path, m.httpMethod));
+  const resources = desired.resources.filter((r) => r.neededBy.includes(key)).map((r) => r.path);
+  return completed
+    ? { methods: union(methods), resources: union(resources) }
+    : { methods: union(methods, previous?.methods), resources: union(resources, previous?.resources) };
+}
+
+function failureMessage(result: ExecutionResult): { reason: string; message: string } {
+  const failed = result.failed;
+  if (!failed) return { reason: 'Synced', message: '' };
+  const aws = failed.error instanceof AwsRequestError ? failed.error.awsMessage : (failed.error as Error).message;
+  return {
+    reason: failed.error instanceof AwsRequestError ? failed.error.code : errorName(failed.error),
+    message:
+      `${result.completed} of ${result.total} operations applied; stopped at "${describeOperation(failed.operation)}": ${aws}. ` +
+      'The rest is applied on the next attempt; nothing applied so far is undone.',
+  };
+}
+
+export class RestApiReconciler {
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly stores: ApiStores,
+  ) {}
+
+  async reconcile(key: string): Promise<Outcome> {
+    const [namespace = '', name = ''] = key.split('/');
+    const api = this.stores.getRestApi(key);
+    const paths = this.stores.restPathsOf(namespace, name);
+    if (!api) return this.withoutRestApi(namespace, name, paths);
+    if (deleting(api)) return this.deleteApi(api, paths);
+    return this.converge(api, paths);
+  }
+
+  /** RestPaths naming a RestApi that does not exist: say so; let deleted ones go (nothing of theirs can be in AWS). */
+  private async withoutRestApi(namespace: string, name: string, paths: RestPath[]): Promise<Outcome> {
+    for (const path of paths) {
+      if (deleting(path)) {
+        await this.ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
+        continue;
+      }
+      const finding: Finding = {
+        type: 'Ready',
+        status: 'False',
+        reason: 'RestApiNotFound',
+        message: `RestApi ${name} does not exist in namespace ${namespace}; this path is applied once it does.`,
+      };
+      await this.writePathStatus(path, { ...path.status, observedGeneration: path.metadata.generation ?? 0 }, [finding]);
+    }
+    return { kind: 'done' };
+  }
+
+  private async deleteApi(api: RestApi, paths: RestPath[]): Promise<Outcome> {
+    const policy = api.spec.deletionPolicy ?? (api.spec.adoptId ? 'Retain' : 'Delete');
+    if (policy === 'Delete' && api.status?.id) {
+      try {
+        await deleteRestApi(this.ctx.caller, this.ctx.clients, api.status.id);
+      } catch (error) {
+        await this.event(api, 'Warning', errorName(error), 'Delete', `Deleting REST API ${api.status.id} failed: ${(error as Error).message}`);
+        return { kind: 'retry', error };
+      }
+      await this.event(api, 'Normal', 'Deleted', 'Delete', `Deleted REST API ${api.status.id}`);
+    }
+    // Its paths went with it; deleted ones may go now, the others wait for a RestApi.
+    for (const path of paths.filter(deleting)) await this.ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
+    await this.ctx.writer.removeFinalizer(restApiRef(api), api, FINALIZER);
+    return { kind: 'done' };
+  }
+
+  private adoptionAllowed(namespace: string): boolean {
+    const allowed = this.ctx.settings.adoptNamespaces;
+    return allowed.includes('*') || allowed.includes(namespace);
+  }
+
+  private async converge(input: RestApi, inputPaths: RestPath[]): Promise<Outcome> {
+    const ctx = this.ctx;
+    const namespace = input.metadata.namespace ?? '';
+    const generation = input.metadata.generation ?? 0;
+    if (input.spec.adoptId && !this.adoptionAllowed(namespace)) {
+      return this.stalled(input, 'AdoptionNotAllowed', `Taking over REST API ${input.spec.adoptId} is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`);
+    }
+    let api = await ctx.writer.addFinalizer(restApiRef(input), input, FINALIZER);
+    const paths: RestPath[] = [];
+    for (const p of inputPaths) paths.push(deleting(p) ? p : await ctx.writer.addFinalizer(restPathRef(p), p, FINALIZER));
+    const active = paths.filter((p) => !deleting(p));
+    const desired = buildDesired(
+      { namespace, name: api.metadata.name, spec: api.spec },
+      active.map((p): RestPathInput => ({
+        namespace: p.metadata.namespace ?? '',
+        name: p.metadata.name,
+        createdAt: p.metadata.creationTimestamp ?? '',
+        spec: p.spec,
+        ...(p.status?.executionRoleArn ? { executionRoleArn: p.status.executionRoleArn } : {}),
+      })),
+      { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags },
+    );
+
+    // The REST API's id: recorded, adopted, or found/created by its owner tag; written to status at
+    // once, because a lost id would mean a duplicate API (names are not unique).
+    let observed: ObservedApi;
+    try {
+      let id = api.status?.id ?? api.spec.adoptId;
+      let created = false;
+      if (!id) {
+        const ensured = await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags);
+        id = ensured.id;
+        created = ensured.created;
+        api = await ctx.writer.updateStatus(restApiRef(api), api, { ...api.status, id, rootResourceId: ensured.rootResourceId });
+        if (created) await this.event(api, 'Normal', 'Created', 'Reconcile', `Created REST API ${id} (${desired.settings.name})`);
+      }
+      try {
+        observed = await observeApi(ctx.caller, ctx.clients, id);
+      } catch (error) {
+        if (classifyError(error) !== 'notFound' || api.spec.adoptId) throw error;
+        // Deleted outside the operator: make it again.
+        const ensured = await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags);
+        api = await ctx.writer.updateStatus(restApiRef(api), api, { ...api.status, id: ensured.id, rootResourceId: ensured.rootResourceId, stages: [] });
+        await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `REST API ${id} was deleted outside the operator; created ${ensured.id} in its place`);
+        observed = await observeApi(ctx.caller, ctx.clients, ensured.id);
+      }
+    } catch (error) {
+      return this.failed(api, active, error, 'Reading or creating the REST API');
+    }
+    const owner = observed.tags[OWNER_TAG];
+    if (owner && owner !== ownerRef(namespace, 'RestApi', api.metadata.name)) {
+      return this.stalled(api, 'OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`);
+    }
+
+    const ledger = ledgerOfObjects(api, paths);
+    const plan = diff(desired, observed, ledger);
+    const result = await executePlan(ctx.caller, ctx.clients, observed, plan);
+    const completed = !result.failed;
+    const now = ctx.now().toISOString();
+    const changedAt = result.completed > 0 ? now : api.status?.changedAt;
+    if (plan.length > 0) await this.reportPlan(api, paths, plan, result);
+
+    // Stages and deployments, only once the plan is fully applied.
+    let stages = api.status?.stages ?? [];
+    let deployError: unknown;
+    if (completed) {
+      try {
+        stages = await this.deployStages(api, desired, observed.id, active, changedAt);
+      } catch (error) {
+        deployError = error;
+      }
+    }
+
+    const sync = failureMessage(result);
+    const synced: Finding = completed && !deployError
+      ? { type: 'Synced', status: 'True', reason: 'Synced', message: `REST API ${observed.id} matches the spec (${desired.methods.length} methods on ${desired.resources.length} paths).` }
+      : deployError
+        ? { type: 'Synced', status: 'False', reason: errorName(deployError), message: `Deploying the stages failed: ${(deployError as Error).message}` }
+        : { type: 'Synced', status: 'False', ...sync };
+    const apiStatus: RestApiStatus = {
+      ...api.status,
+      id: observed.id,
+      rootResourceId: observed.rootResourceId,
+      ...(changedAt ? { changedAt } : {}),
+      stages,
+      ownership: {
+        gatewayResponses: completed ? Object.keys(desired.gatewayResponses).sort() : union(Object.keys(desired.gatewayResponses), api.status?.ownership?.gatewayResponses),
+        tags: completed ? Object.keys(desired.tags).sort() : union(Object.keys(desired.tags), api.status?.ownership?.tags),
+      },
+      observedGeneration: generation,
+    };
+    await this.writeApiStatus(api, apiStatus, [synced, readyFrom([synced], { reason: 'Ready', message: `REST API ${observed.id} is in sync and deployed.` })]);
+
+    for (const path of paths) {
+      if (deleting(path)) {
+        if (completed) await ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
+        continue;
+      }
+      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed);
+    }
+    if (!completed) {
+      return classifyError(result.failed?.error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
+    }
+    if (deployError) return classifyError(deployError) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: deployError };
+    return { kind: 'done' };
+  }
+
+  private async deployStages(api: RestApi, desired: DesiredApi, restApiId: string, paths: RestPath[], changedAt: string | undefined): Promise<NonNullable<RestApiStatus['stages']>> {
+    const ctx = this.ctx;
+    const specStages = api.spec.stages ?? [];
+    if (specStages.length === 0) return [];
+    const observedStages = await observeStages(ctx.caller, ctx.clients, restApiId);
+    const methodThrottling = paths.flatMap((p) =>
+      p.spec.methods.filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name })))
+        .map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, throttling: m.throttling! })),
+    );
+    const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
+    let deploymentId: string | undefined;
+    const out: NonNullable<RestApiStatus['stages']> = [];
+    for (const stage of specStages) {
+      const observed = observedStages.find((s) => s.name === stage.name);
+      const previous = api.status?.stages?.find((s) => s.name === stage.name);
+      const manual = stage.deployment === 'Manual';
+      const behind = !previous?.deployedAt || (changedAt !== undefined && previous.deployedAt < changedAt);
+      const deploy = !observed || (manual ? annotation !== undefined && annotation !== previous?.deployedAnnotation : behind);
+      const want = desiredStage(stage, methodThrottling);
+      // Settings first, so a stage AWS refuses costs no deployment; then point the stage at the new one.
+      if (observed) await ensureStage(ctx.caller, ctx.clients, restApiId, observed, want);
+      if (deploy) {
+        deploymentId ??= await createDeployment(ctx.caller, ctx.clients, restApiId, `restpath-operator: ${api.metadata.namespace}/${api.metadata.name} generation ${api.metadata.generation ?? 0}`);
+        await ensureStage(ctx.caller, ctx.clients, restApiId, observed ? { ...observed, ...want } : undefined, want, deploymentId);
+      }
+      if (deploy) await this.event(api, 'Normal', 'Deployed', 'Deploy', `Deployed stage ${stage.name} (deployment ${deploymentId})`);
+      const deployedAt = deploy ? ctx.now().toISOString() : previous?.deployedAt;
+      out.push({
+        name: stage.name,
+        deploymentId: deploy ? deploymentId : (observed?.deploymentId ?? previous?.deploymentId),
+        ...(deployedAt ? { deployedAt } : {}),
+        invokeUrl: invokeUrl(restApiId, ctx.clients.region, stage.name),
+        ...((deploy && manual && annotation !== undefined) || previous?.deployedAnnotation ? { deployedAnnotation: deploy && manual ? annotation : previous?.deployedAnnotation } : {}),
+      });
+    }
+    return out;
+  }
+
+  private async reportPlan(api: RestApi, paths: RestPath[], plan: Operation[], result: ExecutionResult): Promise<void> {
+    const specChanged = api.metadata.generation !== api.status?.observedGeneration || paths.some((p) => p.metadata.generation !== p.status?.observedGeneration || deleting(p));
+    const applied = plan.slice(0, result.completed).map(describeOperation);
+    if (applied.length === 0) return;
+    const summary = `${applied.length} operation(s): ${applied.slice(0, 5).join('; ')}${applied.length > 5 ? '; ...' : ''}`;
+    if (specChanged) await this.event(api, 'Normal', 'Updated', 'Reconcile', `Applied ${summary}`);
+    else await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `AWS differed from the spec without a spec change; restored with ${summary}`);
+  }
+
+  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean): Promise<void> {
+    const key = restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name });
+    const conflicts = desired.conflicts.filter((c) => c.refused === key);
+    const pending = desired.pending.filter((p) => p.owner === key);
+    const findings: Finding[] = [synced];
+    if (conflicts.length > 0) {
+      const c = conflicts[0]!;
+      findings.push({ type: 'Ready', status: 'False', reason: 'Conflict', message: `${c.httpMethod} ${c.path} is already declared by RestPath ${c.keptBy}, which is older; this RestPath's ${conflicts.map((x) => x.httpMethod).join(', ')} on it ${conflicts.length > 1 ? 'are' : 'is'} not applied.` });
+      if (!path.status?.conditions?.some((x) => x.reason === 'Conflict')) await this.event(path, 'Warning', 'Conflict', 'Reconcile', findings[1]!.message);
+    } else if (pending.length > 0) {
+      findings.push({ type: 'Ready', status: 'False', reason: 'WaitingForExecutionRole', message: `${pending.map((p) => `${p.httpMethod} ${p.path}`).join(', ')}: ${pending[0]!.reason}.` });
+    } else {
+      findings.push(readyFrom([synced], { reason: 'Ready', message: `${path.spec.path} is applied${stageNames.length > 0 ? ` and served on stages ${stageNames.join(', ')}` : ''}.` }));
+    }
+    const resourceId = path.spec.path === '/' ? undefined : result.resourceIds.get(path.spec.path);
+    const status: RestPathStatus = {
+      ...path.status,
+      restApiId,
+      ...(resourceId ? { resourceId } : {}),
+      urls: stageNames.map((stage) => ({ stage, url: invokeUrl(restApiId, this.ctx.clients.region, stage, path.spec.path) })),
+      ownership: pathOwnership(desired, path, path.status?.ownership, completed),
+      observedGeneration: path.metadata.generation ?? 0,
+    };
+    await this.writePathStatus(path, status, findings);
+  }
+
+  private async writePathStatus(path: RestPath, status: RestPathStatus, findings: Finding[]): Promise<void> {
+    const conditions = setConditions(path.status?.conditions, findings, path.metadata.generation ?? 0, this.ctx.now());
+    await this.ctx.writer.updateStatus(restPathRef(path), path, { ...status, conditions });
+  }
+
+  private async writeApiStatus(api: RestApi, status: RestApiStatus, findings: Finding[]): Promise<void> {
+    const conditions = setConditions(api.status?.conditions, findings, api.metadata.generation ?? 0, this.ctx.now());
+    await this.ctx.writer.updateStatus(restApiRef(api), api, { ...status, conditions });
+    for (const c of transitions(api.status?.conditions, conditions).filter((x: Condition) => x.type === 'Synced' && x.status === 'False')) {
+      await this.event(api, 'Warning', c.reason, 'Reconcile', c.message);
+    }
+  }
+
+  private async stalled(api: RestApi, reason: string, message: string): Promise<Outcome> {
+    const finding: Finding = { type: 'Ready', status: 'False', reason, message };
+    await this.writeApiStatus(api, { ...api.status, observedGeneration: api.metadata.generation ?? 0 }, [{ ...finding, type: 'Synced' }, finding]);
+    return { kind: 'terminal', reason, message };
+  }
+
+  private async failed(api: RestApi, paths: RestPath[], error: unknown, what: string): Promise<Outcome> {
+    const finding: Finding = { type: 'Synced', status: 'False', reason: errorName(error), message: `${what} failed: ${(error as Error).message}` };
+    await this.writeApiStatus(api, { ...api.status }, [finding, readyFrom([finding], { reason: 'Ready', message: '' })]);
+    for (const p of paths) await this.writePathStatus(p, { ...p.status }, [{ ...finding, type: 'Ready' }]);
+    return classifyError(error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error };
+  }
+
+  private event(o: RestApi | RestPath, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {
+    return this.ctx.events.record({ regarding: regarding(o), type, reason, action, note }).catch((error: unknown) => {
+      this.ctx.log.warn({ err: (error as Error).message, reason }, 'recording an Event failed');
+    });
+  }
+}

@@ -1,0 +1,42 @@
+// The operator as users run it: `restpath-operator controller` in its own process, pointed at the
+// test control plane and the AWS emulator with a fresh account; stopped by its pid.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { freshAccount, type AwsAccount } from '../../scripts/testenv/aws-emulator.js';
+import { lastLines, startProcess, type ManagedProcess } from '../../scripts/testenv/processes.js';
+import { run } from '../../scripts/testenv/run.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+export interface RunningOperator {
+  account: AwsAccount;
+  process: ManagedProcess;
+  logs: () => string;
+  /** The aws CLI against the emulator, in the operator's account; parsed JSON output. */
+  aws: (args: string[]) => Promise<unknown>;
+  stop: () => Promise<void>;
+}
+
+export async function startOperator(extraArgs: string[] = []): Promise<RunningOperator> {
+  const endpoint = inject('awsEndpoint');
+  const account = await freshAccount(inject('awsEmulator'), endpoint);
+  const runDir = mkdtempSync(join(tmpdir(), 'restpath-operator-'));
+  const proc = startProcess({
+    name: 'operator',
+    command: join(REPO, 'node_modules', '.bin', 'tsx'),
+    args: [join(REPO, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', inject('kubeconfig'), '--aws-endpoint', endpoint,
+      '--region', account.region, '--health-port', '0', '--debounce', '300ms', ...extraArgs],
+    runDir,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },
+  });
+  const aws = async (args: string[]) => {
+    const result = await run(inject('awsCli'), ['--endpoint-url', endpoint, '--region', account.region, '--output', 'json', ...args], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
+    });
+    if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);
+    return JSON.parse(result.stdout || '{}') as unknown;
+  };
+  return { account, process: proc, logs: () => lastLines(proc.logFile, 40), aws, stop: () => proc.stop() };
+}
