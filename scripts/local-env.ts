@@ -16,10 +16,13 @@ await installCrds(kubectl, join(repo, 'crds'));
 const account = await env.aws.freshAccount();
 const operator = startProcess({
   name: 'operator',
-  command: join(repo, 'node_modules', '.bin', 'tsx'),
-  args: [join(repo, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', env.controlPlane.kubeconfig,
+  // One process (node with tsx's loader), so the pid recorded is the operator's own: a wrapper would
+  // leave its child running when killed.
+  command: process.execPath,
+  args: ['--import', 'tsx', join(repo, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', env.controlPlane.kubeconfig,
     '--aws-endpoint', env.aws.endpoint, '--region', account.region, '--health-port', '0'],
   runDir: env.runDir,
+  cwd: repo,
   env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },
 });
 console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s; the operator runs as pid ${operator.pid} (log: ${operator.logFile}).\n`);

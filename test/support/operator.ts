@@ -25,10 +25,13 @@ export async function startOperator(extraArgs: string[] = []): Promise<RunningOp
   const runDir = mkdtempSync(join(tmpdir(), 'restpath-operator-'));
   const proc = startProcess({
     name: 'operator',
-    command: join(REPO, 'node_modules', '.bin', 'tsx'),
-    args: [join(REPO, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', inject('kubeconfig'), '--aws-endpoint', endpoint,
+    // One process (node with tsx's loader), so the pid recorded is the operator's own: a wrapper would
+    // leave its child running when killed.
+    command: process.execPath,
+    args: ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', inject('kubeconfig'), '--aws-endpoint', endpoint,
       '--region', account.region, '--health-port', '0', '--debounce', '300ms', ...extraArgs],
     runDir,
+    cwd: REPO,
     env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },
   });
   const aws = async (args: string[]) => {
