@@ -15,8 +15,9 @@ export function kubectlFor(binary: string, kubeconfig: string): Kubectl {
   });
 }
 
-/** Installs the CRDs from crds/ and waits until the API server serves them. */
+/** Installs the CRDs from crds/ (a kustomization) and waits until the API server serves them. */
 export async function installCrds(kubectl: Kubectl, crdDir: string): Promise<void> {
-  await kubectl.ok(['apply', '--server-side', '--field-manager=restpath-testenv', '-f', crdDir]);
-  await kubectl.ok(['wait', '--for=condition=Established', '--timeout=60s', '-f', crdDir]);
+  const applied = await kubectl.ok(['apply', '--server-side', '--field-manager=restpath-testenv', '-k', crdDir, '-o', 'name']);
+  const names = applied.split('\n').filter((n) => n.startsWith('customresourcedefinition'));
+  await kubectl.ok(['wait', '--for=condition=Established', '--timeout=60s', ...names]);
 }

@@ -2,7 +2,7 @@
 // restpath-operator's command line: the controller, its version, and the CRDs it serves.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { renderCrdFiles } from '../api/crd-files.js';
+import { renderCrds } from '../api/crd-files.js';
 import { API_VERSION } from '../api/common.js';
 import { addControllerCommand } from './controller.js';
 
@@ -22,7 +22,7 @@ export function buildCli(): Command {
     .command('crds')
     .description('print the CustomResourceDefinitions, e.g. restpath-operator crds | kubectl apply --server-side -f -')
     .action(() => {
-      process.stdout.write(renderCrdFiles().map((f) => f.text).join('---\n'));
+      process.stdout.write(renderCrds().map((f) => f.text).join('---\n'));
     });
   addControllerCommand(program);
   return program;

@@ -1,0 +1,45 @@
+// deploy/ as an installer: the kustomize output is accepted by the API server, and the RBAC grants
+// the operator's ServiceAccount what it needs and nothing more.
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testKubectl } from '../support/cluster.js';
+
+const kubectl = testKubectl();
+const DEPLOY = join(import.meta.dirname, '..', '..', 'deploy');
+const SA = 'system:serviceaccount:restpath-system:restpath-operator';
+
+afterAll(async () => {
+  await kubectl.ok(['delete', 'namespace', 'restpath-system', '--ignore-not-found', '--wait=false']);
+  await kubectl.ok(['delete', 'clusterrole,clusterrolebinding', 'restpath-operator', '--ignore-not-found']);
+});
+
+describe('deploy/ (kustomize base)', () => {
+  it('renders and passes a server-side dry run', async () => {
+    const rendered = await kubectl.ok(['kustomize', DEPLOY]);
+    const kinds = [...rendered.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]).sort();
+    expect(kinds).toEqual(['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+    // The namespace must exist for the namespaced objects to be dry-run into it.
+    await kubectl.ok(['create', 'namespace', 'restpath-system']);
+    const result = await kubectl(['apply', '--dry-run=server', '-f', '-'], rendered);
+    // (kubectl warns about objects created without last-applied-configuration: the namespace and CRDs the test set up.)
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('deployment.apps/restpath-operator created (server dry run)');
+  });
+
+  it('grants the operator exactly what it uses', async () => {
+    const rendered = await kubectl.ok(['kustomize', DEPLOY]);
+    const rbac = rendered.split(/^---$/m).filter((doc) => /kind: (ServiceAccount|ClusterRole|ClusterRoleBinding|Role|RoleBinding)$/m.test(doc)).join('---\n');
+    await kubectl.ok(['apply', '-f', '-'], rbac);
+    const can = async (verb: string, resource: string, ns = 'shop') =>
+      (await kubectl(['auth', 'can-i', verb, resource, '-n', ns, '--as', SA])).stdout.trim();
+    expect(await can('watch', 'restpaths.apigateway.restpath.dev')).toBe('yes');
+    expect(await can('patch', 'restpaths.apigateway.restpath.dev/status')).toBe('yes');
+    expect(await can('create', 'events.events.k8s.io')).toBe('yes');
+    expect(await can('update', 'leases.coordination.k8s.io', 'restpath-system')).toBe('yes');
+    expect(await can('update', 'leases.coordination.k8s.io', 'shop')).toBe('no');
+    expect(await can('delete', 'restpaths.apigateway.restpath.dev')).toBe('no');
+    expect(await can('create', 'restapis.apigateway.restpath.dev')).toBe('no');
+    expect(await can('get', 'secrets')).toBe('no');
+  });
+});
