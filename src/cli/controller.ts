@@ -11,6 +11,7 @@ import { createAwsClients } from '../aws/clients.js';
 import { EventRecorder } from '../kube/events.js';
 import { KubeWriter } from '../kube/writer.js';
 import { Manager } from '../controllers/manager.js';
+import { OperatorMetrics } from '../observability/metrics.js';
 
 function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -42,7 +43,7 @@ export function addControllerCommand(program: Command): void {
     .option('--leader-election-namespace <ns>', 'namespace of the Lease (env POD_NAMESPACE)', env.POD_NAMESPACE ?? 'restpath-system')
     .option('--adopt-namespaces <list>', 'namespaces allowed to take over existing APIs with adoptId/restApiId; * for all (env ADOPT_NAMESPACES)', env.ADOPT_NAMESPACES ?? '')
     .option('--default-tags <k=v,...>', 'tags on everything the operator creates (env DEFAULT_TAGS)', env.DEFAULT_TAGS ?? '')
-    .option('--health-port <port>', 'port of /healthz and /readyz; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
+    .option('--health-port <port>', 'port of /healthz, /readyz and /metrics; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
       const log = pino({ base: { identity } });
@@ -50,10 +51,11 @@ export function addControllerCommand(program: Command): void {
       if (typeof opts.kubeconfig === 'string' && opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
       else kc.loadFromDefault();
       const region = String(opts.region);
+      const metrics = new OperatorMetrics();
       const clients = createAwsClients({ region, ...(typeof opts.awsEndpoint === 'string' ? { endpoint: opts.awsEndpoint } : {}) });
       const manager = new Manager(
         {
-          caller: new AwsCaller(),
+          caller: new AwsCaller({ metrics }),
           clients,
           writer: new KubeWriter(kc),
           events: new EventRecorder(kc, 'restpath.dev/operator', identity),
@@ -68,6 +70,7 @@ export function addControllerCommand(program: Command): void {
           resyncMs: duration(String(opts.resync)),
           debounceMs: duration(String(opts.debounce)),
           ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaderElectionNamespace), name: 'restpath-operator', identity } } : {}),
+          metrics,
           onLostLeadership: () => {
             log.error({}, 'leadership lost: exiting so a new leader takes over cleanly');
             process.exit(1);
@@ -79,9 +82,13 @@ export function addControllerCommand(program: Command): void {
       const port = Number(opts.healthPort);
       if (port > 0) {
         server = createServer((req, res) => {
+          if (req.url === '/metrics') {
+            void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+            return;
+          }
           const ok = req.url === '/healthz' || (req.url === '/readyz' && ready);
           res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'not ready');
-        }).listen(port);
+        }).listen(port, '0.0.0.0');
       }
       const shutdown = async (signal: string) => {
         log.info({ signal }, 'shutting down');

@@ -12,6 +12,7 @@ import { WorkQueue } from '../kube/work-queue.js';
 import type { ControllerContext, Outcome } from './context.js';
 import { API_VERSION, apiKeyOfPath } from './refs.js';
 import { RestApiReconciler } from './rest-api-reconciler.js';
+import type { OperatorMetrics } from '../observability/metrics.js';
 
 export interface ManagerOptions {
   kc: KubeConfig;
@@ -23,6 +24,7 @@ export interface ManagerOptions {
   debounceMs: number;
   leaderElection?: { namespace: string; name: string; identity: string; leaseDurationSeconds?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   onLostLeadership?: () => void;
+  metrics?: OperatorMetrics;
 }
 
 export class Manager {
@@ -126,6 +128,9 @@ export class Manager {
       }
       this.reconciles += 1;
       const ms = Date.now() - started;
+      this.options.metrics?.reconciles.inc({ kind: 'RestApi', result: outcome.kind });
+      this.options.metrics?.reconcileSeconds.observe({ kind: 'RestApi' }, ms / 1000);
+      this.options.metrics?.queueDepth.set(this.queue.length);
       if (outcome.kind === 'retry') {
         const delay = this.queue.addRateLimited(key);
         log.warn({ key, ms, err: (outcome.error as Error)?.message, retryInMs: delay }, 'reconcile failed; will retry');

@@ -10,7 +10,7 @@ const namespace = useFreshNamespace(kubectl, 'operator');
 let operator: RunningOperator;
 
 beforeAll(async () => {
-  operator = await startOperator(['--resync', '4s']);
+  operator = await startOperator(['--resync', '4s', '--namespaces', namespace()]);
 });
 afterAll(async () => {
   await operator?.stop();

@@ -19,9 +19,10 @@ export interface RunningOperator {
   stop: () => Promise<void>;
 }
 
-export async function startOperator(extraArgs: string[] = []): Promise<RunningOperator> {
+/** Starts the operator; pass `account` to run a second replica against the same AWS account. */
+export async function startOperator(extraArgs: string[] = [], sharedAccount?: AwsAccount): Promise<RunningOperator> {
   const endpoint = inject('awsEndpoint');
-  const account = await freshAccount(inject('awsEmulator'), endpoint);
+  const account = sharedAccount ?? (await freshAccount(inject('awsEmulator'), endpoint));
   const runDir = mkdtempSync(join(tmpdir(), 'restpath-operator-'));
   const proc = startProcess({
     name: 'operator',
@@ -29,7 +30,7 @@ export async function startOperator(extraArgs: string[] = []): Promise<RunningOp
     // leave its child running when killed.
     command: process.execPath,
     args: ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', inject('kubeconfig'), '--aws-endpoint', endpoint,
-      '--region', account.region, '--health-port', '0', '--debounce', '300ms', ...extraArgs],
+      '--region', account.region, '--debounce', '300ms', ...(extraArgs.includes('--health-port') ? [] : ['--health-port', '0']), ...extraArgs],
     runDir,
     cwd: REPO,
     env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },

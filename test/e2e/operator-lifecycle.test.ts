@@ -1,0 +1,125 @@
+// The operator's life as a process: probes and metrics; deletionPolicy; Manual deployments; a
+// SIGKILL in the middle of applying; two replicas with one leader.
+import { afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../scripts/testenv/ports.js';
+import { testKubectl, useFreshNamespace } from '../support/cluster.js';
+import { startOperator, type RunningOperator } from '../support/operator.js';
+
+const kubectl = testKubectl();
+const namespace = useFreshNamespace(kubectl, 'lifecycle');
+const running: RunningOperator[] = [];
+afterEach(async () => {
+  for (const o of running.splice(0)) await o.stop();
+});
+
+const H = 'apiVersion: apigateway.restpath.dev/v1alpha1';
+const api = (name: string, extra = '') => `${H}\nkind: RestApi\nmetadata: { name: ${name}${extra} }\nspec:\n  stages: [{ name: live, deployment: Manual }]\n`;
+const paths = (apiName: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${H}\nkind: RestPath\nmetadata: { name: ${apiName}-p${i} }\nspec:\n  restApiRef: { name: ${apiName} }\n  path: /items/i${i}\n  methods:\n    - httpMethod: GET\n      integration: { type: MOCK, requestTemplates: { application/json: '{"statusCode": 200}' } }\n`).join('---\n');
+const apply = (manifest: string) => kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifest);
+const jsonpath = async (what: string, path: string) => (await kubectl(['get', what, '-n', namespace(), '-o', `jsonpath=${path}`])).stdout.trim();
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== '') return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000}s\n${running.map((o) => o.logs()).join('\n')}`);
+    await sleep(300);
+  }
+}
+const readyApi = (name: string) => until(`${name} Ready`, async () => ((await jsonpath(`restapi/${name}`, '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
+const apiIdOf = (name: string) => until(`${name} id`, () => jsonpath(`restapi/${name}`, '{.status.id}'));
+
+async function operator(args: string[] = [], shared?: RunningOperator): Promise<RunningOperator> {
+  const o = await startOperator(['--namespaces', namespace(), ...args], shared?.account);
+  running.push(o);
+  return o;
+}
+
+describe('the operator process', () => {
+  it('answers probes and exports metrics, AWS calls included', async () => {
+    const port = await freePort();
+    await operator(['--health-port', String(port)]);
+    await apply(api('metered') + '---\n' + paths('metered', 2));
+    await readyApi('metered');
+    const get = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: res.status, body: await res.text() };
+    };
+    expect(await get('/healthz')).toEqual({ status: 200, body: 'ok' });
+    expect(await get('/readyz')).toEqual({ status: 200, body: 'ok' });
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toMatch(/restpath_reconciles_total\{kind="RestApi",result="done"\} [1-9]/);
+    expect(metrics).toMatch(/restpath_aws_calls_total\{operation="CreateRestApi",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/restpath_aws_calls_total\{operation="PutMethod",outcome="ok"\} 2/);
+    expect(metrics).toContain('restpath_workqueue_depth');
+  });
+
+  it('deploys a Manual stage once at creation, then only when the deploy annotation changes', async () => {
+    const o = await operator();
+    await apply(api('manual') + '---\n' + paths('manual', 1));
+    await readyApi('manual');
+    const id = await apiIdOf('manual');
+    const deployments = async () => ((await o.aws(['apigateway', 'get-deployments', '--rest-api-id', id])) as { items: unknown[] }).items.length;
+    expect(await deployments()).toBe(1);
+    await apply(paths('manual', 2)); // a change, but the stage is Manual
+    await until('the new path in AWS', async () => ((await o.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: { path: string }[] }).items.some((r) => r.path === '/items/i1') ? true : undefined);
+    await sleep(1500);
+    expect(await deployments()).toBe(1);
+    await kubectl.ok(['annotate', 'restapi', 'manual', '-n', namespace(), 'restpath.dev/deploy=release-2']);
+    await until('a second deployment', async () => ((await deployments()) === 2 ? true : undefined));
+    expect(await jsonpath('restapi/manual', '{.status.stages[0].deployedAnnotation}')).toBe('release-2');
+  });
+
+  it('leaves AWS untouched when a RestApi with deletionPolicy Retain is deleted', async () => {
+    const o = await operator();
+    await apply(`${H}\nkind: RestApi\nmetadata: { name: kept }\nspec:\n  deletionPolicy: Retain\n`);
+    await readyApi('kept');
+    const id = await apiIdOf('kept');
+    await kubectl.ok(['delete', 'restapi', 'kept', '-n', namespace(), '--timeout=60s']);
+    const api = (await o.aws(['apigateway', 'get-rest-api', '--rest-api-id', id])) as { id: string };
+    expect(api.id).toBe(id);
+  });
+
+  it('converges without duplicates after a SIGKILL in the middle of applying', async () => {
+    const first = await operator();
+    // 30 paths take ~90 calls: past the burst of 40, about 5 s at API Gateway's 10 calls/s.
+    await apply(api('killed') + '---\n' + paths('killed', 30));
+    const id = await apiIdOf('killed');
+    const count = async () => ((await first.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: unknown[] }).items.length;
+    await until('a few paths in AWS', async () => ((await count()) >= 3 ? true : undefined));
+    process.kill(first.process.pid, 'SIGKILL');
+    expect(await count()).toBeLessThan(31); // killed in the middle: not all 30 paths (+ root) exist yet
+    await sleep(300);
+    const second = await operator([], first);
+    await until('all paths Ready', async () => {
+      const ready = (await jsonpath('restpaths', '{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{" "}{end}')).split(' ').filter((s) => s === 'True');
+      return ready.length >= 30 ? true : undefined;
+    }, 90_000);
+    const items = ((await second.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: { path: string }[] }).items.map((r) => r.path);
+    expect(items.filter((p) => p.startsWith('/items/i')).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `/items/i${i}`).sort());
+    expect(new Set(items).size).toBe(items.length);
+    const apis = ((await second.aws(['apigateway', 'get-rest-apis'])) as { items: { name: string }[] }).items.filter((a) => a.name.endsWith('-killed'));
+    expect(apis).toHaveLength(1);
+  });
+
+  it('runs two replicas with one leader; the other takes over when the leader is killed', async () => {
+    const le = ['--leader-elect', '--leader-election-namespace', namespace()];
+    const a = await operator(le);
+    await until('a leader', () => jsonpath('lease/restpath-operator', '{.spec.holderIdentity}'));
+    const b = await operator(le, a);
+    await apply(api('ha') + '---\n' + paths('ha', 1));
+    await readyApi('ha');
+    const leader = await jsonpath('lease/restpath-operator', '{.spec.holderIdentity}');
+    const [leading, standby] = a.logs().includes(`"identity":"${leader}"`) ? [a, b] : [b, a];
+    expect(standby.logs()).not.toContain('became the leader');
+    process.kill(leading.process.pid, 'SIGKILL');
+    await until('the standby leads', () => Promise.resolve(standby.logs().includes('became the leader') ? true : undefined), 30_000);
+    await apply(paths('ha', 2));
+    await until('the new leader applies a change', async () => ((await jsonpath('restpath/ha-p1', '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
+    expect(await jsonpath('lease/restpath-operator', '{.spec.holderIdentity}')).not.toBe(leader);
+  });
+});
+
