@@ -10,7 +10,7 @@ import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { WorkQueue } from '../kube/work-queue.js';
 import type { ControllerContext, Outcome } from './context.js';
-import { API_VERSION, apiKeyOfPath } from './refs.js';
+import { API_VERSION, apiKeyOfPath, pathBelongsTo } from './refs.js';
 import { RestApiReconciler } from './rest-api-reconciler.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 
@@ -58,7 +58,7 @@ export class Manager {
     this.reconciler = new RestApiReconciler(ctx, {
       getRestApi: (key) => this.restApis.map((i) => i.get(key)).find(Boolean),
       restPathsOf: (namespace, name) =>
-        this.restPaths.flatMap((i) => i.list()).filter((p) => p.metadata.namespace === namespace && p.spec.restApiRef?.name === name),
+        this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name)),
     });
   }
 

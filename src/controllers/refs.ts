@@ -15,9 +15,20 @@ export function restPathRef(o: RestPath): CustomObjectRef {
   return { group: GROUP, version: VERSION, plural: 'restpaths', namespace: o.metadata.namespace ?? '', name: o.metadata.name };
 }
 
-/** The work-queue key of the REST API a RestPath belongs to ("namespace/restApiName"). */
+/** Key prefix of a REST API managed elsewhere and named by RestPaths' restApiId. */
+export const EXTERNAL_KEY_PREFIX = 'id:';
+
+/** The work-queue key of the REST API a RestPath belongs to: "namespace/restApiName" or "namespace/id:restApiId". */
 export function apiKeyOfPath(p: RestPath): string | undefined {
-  return p.spec.restApiRef ? `${p.metadata.namespace ?? ''}/${p.spec.restApiRef.name}` : undefined;
+  const ns = p.metadata.namespace ?? '';
+  if (p.spec.restApiRef) return `${ns}/${p.spec.restApiRef.name}`;
+  return p.spec.restApiId ? `${ns}/${EXTERNAL_KEY_PREFIX}${p.spec.restApiId}` : undefined;
+}
+
+/** Whether a RestPath belongs to the API a key names. */
+export function pathBelongsTo(p: RestPath, namespace: string, name: string): boolean {
+  if (p.metadata.namespace !== namespace) return false;
+  return name.startsWith(EXTERNAL_KEY_PREFIX) ? p.spec.restApiId === name.slice(EXTERNAL_KEY_PREFIX.length) : p.spec.restApiRef?.name === name;
 }
 
 export function regarding(o: RestApi | RestPath) {

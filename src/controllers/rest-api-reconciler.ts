@@ -17,7 +17,7 @@ import { diff } from '../plan/diff.js';
 import { describeOperation, type Operation } from '../plan/operations.js';
 import { desiredStage } from '../plan/stages.js';
 import type { ControllerContext, Outcome } from './context.js';
-import { FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
+import { EXTERNAL_KEY_PREFIX, FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
 
 export interface ApiStores {
   getRestApi: (key: string) => RestApi | undefined;
@@ -70,8 +70,9 @@ export class RestApiReconciler {
 
   async reconcile(key: string): Promise<Outcome> {
     const [namespace = '', name = ''] = key.split('/');
-    const api = this.stores.getRestApi(key);
     const paths = this.stores.restPathsOf(namespace, name);
+    if (name.startsWith(EXTERNAL_KEY_PREFIX)) return this.convergeExternal(namespace, name.slice(EXTERNAL_KEY_PREFIX.length), paths);
+    const api = this.stores.getRestApi(key);
     if (!api) return this.withoutRestApi(namespace, name, paths);
     if (deleting(api)) return this.deleteApi(api, paths);
     return this.converge(api, paths);
@@ -224,6 +225,66 @@ export class RestApiReconciler {
     return { kind: 'done' };
   }
 
+  /**
+   * RestPaths on a REST API managed elsewhere (restApiId): only their paths are the operator's. The
+   * API's settings, tags, gateway responses and stages stay as they are, so they are desired as observed.
+   */
+  private async convergeExternal(namespace: string, restApiId: string, inputPaths: RestPath[]): Promise<Outcome> {
+    const ctx = this.ctx;
+    const refuse = async (reason: string, message: string) => {
+      for (const p of inputPaths) {
+        if (deleting(p)) await ctx.writer.removeFinalizer(restPathRef(p), p, FINALIZER);
+        else await this.writePathStatus(p, { ...p.status, observedGeneration: p.metadata.generation ?? 0 }, [{ type: 'Ready', status: 'False', reason, message }]);
+      }
+      return { kind: 'terminal', reason, message } as const;
+    };
+    if (!this.adoptionAllowed(namespace)) {
+      return refuse('AdoptionNotAllowed', `Changing REST API ${restApiId}, which the operator did not create, is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`);
+    }
+    const paths: RestPath[] = [];
+    for (const p of inputPaths) paths.push(deleting(p) ? p : await ctx.writer.addFinalizer(restPathRef(p), p, FINALIZER));
+    const active = paths.filter((p) => !deleting(p));
+    let observed: ObservedApi;
+    let stageNames: string[];
+    try {
+      observed = await observeApi(ctx.caller, ctx.clients, restApiId);
+      stageNames = (await observeStages(ctx.caller, ctx.clients, restApiId)).map((s) => s.name);
+    } catch (error) {
+      if (classifyError(error) === 'notFound') return refuse('RestApiNotFound', `REST API ${restApiId} does not exist in ${ctx.clients.region}; check: aws apigateway get-rest-api --rest-api-id ${restApiId}`);
+      return { kind: 'retry', error };
+    }
+    const built = buildDesired(
+      { namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} },
+      active.map((p): RestPathInput => ({ namespace, name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(p.status?.executionRoleArn ? { executionRoleArn: p.status.executionRoleArn } : {}) })),
+      { managedBy: ctx.settings.managedBy },
+    );
+    const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses };
+    const ledger: OwnershipLedger = {
+      methods: union(...paths.map((p) => p.status?.ownership?.methods)),
+      resources: union(...paths.map((p) => p.status?.ownership?.resources)),
+      gatewayResponses: [],
+      tags: [],
+    };
+    const plan = diff(desired, observed, ledger);
+    const result = await executePlan(ctx.caller, ctx.clients, observed, plan);
+    const completed = !result.failed;
+    for (const p of paths.filter((x) => plan.length > 0 && !deleting(x)).slice(0, 1)) {
+      await this.event(p, 'Normal', 'Updated', 'Reconcile', `Applied ${plan.slice(0, result.completed).length} operation(s) to REST API ${restApiId}; its stages are deployed by whoever manages that API.`);
+    }
+    const synced: Finding = completed
+      ? { type: 'Synced', status: 'True', reason: 'Synced', message: `Applied to REST API ${restApiId}, which is managed elsewhere: deploy its stages to serve the change (aws apigateway create-deployment --rest-api-id ${restApiId} --stage-name STAGE).` }
+      : { type: 'Synced', status: 'False', ...failureMessage(result) };
+    for (const path of paths) {
+      if (deleting(path)) {
+        if (completed) await ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
+        continue;
+      }
+      await this.writeRestPathStatus(path, desired, restApiId, result, synced, stageNames, completed, true);
+    }
+    if (!completed) return classifyError(result.failed?.error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
+    return { kind: 'done' };
+  }
+
   private async deployStages(api: RestApi, desired: DesiredApi, restApiId: string, paths: RestPath[], changedAt: string | undefined): Promise<NonNullable<RestApiStatus['stages']>> {
     const ctx = this.ctx;
     const specStages = api.spec.stages ?? [];
@@ -271,7 +332,7 @@ export class RestApiReconciler {
     else await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `AWS differed from the spec without a spec change; restored with ${summary}`);
   }
 
-  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean): Promise<void> {
+  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean, external = false): Promise<void> {
     const key = restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name });
     const conflicts = desired.conflicts.filter((c) => c.refused === key);
     const pending = desired.pending.filter((p) => p.owner === key);
@@ -283,7 +344,10 @@ export class RestApiReconciler {
     } else if (pending.length > 0) {
       findings.push({ type: 'Ready', status: 'False', reason: 'WaitingForExecutionRole', message: `${pending.map((p) => `${p.httpMethod} ${p.path}`).join(', ')}: ${pending[0]!.reason}.` });
     } else {
-      findings.push(readyFrom([synced], { reason: 'Ready', message: `${path.spec.path} is applied${stageNames.length > 0 ? ` and served on stages ${stageNames.join(', ')}` : ''}.` }));
+      const where = external
+        ? ` to REST API ${restApiId}, which is managed elsewhere: it is served once that API's stages are deployed`
+        : stageNames.length > 0 ? ` and served on stages ${stageNames.join(', ')}` : '';
+      findings.push(readyFrom([synced], { reason: 'Ready', message: `${path.spec.path} is applied${where}.` }));
     }
     const resourceId = path.spec.path === '/' ? undefined : result.resourceIds.get(path.spec.path);
     const status: RestPathStatus = {

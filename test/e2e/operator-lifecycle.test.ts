@@ -105,6 +105,24 @@ describe('the operator process', () => {
     expect(apis).toHaveLength(1);
   });
 
+  it('changes an API managed elsewhere (restApiId) only where allowed, and only its paths', async () => {
+    const refusing = await operator();
+    const external = (await refusing.aws(['apigateway', 'create-rest-api', '--name', 'legacy', '--tags', 'team=legacy'])) as { id: string };
+    await apply(`${H}\nkind: RestPath\nmetadata: { name: legacy-status }\nspec:\n  restApiId: ${external.id}\n  path: /status\n  methods:\n    - httpMethod: GET\n      integration: { type: MOCK, requestTemplates: { application/json: '{"statusCode": 200}' } }\n`);
+    const refused = await until('AdoptionNotAllowed', async () => ((await jsonpath('restpath/legacy-status', '{.status.conditions[?(@.type=="Ready")].reason}')) === 'AdoptionNotAllowed' ? true : undefined));
+    expect(refused).toBe(true);
+    await refusing.stop();
+    running.splice(running.indexOf(refusing), 1);
+
+    const allowed = await operator(['--adopt-namespaces', namespace()], refusing);
+    await until('Ready on the external API', async () => ((await jsonpath('restpath/legacy-status', '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
+    const items = ((await allowed.aws(['apigateway', 'get-resources', '--rest-api-id', external.id, '--embed', 'methods'])) as { items: { path: string; resourceMethods?: object }[] }).items;
+    expect(items.find((r) => r.path === '/status')?.resourceMethods).toHaveProperty('GET');
+    const apiAfter = (await allowed.aws(['apigateway', 'get-rest-api', '--rest-api-id', external.id])) as { name: string; tags?: Record<string, string> };
+    expect(apiAfter.name).toBe('legacy');
+    expect(apiAfter.tags).toEqual({ team: 'legacy' });
+  });
+
   it('runs two replicas with one leader; the other takes over when the leader is killed', async () => {
     const le = ['--leader-elect', '--leader-election-namespace', namespace()];
     const a = await operator(le);
