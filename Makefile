@@ -46,10 +46,13 @@ test: ## lint, typecheck, unit, integration and e2e tests (what CI runs)
 bench: setup ## benchmarks: convergence under AWS's quotas, steady-state calls, plan time (BENCH_QUICK=1: skip 300 paths)
 	npx tsx bench/run.ts
 
+bench-controller: setup ## benchmark: the operator as a process, 100 RestPaths at once under AWS's quotas; RSS with 1,000
+	npx tsx bench/controller.ts
+
 run: setup ## local control plane + AWS emulator, CRDs installed, examples applied; Ctrl-C stops it
 	npx tsx scripts/local-env.ts
 
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench run clean
+.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench bench-controller run clean
