@@ -389,7 +389,7 @@ export class RestApiReconciler {
 
   private event(o: RestApi | RestPath, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {
     return this.ctx.events.record({ regarding: regarding(o), type, reason, action, note }).catch((error: unknown) => {
-      this.ctx.log.warn({ err: (error as Error).message, reason }, 'recording an Event failed');
+      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: (error as Error).message, reason }, 'recording an Event failed');
     });
   }
 }

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
+import { until as waitUntil } from '../support/until.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'lifecycle');
@@ -20,15 +21,7 @@ const paths = (apiName: string, count: number) =>
 const apply = (manifest: string) => kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifest);
 const jsonpath = async (what: string, path: string) => (await kubectl(['get', what, '-n', namespace(), '-o', `jsonpath=${path}`])).stdout.trim();
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== '') return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000}s\n${running.map((o) => o.logs()).join('\n')}`);
-    await sleep(300);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, () => running.map((o) => o.logs()).join('\n'));
 const readyApi = (name: string) => until(`${name} Ready`, async () => ((await jsonpath(`restapi/${name}`, '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
 const apiIdOf = (name: string) => until(`${name} id`, () => jsonpath(`restapi/${name}`, '{.status.id}'));
 

@@ -1,9 +1,9 @@
 // The operator end to end: a process, kubectl as the user, the aws CLI to look at (and tamper with)
 // API Gateway, and requests sent to the deployed stage through the emulator's data plane.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
+import { until as waitUntil } from '../support/until.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'operator');
@@ -59,15 +59,7 @@ interface Obj {
 }
 const condition = (o: Obj, type: string) => o.status?.conditions?.find((c) => c.type === type);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000}s\noperator log:\n${operator.logs()}`);
-    await sleep(300);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, () => `operator log:\n${operator.logs()}`);
 
 async function ready(kind: string, name: string): Promise<Obj> {
   return until(`${kind}/${name} Ready=True`, async () => {

@@ -2,23 +2,12 @@
 // Gateway and IAM calls, and each test file's fresh account starts empty.
 import { inject, describe, expect, it } from 'vitest';
 import { freshAccount, type AwsAccount } from '../../scripts/testenv/aws-emulator.js';
-import { run } from '../../scripts/testenv/run.js';
+import { awsCli } from '../support/aws.js';
 
 const endpoint = inject('awsEndpoint');
 const kind = inject('awsEmulator');
 
-async function aws(account: AwsAccount, args: string[]): Promise<unknown> {
-  const result = await run(inject('awsCli'), ['--endpoint-url', endpoint, '--region', account.region, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: account.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
-      AWS_MAX_ATTEMPTS: '1',
-    },
-  });
-  if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout || '{}');
-}
+const aws = (account: AwsAccount, args: string[]) => awsCli(account)(args);
 
 describe(`AWS emulator (${kind})`, () => {
   it('creates and lists a REST API with its root resource', async () => {

@@ -28,12 +28,16 @@ export async function awsTestContext(proxyOptions: Omit<QuotaProxyOptions, 'targ
   const clients = createAwsClients({ region: account.region, endpoint: proxy.endpoint, credentials: account });
   const calls = new CallCounter();
   const caller = new AwsCaller({ metrics: calls, ...(limiter ? { limiter } : {}), retry: { minDelayMs: 50, maxDelayMs: 1000 } });
-  const cli = async (args: string[]) => {
-    const result = await run(inject('awsCli'), ['--endpoint-url', endpoint, '--region', account.region, '--output', 'json', ...args], {
+  return { account, proxy, clients, caller, calls, cli: awsCli(account), close: () => proxy.close() };
+}
+
+/** The aws CLI as a user runs it, straight at the emulator, in `account`; parsed JSON output. */
+export function awsCli(account: AwsAccount): (args: string[]) => Promise<unknown> {
+  return async (args) => {
+    const result = await run(inject('awsCli'), ['--endpoint-url', inject('awsEndpoint'), '--region', account.region, '--output', 'json', ...args], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
     });
     if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);
     return JSON.parse(result.stdout || '{}') as unknown;
   };
-  return { account, proxy, clients, caller, calls, cli, close: () => proxy.close() };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freshAccount, type AwsAccount } from '../../scripts/testenv/aws-emulator.js';
 import { lastLines, startProcess, type ManagedProcess } from '../../scripts/testenv/processes.js';
-import { run } from '../../scripts/testenv/run.js';
+import { awsCli } from './aws.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -35,12 +35,5 @@ export async function startOperator(extraArgs: string[] = [], sharedAccount?: Aw
     cwd: REPO,
     env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },
   });
-  const aws = async (args: string[]) => {
-    const result = await run(inject('awsCli'), ['--endpoint-url', endpoint, '--region', account.region, '--output', 'json', ...args], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
-    });
-    if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);
-    return JSON.parse(result.stdout || '{}') as unknown;
-  };
-  return { account, process: proc, logs: () => lastLines(proc.logFile, 40), aws, stop: () => proc.stop() };
+  return { account, process: proc, logs: () => lastLines(proc.logFile, 40), aws: awsCli(account), stop: () => proc.stop() };
 }
