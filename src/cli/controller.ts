@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { AwsCaller } from '../aws/caller.js';
 import { createAwsClients } from '../aws/clients.js';
+import { accountId, createIamClients } from '../aws/iam.js';
 import { EventRecorder } from '../kube/events.js';
 import { KubeWriter } from '../kube/writer.js';
 import { Manager } from '../controllers/manager.js';
@@ -52,11 +53,20 @@ export function addControllerCommand(program: Command): void {
       else kc.loadFromDefault();
       const region = String(opts.region);
       const metrics = new OperatorMetrics();
-      const clients = createAwsClients({ region, ...(typeof opts.awsEndpoint === 'string' ? { endpoint: opts.awsEndpoint } : {}) });
+      const awsSettings = { region, ...(typeof opts.awsEndpoint === 'string' ? { endpoint: opts.awsEndpoint } : {}) };
+      const clients = createAwsClients(awsSettings);
+      const iam = createIamClients(awsSettings);
+      const caller = new AwsCaller({ metrics });
+      let account: Promise<string> | undefined;
       const manager = new Manager(
         {
-          caller: new AwsCaller({ metrics }),
+          caller,
           clients,
+          iam,
+          accountId: () => (account ??= accountId(caller, iam).catch((error: unknown) => {
+            account = undefined;
+            throw error;
+          })),
           writer: new KubeWriter(kc),
           events: new EventRecorder(kc, 'restpath.dev/operator', identity),
           log,

@@ -2,6 +2,7 @@
 // Kubernetes writer, the Event recorder, a logger and the operator's settings.
 import type { AwsCaller } from '../aws/caller.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { IamClients } from '../aws/iam.js';
 import type { EventInput } from '../kube/events.js';
 import type { KubeWriter } from '../kube/writer.js';
 
@@ -22,6 +23,9 @@ export interface OperatorSettings {
 export interface ControllerContext {
   caller: AwsCaller;
   clients: AwsClients;
+  iam: IamClients;
+  /** The AWS account id (for trust policies), looked up once. */
+  accountId: () => Promise<string>;
   writer: KubeWriter;
   events: { record: (event: EventInput) => Promise<void> };
   log: Logger;

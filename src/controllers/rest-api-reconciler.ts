@@ -9,6 +9,9 @@ import { executePlan, type ExecutionResult } from '../aws/execute.js';
 import { observeApi } from '../aws/observe.js';
 import { deleteRestApi, ensureRestApi } from '../aws/rest-api.js';
 import { createDeployment, ensureStage, observeStages } from '../aws/stages.js';
+import { deleteRole, ensureRole } from '../aws/iam.js';
+import { executionRoleName, trustPolicy } from '../model/roles.js';
+import { MANAGED_BY_TAG } from '../model/build.js';
 import { readyFrom, setConditions, transitions, type Finding } from '../kube/conditions.js';
 import { buildDesired, OWNER_TAG, ownerRef, restPathKey, type RestPathInput } from '../model/build.js';
 import { methodKey } from '../model/shapes.js';
@@ -80,11 +83,8 @@ export class RestApiReconciler {
 
   /** RestPaths naming a RestApi that does not exist: say so; let deleted ones go (nothing of theirs can be in AWS). */
   private async withoutRestApi(namespace: string, name: string, paths: RestPath[]): Promise<Outcome> {
-    for (const path of paths) {
-      if (deleting(path)) {
-        await this.ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
-        continue;
-      }
+    await this.releasePaths(paths);
+    for (const path of paths.filter((p) => !deleting(p))) {
       const finding: Finding = {
         type: 'Ready',
         status: 'False',
@@ -107,10 +107,22 @@ export class RestApiReconciler {
       }
       await this.event(api, 'Normal', 'Deleted', 'Delete', `Deleted REST API ${api.status.id}`);
     }
-    // Its paths went with it; deleted ones may go now, the others wait for a RestApi.
-    for (const path of paths.filter(deleting)) await this.ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
+    // Its paths went with it; deleted ones may go now (with their roles), the others wait for a RestApi.
+    await this.releasePaths(paths);
     await this.ctx.writer.removeFinalizer(restApiRef(api), api, FINALIZER);
     return { kind: 'done' };
+  }
+
+  private desiredFor(api: RestApi, active: RestPath[], roleArns: Map<string, string>): DesiredApi {
+    const namespace = api.metadata.namespace ?? '';
+    return buildDesired(
+      { namespace, name: api.metadata.name, spec: api.spec },
+      active.map((p): RestPathInput => {
+        const arn = roleArns.get(restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name }));
+        return { namespace: p.metadata.namespace ?? '', name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(arn ? { executionRoleArn: arn } : {}) };
+      }),
+      { managedBy: this.ctx.settings.managedBy, defaultTags: this.ctx.settings.defaultTags },
+    );
   }
 
   private adoptionAllowed(namespace: string): boolean {
@@ -129,17 +141,7 @@ export class RestApiReconciler {
     const paths: RestPath[] = [];
     for (const p of inputPaths) paths.push(deleting(p) ? p : await ctx.writer.addFinalizer(restPathRef(p), p, FINALIZER));
     const active = paths.filter((p) => !deleting(p));
-    const desired = buildDesired(
-      { namespace, name: api.metadata.name, spec: api.spec },
-      active.map((p): RestPathInput => ({
-        namespace: p.metadata.namespace ?? '',
-        name: p.metadata.name,
-        createdAt: p.metadata.creationTimestamp ?? '',
-        spec: p.spec,
-        ...(p.status?.executionRoleArn ? { executionRoleArn: p.status.executionRoleArn } : {}),
-      })),
-      { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags },
-    );
+    const baseDesired = this.desiredFor(api, active, new Map());
 
     // The REST API's id: recorded, adopted, or found/created by its owner tag; written to status at
     // once, because a lost id would mean a duplicate API (names are not unique).
@@ -148,18 +150,18 @@ export class RestApiReconciler {
       let id = api.status?.id ?? api.spec.adoptId;
       let created = false;
       if (!id) {
-        const ensured = await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags);
+        const ensured = await ensureRestApi(ctx.caller, ctx.clients, baseDesired.settings, baseDesired.tags);
         id = ensured.id;
         created = ensured.created;
         api = await ctx.writer.updateStatus(restApiRef(api), api, { ...api.status, id, rootResourceId: ensured.rootResourceId });
-        if (created) await this.event(api, 'Normal', 'Created', 'Reconcile', `Created REST API ${id} (${desired.settings.name})`);
+        if (created) await this.event(api, 'Normal', 'Created', 'Reconcile', `Created REST API ${id} (${baseDesired.settings.name})`);
       }
       try {
         observed = await observeApi(ctx.caller, ctx.clients, id);
       } catch (error) {
         if (classifyError(error) !== 'notFound' || api.spec.adoptId) throw error;
         // Deleted outside the operator: make it again.
-        const ensured = await ensureRestApi(ctx.caller, ctx.clients, desired.settings, desired.tags);
+        const ensured = await ensureRestApi(ctx.caller, ctx.clients, baseDesired.settings, baseDesired.tags);
         api = await ctx.writer.updateStatus(restApiRef(api), api, { ...api.status, id: ensured.id, rootResourceId: ensured.rootResourceId, stages: [] });
         await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `REST API ${id} was deleted outside the operator; created ${ensured.id} in its place`);
         observed = await observeApi(ctx.caller, ctx.clients, ensured.id);
@@ -171,6 +173,13 @@ export class RestApiReconciler {
     if (owner && owner !== ownerRef(namespace, 'RestApi', api.metadata.name)) {
       return this.stalled(api, 'OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`);
     }
+    let roles: Awaited<ReturnType<RestApiReconciler['ensureRoles']>>;
+    try {
+      roles = await this.ensureRoles(active, observed.id);
+    } catch (error) {
+      return this.failed(api, active, error, 'Creating or updating the execution roles');
+    }
+    const desired = roles.arns.size === 0 ? baseDesired : this.desiredFor(api, active, roles.arns);
 
     const ledger = ledgerOfObjects(api, paths);
     const plan = diff(desired, observed, ledger);
@@ -211,18 +220,53 @@ export class RestApiReconciler {
     };
     await this.writeApiStatus(api, apiStatus, [synced, readyFrom([synced], { reason: 'Ready', message: `REST API ${observed.id} is in sync and deployed.` })]);
 
-    for (const path of paths) {
-      if (deleting(path)) {
-        if (completed) await ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
-        continue;
-      }
-      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed);
+    if (completed) await this.releasePaths(paths);
+    for (const path of paths.filter((p) => !deleting(p))) {
+      const arn = roles.arns.get(restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name }));
+      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed, false, arn);
     }
     if (!completed) {
-      return classifyError(result.failed?.error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
+      // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
+      const fresh = roles.created;
+      return classifyError(result.failed?.error) === 'badRequest' && !fresh ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
     }
     if (deployError) return classifyError(deployError) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: deployError };
     return { kind: 'done' };
+  }
+
+  /** The execution roles of the RestPaths that ask for one, by RestPath key; `created` if any is brand new. */
+  private async ensureRoles(paths: RestPath[], restApiId: string): Promise<{ arns: Map<string, string>; created: boolean }> {
+    const ctx = this.ctx;
+    const arns = new Map<string, string>();
+    let created = false;
+    const withRole = paths.filter((p) => p.spec.executionRole);
+    if (withRole.length === 0) return { arns, created };
+    const account = await ctx.accountId();
+    for (const p of withRole) {
+      const namespace = p.metadata.namespace ?? '';
+      const role = p.spec.executionRole!;
+      const ensured = await ensureRole(ctx.caller, ctx.iam, {
+        name: executionRoleName(namespace, p.metadata.name),
+        trustPolicy: trustPolicy(account, ctx.clients.region, restApiId),
+        managedPolicyArns: role.managedPolicyArns ?? [],
+        ...(role.inlinePolicy ? { inlinePolicy: role.inlinePolicy } : {}),
+        tags: { ...ctx.settings.defaultTags, [MANAGED_BY_TAG]: ctx.settings.managedBy, [OWNER_TAG]: ownerRef(namespace, 'RestPath', p.metadata.name) },
+      });
+      if (ensured.created) await this.event(p, 'Normal', 'Created', 'Reconcile', `Created execution role ${ensured.arn}`);
+      created ||= ensured.created;
+      arns.set(restPathKey({ namespace, name: p.metadata.name }), ensured.arn);
+    }
+    return { arns, created };
+  }
+
+  /** Deleted RestPaths: their role goes too (unless Retain), then their finalizer. */
+  private async releasePaths(paths: RestPath[]): Promise<void> {
+    for (const path of paths.filter(deleting)) {
+      if (path.spec.executionRole && (path.spec.deletionPolicy ?? 'Delete') === 'Delete') {
+        await deleteRole(this.ctx.caller, this.ctx.iam, executionRoleName(path.metadata.namespace ?? '', path.metadata.name));
+      }
+      await this.ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
+    }
   }
 
   /**
@@ -253,9 +297,18 @@ export class RestApiReconciler {
       if (classifyError(error) === 'notFound') return refuse('RestApiNotFound', `REST API ${restApiId} does not exist in ${ctx.clients.region}; check: aws apigateway get-rest-api --rest-api-id ${restApiId}`);
       return { kind: 'retry', error };
     }
+    let roles: Awaited<ReturnType<RestApiReconciler['ensureRoles']>>;
+    try {
+      roles = await this.ensureRoles(active, restApiId);
+    } catch (error) {
+      return { kind: 'retry', error };
+    }
     const built = buildDesired(
       { namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} },
-      active.map((p): RestPathInput => ({ namespace, name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(p.status?.executionRoleArn ? { executionRoleArn: p.status.executionRoleArn } : {}) })),
+      active.map((p): RestPathInput => {
+        const arn = roles.arns.get(restPathKey({ namespace, name: p.metadata.name }));
+        return { namespace, name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(arn ? { executionRoleArn: arn } : {}) };
+      }),
       { managedBy: ctx.settings.managedBy },
     );
     const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses };
@@ -274,12 +327,10 @@ export class RestApiReconciler {
     const synced: Finding = completed
       ? { type: 'Synced', status: 'True', reason: 'Synced', message: `Applied to REST API ${restApiId}, which is managed elsewhere: deploy its stages to serve the change (aws apigateway create-deployment --rest-api-id ${restApiId} --stage-name STAGE).` }
       : { type: 'Synced', status: 'False', ...failureMessage(result) };
-    for (const path of paths) {
-      if (deleting(path)) {
-        if (completed) await ctx.writer.removeFinalizer(restPathRef(path), path, FINALIZER);
-        continue;
-      }
-      await this.writeRestPathStatus(path, desired, restApiId, result, synced, stageNames, completed, true);
+    if (completed) await this.releasePaths(paths);
+    for (const path of paths.filter((p) => !deleting(p))) {
+      const arn = roles.arns.get(restPathKey({ namespace, name: path.metadata.name }));
+      await this.writeRestPathStatus(path, desired, restApiId, result, synced, stageNames, completed, true, arn);
     }
     if (!completed) return classifyError(result.failed?.error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
     return { kind: 'done' };
@@ -332,7 +383,7 @@ export class RestApiReconciler {
     else await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `AWS differed from the spec without a spec change; restored with ${summary}`);
   }
 
-  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean, external = false): Promise<void> {
+  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean, external = false, executionRoleArn?: string): Promise<void> {
     const key = restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name });
     const conflicts = desired.conflicts.filter((c) => c.refused === key);
     const pending = desired.pending.filter((p) => p.owner === key);
@@ -356,8 +407,10 @@ export class RestApiReconciler {
       ...(resourceId ? { resourceId } : {}),
       urls: stageNames.map((stage) => ({ stage, url: invokeUrl(restApiId, this.ctx.clients.region, stage, path.spec.path) })),
       ownership: pathOwnership(desired, path, path.status?.ownership, completed),
+      ...(executionRoleArn ? { executionRoleArn } : {}),
       observedGeneration: path.metadata.generation ?? 0,
     };
+    if (!executionRoleArn) delete status.executionRoleArn;
     await this.writePathStatus(path, status, findings);
   }
 

@@ -116,6 +116,24 @@ describe('the operator process', () => {
     expect(apiAfter.tags).toEqual({ team: 'legacy' });
   });
 
+  it('creates the execution role a Lambda proxy path asks for, uses it, and deletes it with the path', async () => {
+    const o = await operator();
+    const lambda = `arn:aws:lambda:us-east-1:${o.account.accountId}:function:checkout`;
+    await apply(`${H}\nkind: RestApi\nmetadata: { name: roles }\nspec: {}\n---\n${H}\nkind: RestPath\nmetadata: { name: checkout }\nspec:\n  restApiRef: { name: roles }\n  path: /checkout\n  methods:\n    - httpMethod: POST\n      integration:\n        type: AWS_PROXY\n        httpMethod: POST\n        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${lambda}/invocations\n        credentials: { executionRole: true }\n  executionRole:\n    managedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaRole]\n`);
+    await until('checkout Ready', async () => ((await jsonpath('restpath/checkout', '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
+    const arn = await jsonpath('restpath/checkout', '{.status.executionRoleArn}');
+    expect(arn).toBe(`arn:aws:iam::${o.account.accountId}:role/restpath/restpath-${namespace()}-checkout`);
+    const id = await apiIdOf('roles');
+    const resourceId = await jsonpath('restpath/checkout', '{.status.resourceId}');
+    const integration = (await o.aws(['apigateway', 'get-integration', '--rest-api-id', id, '--resource-id', resourceId, '--http-method', 'POST'])) as { credentials: string };
+    expect(integration.credentials).toBe(arn);
+    const role = (await o.aws(['iam', 'get-role', '--role-name', `restpath-${namespace()}-checkout`])) as { Role: { AssumeRolePolicyDocument: { Statement: { Condition: { ArnLike: Record<string, string> } }[] } } };
+    expect(role.Role.AssumeRolePolicyDocument.Statement[0]?.Condition.ArnLike['aws:SourceArn']).toBe(`arn:aws:execute-api:us-east-1:${o.account.accountId}:${id}/*`);
+
+    await kubectl.ok(['delete', 'restpath', 'checkout', '-n', namespace(), '--timeout=60s']);
+    await expect(o.aws(['iam', 'get-role', '--role-name', `restpath-${namespace()}-checkout`])).rejects.toThrow(/NoSuchEntity/);
+  });
+
   it('runs two replicas with one leader; the other takes over when the leader is killed', async () => {
     const le = ['--leader-elect', '--leader-election-namespace', namespace()];
     const a = await operator(le);

@@ -59,6 +59,9 @@ describe('error classification', () => {
     ['ConflictException', 409, 'conflict'],
     ['NotFoundException', 404, 'notFound'],
     ['UnauthorizedException', 403, 'terminal'],
+    ['NoSuchEntityException', 404, 'notFound'],
+    ['EntityAlreadyExistsException', 409, 'conflict'],
+    ['MalformedPolicyDocumentException', 400, 'badRequest'],
   ])('%s (%i) is %s', (name, status, expected) => {
     expect(classifyError(awsError(name, status))).toBe(expected);
   });

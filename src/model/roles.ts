@@ -1,0 +1,39 @@
+// Execution roles, pure: the deterministic name of the role the operator manages for a RestPath
+// (within IAM's 64 characters) and its trust policy, which lets only API Gateway assume it, only for
+// this account and this REST API (aws:SourceAccount, aws:SourceArn: the confused-deputy guard).
+import { createHash } from 'node:crypto';
+
+const ROLE_NAME_LIMIT = 64;
+export const ROLE_PATH = '/restpath/';
+export const INLINE_POLICY_NAME = 'restpath-inline';
+
+export function executionRoleName(namespace: string, name: string): string {
+  const full = `restpath-${namespace}-${name}`.replace(/[^\w+=,.@-]/g, '-');
+  if (full.length <= ROLE_NAME_LIMIT) return full;
+  const hash = createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, 8);
+  return `${full.slice(0, ROLE_NAME_LIMIT - 9)}-${hash}`;
+}
+
+export function trustPolicy(accountId: string, region: string, restApiId: string): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'apigateway.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': accountId },
+          ArnLike: { 'aws:SourceArn': `arn:aws:execute-api:${region}:${accountId}:${restApiId}/*` },
+        },
+      },
+    ],
+  };
+}
+
+/** Policy documents compare by content, not by formatting or key order. */
+export function samePolicy(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, canonical(x)])) : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
