@@ -2,6 +2,8 @@
 // emulator (or the quota proxy in front of it); the SDK's own retries are off because AwsCaller
 // retries with the operator's policy and counts every attempt.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsSettings {
   region: string;
@@ -16,14 +18,26 @@ export interface AwsClients {
   apigateway: APIGatewayClient;
 }
 
-export function createAwsClients(settings: AwsSettings): AwsClients {
-  const common = {
+export interface IamClients {
+  iam: IAMClient;
+  sts: STSClient;
+}
+
+function sdkConfig(settings: AwsSettings) {
+  return {
     region: settings.region,
     maxAttempts: 1,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
   };
-  return { region: settings.region, apigateway: new APIGatewayClient(common) };
+}
+
+export function createAwsClients(settings: AwsSettings): AwsClients {
+  return { region: settings.region, apigateway: new APIGatewayClient(sdkConfig(settings)) };
+}
+
+export function createIamClients(settings: AwsSettings): IamClients {
+  return { iam: new IAMClient(sdkConfig(settings)), sts: new STSClient(sdkConfig(settings)) };
 }
 
 export function restApiArn(region: string, restApiId: string): string {

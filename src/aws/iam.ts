@@ -9,31 +9,15 @@ import {
   DetachRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  IAMClient,
   ListAttachedRolePoliciesCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { INLINE_POLICY_NAME, ROLE_PATH, samePolicy } from '../model/roles.js';
 import type { AwsCaller } from './caller.js';
-import type { AwsSettings } from './clients.js';
+import type { IamClients } from './clients.js';
 import { classifyError } from './errors.js';
-
-export interface IamClients {
-  iam: IAMClient;
-  sts: STSClient;
-}
-
-export function createIamClients(settings: AwsSettings): IamClients {
-  const common = {
-    region: settings.region,
-    maxAttempts: 1,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-  };
-  return { iam: new IAMClient(common), sts: new STSClient(common) };
-}
 
 export async function accountId(caller: AwsCaller, clients: IamClients): Promise<string> {
   const me = await caller.call('GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({})));

@@ -1,8 +1,7 @@
 // What a reconciler needs, passed in (no module singletons): the AWS client layer, the one
 // Kubernetes writer, the Event recorder, a logger and the operator's settings.
 import type { AwsCaller } from '../aws/caller.js';
-import type { AwsClients } from '../aws/clients.js';
-import type { IamClients } from '../aws/iam.js';
+import type { AwsClients, IamClients } from '../aws/clients.js';
 import type { EventInput } from '../kube/events.js';
 import type { KubeWriter } from '../kube/writer.js';
 

@@ -1,7 +1,8 @@
 // Execution roles in the emulator's IAM: created with trust policy and tags, managed policies and the
 // inline policy reconciled both ways, deleted with everything attached to them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountId, createIamClients, deleteRole, ensureRole, type IamClients, type RoleSpec } from '../../src/aws/iam.js';
+import { createIamClients, type IamClients } from '../../src/aws/clients.js';
+import { accountId, deleteRole, ensureRole, type RoleSpec } from '../../src/aws/iam.js';
 import { trustPolicy } from '../../src/model/roles.js';
 import { awsTestContext, type AwsTestContext } from '../support/aws.js';
 
