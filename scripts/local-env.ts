@@ -34,8 +34,8 @@ await sleep(1000);
 console.log(await kubectl.ok(['get', 'ra,rp,up', '-n', 'shop']));
 const id = (await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={.status.id}'])).trim();
 console.log(await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={range .status.stages[*]}{.name}{"\\t"}{.invokeUrl}{"\\n"}{end}']));
-console.log(`RestPath checkout waits for its execution role and UsagePlan partners for its reconciler: both arrive
-with the IAM and UsagePlan issue. Everything else above is in the AWS emulator now.
+console.log(`Everything above except UsagePlan partners (its reconciler arrives with the UsagePlan issue) is in the
+AWS emulator now, including the IAM execution role of the checkout path.
 
   export KUBECONFIG=${env.controlPlane.kubeconfig}
   kubectl describe restpath health -n shop
