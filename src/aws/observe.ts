@@ -12,7 +12,8 @@ import {
 import type { ObservedApi, ObservedMethod, ObservedResource } from '../model/state.js';
 import type { AwsCaller } from './caller.js';
 import { restApiArn, type AwsClients } from './clients.js';
-import { gatewayResponseFromAws, httpMethodOf, methodFromAws, settingsFromAws } from './shapes-from-aws.js';
+import type { HttpMethod } from '../api/rest-path.js';
+import { gatewayResponseFromAws, methodFromAws, settingsFromAws } from './shapes-from-aws.js';
 
 const PAGE = 500;
 
@@ -55,7 +56,7 @@ export async function observeApi(caller: AwsCaller, clients: AwsClients, restApi
   for (const r of resources) {
     if (!r.id || !r.path) continue;
     for (const [httpMethod, m] of Object.entries(r.resourceMethods ?? {})) {
-      methods.push({ path: r.path, httpMethod: httpMethodOf(httpMethod), shape: methodFromAws(m) });
+      methods.push({ path: r.path, httpMethod: httpMethod as HttpMethod, shape: methodFromAws(m) });
     }
     if (r.path !== '/') observedResources.push({ id: r.id, path: r.path, parentId: r.parentId ?? '', pathPart: r.pathPart ?? '' });
   }

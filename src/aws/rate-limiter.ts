@@ -1,7 +1,7 @@
 // Client-side rate limiting: a call waits for a token from the account-wide bucket and from its
 // operation's bucket, so the operator stays under API Gateway's quotas instead of collecting 429s.
 import { ACCOUNT_BUCKET, OPERATION_BUCKETS, type BucketSpec } from './quotas.js';
-import { realClock, TokenBucket, type Clock } from './token-bucket.js';
+import { realClock, takeBoth, TokenBucket, type Clock } from './token-bucket.js';
 
 export interface RateLimiterOptions {
   account?: BucketSpec;
@@ -35,16 +35,8 @@ export class RateLimiter {
    */
   async acquire(operation: string): Promise<void> {
     const own = this.bucketFor(operation);
-    for (;;) {
-      const fromOwn = own ? own.tryTake() : ({ ok: true } as const);
-      if (!fromOwn.ok) {
-        await this.clock.sleep(fromOwn.waitMs);
-        continue;
-      }
-      const fromAccount = this.account.tryTake();
-      if (fromAccount.ok) return;
-      own?.giveBack();
-      await this.clock.sleep(fromAccount.waitMs);
+    for (let wait = takeBoth(own, this.account); wait !== undefined; wait = takeBoth(own, this.account)) {
+      await this.clock.sleep(wait);
     }
   }
 }

@@ -1,6 +1,5 @@
 // AWS responses -> the normalized shapes the plan compares (the mirror of model/normalize.ts).
 import type { GatewayResponse, Integration, Method, RestApi } from '@aws-sdk/client-api-gateway';
-import type { HttpMethod } from '../api/rest-path.js';
 import { TIMEOUT_MILLIS } from '../api/rest-path.js';
 import { DEFAULT_PASSTHROUGH } from '../model/normalize.js';
 import type { ApiSettings, GatewayResponseShape, IntegrationShape, MethodShape, StringMap } from '../model/shapes.js';
@@ -69,8 +68,4 @@ export function gatewayResponseFromAws(r: GatewayResponse): GatewayResponseShape
     responseParameters: strings(r.responseParameters),
     responseTemplates: strings(r.responseTemplates),
   };
-}
-
-export function httpMethodOf(key: string): HttpMethod {
-  return key as HttpMethod;
 }

@@ -55,3 +55,17 @@ export class TokenBucket {
     this.tokens = Math.min(this.spec.burst, this.tokens + 1);
   }
 }
+
+/**
+ * Takes one token from the operation's own bucket (if it has one) and one from the account's: both or
+ * neither. Returns undefined when taken, else how many ms to wait. API Gateway's quotas work this way:
+ * a call counts against its operation's quota and the account-wide one.
+ */
+export function takeBoth(own: TokenBucket | undefined, account: TokenBucket): number | undefined {
+  const fromOwn = own ? own.tryTake() : ({ ok: true } as const);
+  if (!fromOwn.ok) return fromOwn.waitMs;
+  const fromAccount = account.tryTake();
+  if (fromAccount.ok) return undefined;
+  own?.giveBack();
+  return fromAccount.waitMs;
+}

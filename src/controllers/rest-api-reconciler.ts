@@ -29,6 +29,17 @@ export interface ApiStores {
 
 const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.metadata.deletionTimestamp);
 
+const pathKey = (p: RestPath): string => restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
+
+/**
+ * What a failed reconcile asks of the queue: AWS refusing a request as invalid will refuse it again,
+ * so look again in 5 minutes (or at the next spec change); anything else is retried with backoff.
+ * `soon`: retry even a bad request (e.g. a role IAM created a moment ago may not be usable yet).
+ */
+function afterFailure(error: unknown, soon = false): Outcome {
+  return classifyError(error) === 'badRequest' && !soon ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error };
+}
+
 function union(...lists: (string[] | undefined)[]): string[] {
   return [...new Set(lists.flatMap((l) => l ?? []))].sort();
 }
@@ -45,7 +56,7 @@ function ledgerOfObjects(api: RestApi, paths: RestPath[]): OwnershipLedger {
 
 /** The part of the API's ledger each RestPath keeps in its status. */
 function pathOwnership(desired: DesiredApi, path: RestPath, previous: Ownership | undefined, completed: boolean): Ownership {
-  const key = restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name });
+  const key = pathKey(path);
   const methods = [...desired.methods, ...desired.pending].filter((m) => m.owner === key).map((m) => methodKey(m.path, m.httpMethod));
   const resources = desired.resources.filter((r) => r.neededBy.includes(key)).map((r) => r.path);
   return completed
@@ -118,7 +129,7 @@ export class RestApiReconciler {
     return buildDesired(
       { namespace, name: api.metadata.name, spec: api.spec },
       active.map((p): RestPathInput => {
-        const arn = roleArns.get(restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name }));
+        const arn = roleArns.get(pathKey(p));
         return { namespace: p.metadata.namespace ?? '', name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(arn ? { executionRoleArn: arn } : {}) };
       }),
       { managedBy: this.ctx.settings.managedBy, defaultTags: this.ctx.settings.defaultTags },
@@ -222,15 +233,12 @@ export class RestApiReconciler {
 
     if (completed) await this.releasePaths(paths);
     for (const path of paths.filter((p) => !deleting(p))) {
-      const arn = roles.arns.get(restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name }));
+      const arn = roles.arns.get(pathKey(path));
       await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed, false, arn);
     }
-    if (!completed) {
-      // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
-      const fresh = roles.created;
-      return classifyError(result.failed?.error) === 'badRequest' && !fresh ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
-    }
-    if (deployError) return classifyError(deployError) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: deployError };
+    // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
+    if (!completed) return afterFailure(result.failed?.error, roles.created);
+    if (deployError) return afterFailure(deployError);
     return { kind: 'done' };
   }
 
@@ -254,7 +262,7 @@ export class RestApiReconciler {
       });
       if (ensured.created) await this.event(p, 'Normal', 'Created', 'Reconcile', `Created execution role ${ensured.arn}`);
       created ||= ensured.created;
-      arns.set(restPathKey({ namespace, name: p.metadata.name }), ensured.arn);
+      arns.set(pathKey(p), ensured.arn);
     }
     return { arns, created };
   }
@@ -306,7 +314,7 @@ export class RestApiReconciler {
     const built = buildDesired(
       { namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} },
       active.map((p): RestPathInput => {
-        const arn = roles.arns.get(restPathKey({ namespace, name: p.metadata.name }));
+        const arn = roles.arns.get(pathKey(p));
         return { namespace, name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(arn ? { executionRoleArn: arn } : {}) };
       }),
       { managedBy: ctx.settings.managedBy },
@@ -329,10 +337,10 @@ export class RestApiReconciler {
       : { type: 'Synced', status: 'False', ...failureMessage(result) };
     if (completed) await this.releasePaths(paths);
     for (const path of paths.filter((p) => !deleting(p))) {
-      const arn = roles.arns.get(restPathKey({ namespace, name: path.metadata.name }));
+      const arn = roles.arns.get(pathKey(path));
       await this.writeRestPathStatus(path, desired, restApiId, result, synced, stageNames, completed, true, arn);
     }
-    if (!completed) return classifyError(result.failed?.error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed?.error };
+    if (!completed) return afterFailure(result.failed?.error, roles.created);
     return { kind: 'done' };
   }
 
@@ -342,7 +350,7 @@ export class RestApiReconciler {
     if (specStages.length === 0) return [];
     const observedStages = await observeStages(ctx.caller, ctx.clients, restApiId);
     const methodThrottling = paths.flatMap((p) =>
-      p.spec.methods.filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name })))
+      p.spec.methods.filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === pathKey(p)))
         .map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, throttling: m.throttling! })),
     );
     const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
@@ -384,7 +392,7 @@ export class RestApiReconciler {
   }
 
   private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean, external = false, executionRoleArn?: string): Promise<void> {
-    const key = restPathKey({ namespace: path.metadata.namespace ?? '', name: path.metadata.name });
+    const key = pathKey(path);
     const conflicts = desired.conflicts.filter((c) => c.refused === key);
     const pending = desired.pending.filter((p) => p.owner === key);
     const findings: Finding[] = [synced];
@@ -437,7 +445,7 @@ export class RestApiReconciler {
     const finding: Finding = { type: 'Synced', status: 'False', reason: errorName(error), message: `${what} failed: ${(error as Error).message}` };
     await this.writeApiStatus(api, { ...api.status }, [finding, readyFrom([finding], { reason: 'Ready', message: '' })]);
     for (const p of paths) await this.writePathStatus(p, { ...p.status }, [{ ...finding, type: 'Ready' }]);
-    return classifyError(error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error };
+    return afterFailure(error);
   }
 
   private event(o: RestApi | RestPath, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {

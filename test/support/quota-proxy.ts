@@ -5,7 +5,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT_BUCKET, OPERATION_BUCKETS, type BucketSpec } from '../../src/aws/quotas.js';
-import { realClock, TokenBucket } from '../../src/aws/token-bucket.js';
+import { realClock, takeBoth, TokenBucket } from '../../src/aws/token-bucket.js';
 import { apiGatewayOperation } from './apigateway-routes.js';
 
 export interface FaultRule {
@@ -106,13 +106,8 @@ export class QuotaProxy {
     if (spec) {
       own = this.buckets.get(operation) ?? new TokenBucket(spec, realClock);
       this.buckets.set(operation, own);
-      const taken = own.tryTake();
-      if (!taken.ok) return taken.waitMs;
     }
-    const fromAccount = this.account.tryTake();
-    if (fromAccount.ok) return undefined;
-    own?.giveBack();
-    return fromAccount.waitMs;
+    return takeBoth(own, this.account);
   }
 
   private matchFault(operation: string): FaultRule | undefined {
