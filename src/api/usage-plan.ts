@@ -34,9 +34,22 @@ export const Quota = Type.Object(
   },
 );
 
+/**
+ * A RestApi by name. References stay inside the namespace (api.md, tenancy); `namespace` is accepted
+ * only so that a reference to another namespace is refused with a condition that says so, instead of
+ * being pruned silently and pointing at a same-named RestApi here.
+ */
+export const RestApiReference = Type.Object(
+  {
+    name: LocalObjectReference.properties.name,
+    namespace: Type.Optional(Type.String({ maxLength: 63, description: "Must be this object's own namespace when set; references never cross namespaces." })),
+  },
+  { description: 'A RestApi in the same namespace.' },
+);
+
 export const ApiStage = Type.Object(
   {
-    restApiRef: LocalObjectReference,
+    restApiRef: RestApiReference,
     stage: Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-zA-Z0-9_-]+$', description: 'A stage of that RestApi.' }),
     methodThrottle: Type.Optional(
       MapOf(UsagePlanThrottle('Throttling for one method.'), {
@@ -96,6 +109,8 @@ export const ApiKey = Type.Object(
   },
 );
 export type ApiKey = Static<typeof ApiKey>;
+export type ApiStage = Static<typeof ApiStage>;
+export type QuotaSpec = Static<typeof Quota>;
 
 export const UsagePlanSpec = Type.Object(
   {

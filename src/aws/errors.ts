@@ -13,6 +13,8 @@ const BY_NAME: Record<string, ErrorClass> = {
   InternalError: 'transient',
   ServiceFailureException: 'transient',
   BadRequestException: 'badRequest',
+  // The caller's own wrapper for a BadRequestException.
+  AwsRequestError: 'badRequest',
   ValidationError: 'badRequest',
   MalformedPolicyDocument: 'badRequest',
   MalformedPolicyDocumentException: 'badRequest',

@@ -2,16 +2,19 @@
 // RestApi's key, so all work on one API is serialized and shares one AWS snapshot), debounced so a
 // burst of edits becomes one reconcile and one deployment; a periodic resync catches drift in AWS;
 // N workers run different APIs in parallel; with leader election only the leader works.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
-import { Informer, objectKey } from '../kube/informer.js';
+import type { UsagePlan } from '../api/usage-plan.js';
+import { Informer, objectKey, type KubeMeta } from '../kube/informer.js';
 import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
+import { SecretWriter } from '../kube/secrets.js';
 import { WorkQueue } from '../kube/work-queue.js';
 import type { ControllerContext, Outcome } from './context.js';
-import { API_VERSION, apiKeyOfPath, pathBelongsTo } from './refs.js';
+import { API_VERSION, apiKeyOfPath, pathBelongsTo, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
 import { RestApiReconciler } from './rest-api-reconciler.js';
+import { UsagePlanReconciler } from './usage-plan-reconciler.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 
 export interface ManagerOptions {
@@ -31,7 +34,11 @@ export class Manager {
   readonly queue = new WorkQueue();
   private readonly restApis: Informer<RestApi>[];
   private readonly restPaths: Informer<RestPath>[];
+  private readonly usagePlans: Informer<UsagePlan>[];
+  /** Secrets, for API key values (valueFrom) and the ones the operator generates (generateInto). */
+  private readonly secrets: Informer<V1Secret>[];
   private readonly reconciler: RestApiReconciler;
+  private readonly planReconciler: UsagePlanReconciler;
   private elector: LeaderElector | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private workers: Promise<void>[] = [];
@@ -44,22 +51,57 @@ export class Manager {
   ) {
     const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
     const onError = (kind: string) => (error: unknown, retryInMs: number) => ctx.log.warn({ kind, err: (error as Error).message, retryInMs }, 'watch failed; restarting');
+    const source = <T extends KubeMeta>(kind: string, plural: string, apiVersion: string, namespace: string | undefined) =>
+      kubeSource<T>(options.kc, { apiVersion, kind, plural, ...(namespace ? { namespace } : {}) });
     this.restApis = scopes.map((namespace) =>
-      new Informer<RestApi>(kubeSource(options.kc, { apiVersion: API_VERSION, kind: 'RestApi', plural: 'restapis', ...(namespace ? { namespace } : {}) }), { onError: onError('RestApi') })
-        .on((e) => this.enqueue(objectKey(e.object))),
+      new Informer<RestApi>(source<RestApi>('RestApi', 'restapis', API_VERSION, namespace), { onError: onError('RestApi') }).on((e) => {
+        this.enqueue(objectKey(e.object));
+        this.enqueuePlansOf(e.object.metadata.namespace ?? '', e.object.metadata.name);
+      }),
     );
     this.restPaths = scopes.map((namespace) =>
-      new Informer<RestPath>(kubeSource(options.kc, { apiVersion: API_VERSION, kind: 'RestPath', plural: 'restpaths', ...(namespace ? { namespace } : {}) }), { onError: onError('RestPath') })
-        .on((e) => {
-          const key = apiKeyOfPath(e.object);
-          if (key) this.enqueue(key);
-        }),
+      new Informer<RestPath>(source<RestPath>('RestPath', 'restpaths', API_VERSION, namespace), { onError: onError('RestPath') }).on((e) => {
+        const key = apiKeyOfPath(e.object);
+        if (key) this.enqueue(key);
+        // Plans check their per-method throttles against the methods RestPaths declare.
+        if (e.object.spec.restApiRef) this.enqueuePlansOf(e.object.metadata.namespace ?? '', e.object.spec.restApiRef.name);
+      }),
     );
-    this.reconciler = new RestApiReconciler(ctx, {
-      getRestApi: (key) => this.restApis.map((i) => i.get(key)).find(Boolean),
-      restPathsOf: (namespace, name) =>
-        this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name)),
-    });
+    this.usagePlans = scopes.map((namespace) =>
+      new Informer<UsagePlan>(source<UsagePlan>('UsagePlan', 'usageplans', API_VERSION, namespace), { onError: onError('UsagePlan') }).on((e) =>
+        this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object)),
+      ),
+    );
+    this.secrets = scopes.map((namespace) =>
+      new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret') }).on((e) => {
+        const ns = e.object.metadata?.namespace ?? '';
+        const name = e.object.metadata?.name ?? '';
+        for (const plan of this.plans().filter((p) => p.metadata.namespace === ns && secretsOfPlan(p).includes(name))) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(plan));
+      }),
+    );
+    const getRestApi = (key: string) => this.restApis.map((i) => i.get(key)).find(Boolean);
+    const restPathsOf = (namespace: string, name: string) => this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name));
+    this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf });
+    this.planReconciler = new UsagePlanReconciler(
+      ctx,
+      {
+        getUsagePlan: (key) => this.usagePlans.map((i) => i.get(key)).find(Boolean),
+        getRestApi,
+        restPathsOf,
+        secret: (namespace, name) => this.secrets.map((i) => i.get(`${namespace}/${name}`)).find(Boolean),
+      },
+      new SecretWriter(options.kc, ctx.settings.managedBy),
+    );
+  }
+
+  private plans(): UsagePlan[] {
+    return this.usagePlans.flatMap((i) => i.list());
+  }
+
+  private enqueuePlansOf(namespace: string, restApiName: string): void {
+    for (const plan of this.plans().filter((p) => p.metadata.namespace === namespace && restApisOfPlan(p).includes(restApiName))) {
+      this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(plan));
+    }
   }
 
   private enqueue(key: string): void {
@@ -73,11 +115,16 @@ export class Manager {
       const key = apiKeyOfPath(p);
       if (key) keys.add(key);
     }
+    for (const p of this.plans()) keys.add(USAGE_PLAN_KEY_PREFIX + objectKey(p));
     return [...keys];
   }
 
   get synced(): Promise<void> {
-    return Promise.all([...this.restApis, ...this.restPaths].map((i) => i.synced)).then(() => undefined);
+    return Promise.all(this.informers().map((i) => i.synced)).then(() => undefined);
+  }
+
+  private informers(): { start: () => unknown; stop: () => Promise<void>; synced: Promise<void> }[] {
+    return [...this.restApis, ...this.restPaths, ...this.usagePlans, ...this.secrets];
   }
 
   get isLeader(): boolean {
@@ -85,7 +132,7 @@ export class Manager {
   }
 
   async start(): Promise<void> {
-    for (const i of [...this.restApis, ...this.restPaths]) i.start();
+    for (const i of this.informers()) i.start();
     await this.synced;
     this.resyncTimer = setInterval(() => {
       for (const key of this.allKeys()) this.queue.add(key);
@@ -122,14 +169,15 @@ export class Manager {
       const started = Date.now();
       let outcome: Outcome;
       try {
-        outcome = await this.reconciler.reconcile(key);
+        outcome = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length)) : await this.reconciler.reconcile(key);
       } catch (error) {
         outcome = { kind: 'retry', error };
       }
       this.reconciles += 1;
       const ms = Date.now() - started;
-      this.options.metrics?.reconciles.inc({ kind: 'RestApi', result: outcome.kind });
-      this.options.metrics?.reconcileSeconds.observe({ kind: 'RestApi' }, ms / 1000);
+      const kind = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? 'UsagePlan' : 'RestApi';
+      this.options.metrics?.reconciles.inc({ kind, result: outcome.kind });
+      this.options.metrics?.reconcileSeconds.observe({ kind }, ms / 1000);
       this.options.metrics?.queueDepth.set(this.queue.length);
       if (outcome.kind === 'retry') {
         const delay = this.queue.addRateLimited(key);
@@ -148,6 +196,6 @@ export class Manager {
     this.queue.shutDown();
     await Promise.all(this.workers);
     await this.elector?.stop();
-    await Promise.all([...this.restApis, ...this.restPaths].map((i) => i.stop()));
+    await Promise.all(this.informers().map((i) => i.stop()));
   }
 }

@@ -2,6 +2,7 @@
 import { GROUP, VERSION } from '../api/common.js';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
+import type { UsagePlan } from '../api/usage-plan.js';
 import type { CustomObjectRef } from '../kube/writer.js';
 
 export const FINALIZER = `${GROUP}/cleanup`;
@@ -13,6 +14,23 @@ export function restApiRef(o: RestApi): CustomObjectRef {
 
 export function restPathRef(o: RestPath): CustomObjectRef {
   return { group: GROUP, version: VERSION, plural: 'restpaths', namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+export function usagePlanRef(o: UsagePlan): CustomObjectRef {
+  return { group: GROUP, version: VERSION, plural: 'usageplans', namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+/** Work-queue keys of UsagePlans: "usageplan:namespace/name" (RestApi keys have no prefix). */
+export const USAGE_PLAN_KEY_PREFIX = 'usageplan:';
+
+/** RestApi names a UsagePlan's stages point at. */
+export function restApisOfPlan(p: UsagePlan): string[] {
+  return [...new Set((p.spec.apiStages ?? []).map((s) => s.restApiRef.name))];
+}
+
+/** Secret names a UsagePlan reads or writes. */
+export function secretsOfPlan(p: UsagePlan): string[] {
+  return (p.spec.apiKeys ?? []).map((k) => k.valueFrom?.secretKeyRef.name ?? k.generateInto?.secretName ?? '').filter(Boolean);
 }
 
 /** Key prefix of a REST API managed elsewhere and named by RestPaths' restApiId. */
@@ -31,7 +49,7 @@ export function pathBelongsTo(p: RestPath, namespace: string, name: string): boo
   return name.startsWith(EXTERNAL_KEY_PREFIX) ? p.spec.restApiId === name.slice(EXTERNAL_KEY_PREFIX.length) : p.spec.restApiRef?.name === name;
 }
 
-export function regarding(o: RestApi | RestPath) {
+export function regarding(o: RestApi | RestPath | UsagePlan) {
   return {
     apiVersion: API_VERSION,
     kind: o.kind,

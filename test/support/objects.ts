@@ -1,0 +1,58 @@
+// What end-to-end tests read back through kubectl, as a user would: objects, their conditions, the
+// Events about them, and requests to a deployed stage through the emulator's data plane.
+import { inject } from 'vitest';
+import type { Kubectl } from '../../scripts/testenv/kubectl.js';
+import { until as waitUntil } from './until.js';
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+
+export interface KubeObject<S = Record<string, unknown>> {
+  metadata: { name: string; generation: number; uid: string; ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[] };
+  status?: S & { observedGeneration?: number; conditions?: Condition[] };
+  data?: Record<string, string>;
+}
+
+export interface EventSeen {
+  reason: string;
+  note: string;
+  type: string;
+  regarding: { kind: string; name: string };
+}
+
+export function objectsIn(kubectl: Kubectl, namespace: () => string, logs: () => string = () => '') {
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, () => `operator log:\n${logs()}`);
+  const get = async <S>(what: string) => JSON.parse(await kubectl.ok(['get', what, '-n', namespace(), '-o', 'json'])) as KubeObject<S>;
+  const condition = (o: KubeObject<unknown>, type: string) => o.status?.conditions?.find((c) => c.type === type);
+  return {
+    until,
+    get,
+    condition,
+    apply: (manifest: string) => kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifest),
+    /** The object once its condition `type` has `status` (and `reason`, when given) for its current generation. */
+    waitFor: <S>(what: string, type: string, status: string, reason?: string, timeoutMs?: number) =>
+      until(
+        `${what} ${type}=${status}${reason ? ` (${reason})` : ''}`,
+        async () => {
+          const o = await get<S>(what);
+          const c = condition(o, type);
+          return c?.status === status && (!reason || c.reason === reason) && o.status?.observedGeneration === o.metadata.generation ? o : undefined;
+        },
+        timeoutMs,
+      ),
+    events: async (regardingName?: string): Promise<EventSeen[]> => {
+      const out = JSON.parse(await kubectl.ok(['get', 'events.events.k8s.io', '-n', namespace(), '-o', 'json'])) as { items: EventSeen[] };
+      return out.items.filter((e) => !regardingName || e.regarding.name === regardingName);
+    },
+  };
+}
+
+/** A request to a deployed stage through the emulator's data plane. */
+export async function invokeStage(apiId: string, stage: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${inject('awsEndpoint')}/restapis/${apiId}/${stage}/_user_request_${path}`, { headers });
+  return { status: res.status, body: await res.text() };
+}
