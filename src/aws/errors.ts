@@ -7,7 +7,6 @@ const BY_NAME: Record<string, ErrorClass> = {
   TooManyRequestsException: 'throttled',
   ThrottlingException: 'throttled',
   Throttling: 'throttled',
-  LimitExceededException: 'throttled',
   ServiceUnavailableException: 'transient',
   InternalFailure: 'transient',
   InternalError: 'transient',
@@ -48,6 +47,9 @@ function asAwsError(error: unknown): AwsLikeError {
 
 export function classifyError(error: unknown): ErrorClass {
   const e = asAwsError(error);
+  // API Gateway's LimitExceededException is a rate limit when it says when to retry (Retry-After);
+  // without that it is an account quota reached (usage plans, API keys): retrying cannot help.
+  if (e.name === 'LimitExceededException') return retryAfterMs(error) !== undefined ? 'throttled' : 'badRequest';
   const byName = e.name ? BY_NAME[e.name] : undefined;
   if (byName) return byName;
   const status = e.$metadata?.httpStatusCode;

@@ -10,6 +10,7 @@ import { Informer, objectKey, type KubeMeta } from '../kube/informer.js';
 import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { SecretWriter } from '../kube/secrets.js';
+import { SpecChangeFilter } from '../kube/spec-changes.js';
 import { WorkQueue } from '../kube/work-queue.js';
 import type { ControllerContext, Outcome } from './context.js';
 import { API_VERSION, apiKeyOfPath, pathBelongsTo, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
@@ -32,6 +33,7 @@ export interface ManagerOptions {
 
 export class Manager {
   readonly queue = new WorkQueue();
+  private readonly filter = new SpecChangeFilter();
   private readonly restApis: Informer<RestApi>[];
   private readonly restPaths: Informer<RestPath>[];
   private readonly usagePlans: Informer<UsagePlan>[];
@@ -55,12 +57,15 @@ export class Manager {
       kubeSource<T>(options.kc, { apiVersion, kind, plural, ...(namespace ? { namespace } : {}) });
     this.restApis = scopes.map((namespace) =>
       new Informer<RestApi>(source<RestApi>('RestApi', 'restapis', API_VERSION, namespace), { onError: onError('RestApi') }).on((e) => {
-        this.enqueue(objectKey(e.object));
-        this.enqueuePlansOf(e.object.metadata.namespace ?? '', e.object.metadata.name);
+        if (this.filter.changed('RestApi', e.type, e.object)) this.enqueue(objectKey(e.object));
+        // Plans resolve stages through the RestApi's status: its id and the stages that exist.
+        const reachable = [e.object.status?.id, (e.object.status?.stages ?? []).map((s) => s.name)];
+        if (this.filter.changed('RestApi-for-plans', e.type, e.object, reachable)) this.enqueuePlansOf(e.object.metadata.namespace ?? '', e.object.metadata.name);
       }),
     );
     this.restPaths = scopes.map((namespace) =>
       new Informer<RestPath>(source<RestPath>('RestPath', 'restpaths', API_VERSION, namespace), { onError: onError('RestPath') }).on((e) => {
+        if (!this.filter.changed('RestPath', e.type, e.object)) return;
         const key = apiKeyOfPath(e.object);
         if (key) this.enqueue(key);
         // Plans check their per-method throttles against the methods RestPaths declare.
@@ -68,9 +73,9 @@ export class Manager {
       }),
     );
     this.usagePlans = scopes.map((namespace) =>
-      new Informer<UsagePlan>(source<UsagePlan>('UsagePlan', 'usageplans', API_VERSION, namespace), { onError: onError('UsagePlan') }).on((e) =>
-        this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object)),
-      ),
+      new Informer<UsagePlan>(source<UsagePlan>('UsagePlan', 'usageplans', API_VERSION, namespace), { onError: onError('UsagePlan') }).on((e) => {
+        if (this.filter.changed('UsagePlan', e.type, e.object)) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object));
+      }),
     );
     this.secrets = scopes.map((namespace) =>
       new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret') }).on((e) => {

@@ -30,7 +30,7 @@ const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.
 /** AWS's account quotas on usage plans and API keys (aws-quotas.md), recognized in AWS's refusals. */
 function limitReason(operation: UsagePlanOperation['kind'] | 'createUsagePlan', error: unknown): Problem | undefined {
   const message = error instanceof AwsRequestError ? error.awsMessage : (error as Error).message;
-  const limited = errorName(error) === 'LimitExceededException' || (error instanceof AwsRequestError && /limit|maximum|exceed/i.test(message));
+  const limited = error instanceof AwsRequestError && (error.code === 'LimitExceededException' || /limit|maximum|exceed/i.test(message));
   if (!limited) return undefined;
   if (operation === 'createUsagePlan') return { reason: 'UsagePlanLimitReached', message: `AWS refused to create the usage plan: ${message}. An account has at most 300 usage plans per Region; delete unused ones (aws apigateway get-usage-plans).` };
   if (operation === 'createApiKey') return { reason: 'ApiKeyLimitReached', message: `AWS refused to create an API key: ${message}. An account has at most 10,000 API keys per Region; delete unused ones (aws apigateway get-api-keys).` };

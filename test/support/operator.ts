@@ -19,10 +19,12 @@ export interface RunningOperator {
   stop: () => Promise<void>;
 }
 
-/** Starts the operator; pass `account` to run a second replica against the same AWS account. */
-export async function startOperator(extraArgs: string[] = [], sharedAccount?: AwsAccount): Promise<RunningOperator> {
-  const endpoint = inject('awsEndpoint');
-  const account = sharedAccount ?? (await freshAccount(inject('awsEmulator'), endpoint));
+/**
+ * Starts the operator; pass `account` to run a second replica against the same AWS account, and
+ * `endpoint` to put something (the quota proxy) between it and the emulator.
+ */
+export async function startOperator(extraArgs: string[] = [], sharedAccount?: AwsAccount, endpoint = inject('awsEndpoint')): Promise<RunningOperator> {
+  const account = sharedAccount ?? (await freshAccount(inject('awsEmulator'), inject('awsEndpoint')));
   const runDir = mkdtempSync(join(tmpdir(), 'restpath-operator-'));
   const proc = startProcess({
     name: 'operator',

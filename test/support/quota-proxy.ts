@@ -25,6 +25,8 @@ export interface FaultRule {
    * the emulators never answer 409 (test/aws-emulator/README.md), so the proxy does.
    */
   afterForwarding?: boolean;
+  /** With `status`: answer with this error type and message (no Retry-After) instead of the usual one. */
+  error?: { type: string; message: string };
 }
 
 export interface QuotaProxyOptions {
@@ -50,9 +52,9 @@ const FAULTS: Record<number, { type: string; message: string }> = {
 };
 
 /** An error answer in API Gateway's wire shape (X-Amzn-ErrorType header, JSON message). */
-function sendFault(res: ServerResponse, status: number): void {
-  const fault = FAULTS[status] ?? { type: 'InternalFailure', message: `injected ${status}` };
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': fault.type, ...(status === 429 ? { 'retry-after': '1' } : {}) });
+function sendFault(res: ServerResponse, status: number, custom?: { type: string; message: string }): void {
+  const fault = custom ?? FAULTS[status] ?? { type: 'InternalFailure', message: `injected ${status}` };
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': fault.type, ...(status === 429 && !custom ? { 'retry-after': '1' } : {}) });
   res.end(JSON.stringify({ message: fault.message }));
 }
 
@@ -132,7 +134,7 @@ export class QuotaProxy {
       }
       if (fault?.status) {
         bump(this.counts.faulted, operation);
-        sendFault(res, fault.status);
+        sendFault(res, fault.status, fault.error);
         return;
       }
       const waitMs = this.admit(operation);

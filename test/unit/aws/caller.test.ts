@@ -66,6 +66,11 @@ describe('error classification', () => {
     expect(classifyError(awsError(name, status))).toBe(expected);
   });
 
+  it('reads LimitExceededException as a rate limit only when AWS says when to retry; else as a quota reached', () => {
+    expect(classifyError(awsError('LimitExceededException', 429, { retryAfterSeconds: '2' }))).toBe('throttled');
+    expect(classifyError(awsError('LimitExceededException', 429))).toBe('badRequest');
+  });
+
   it('treats dropped connections as transient', () => {
     expect(classifyError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('transient');
   });
