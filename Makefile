@@ -46,6 +46,9 @@ test: ## lint, typecheck, unit, integration and e2e tests (what CI runs)
 bench: setup ## benchmarks: convergence under AWS's quotas, steady-state calls, plan time (BENCH_QUICK=1: skip 300 paths)
 	npx tsx bench/run.ts
 
+bench-usage-plans: setup ## benchmark: one usage plan with 10/100/300 API keys under AWS's quotas: converge, steady-state calls, rotation
+	npx tsx bench/usage-plans.ts
+
 bench-controller: setup ## benchmark: the operator as a process, 100 RestPaths at once under AWS's quotas; RSS with 1,000
 	npx tsx bench/controller.ts
 
@@ -55,4 +58,4 @@ run: setup ## local control plane + AWS emulator, CRDs installed, examples appli
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench bench-controller run clean
+.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench bench-controller bench-usage-plans run clean

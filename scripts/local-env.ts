@@ -2,7 +2,6 @@
 // CRDs, runs the operator against both, applies the examples and shows what it made of them.
 // Ctrl-C stops every process it started (by pid).
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEnvironment } from './testenv/environment.js';
 import { installCrds, kubectlFor } from './testenv/kubectl.js';
 import { startProcess } from './testenv/processes.js';
@@ -28,17 +27,20 @@ const operator = startProcess({
 console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s; the operator runs as pid ${operator.pid} (log: ${operator.logFile}).\n`);
 console.log(await kubectl.ok(['apply', '-f', join(repo, 'deploy', 'examples')]));
 
-const apiId = async () => (await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={.status.stages[?(@.name=="dev")].deploymentId}'])).trim();
-for (let i = 0; i < 120 && !(await apiId()); i++) await sleep(500);
-await sleep(1000);
+// Every object reports Ready=True once the operator has applied it to AWS (kubectl wait reads the
+// same conditions kstatus and Argo CD do).
+const waited = await kubectl(['wait', '--for=condition=Ready', 'ra,rp,up', '--all', '-n', 'shop', '--timeout=180s']);
+console.log(waited.stdout || waited.stderr);
 console.log(await kubectl.ok(['get', 'ra,rp,up', '-n', 'shop']));
 const id = (await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={.status.id}'])).trim();
 console.log(await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={range .status.stages[*]}{.name}{"\\t"}{.invokeUrl}{"\\n"}{end}']));
-console.log(`Everything above except UsagePlan partners (its reconciler arrives with the UsagePlan issue) is in the
-AWS emulator now, including the IAM execution role of the checkout path.
+console.log(`All of it is in the AWS emulator now: the REST API, its paths, the IAM execution role of the
+checkout path, and the usage plan shop-partners with two API keys (partner-b's value was generated into
+the Secret partner-b; it never appears in a log, status or Event).
 
   export KUBECONFIG=${env.controlPlane.kubeconfig}
   kubectl describe restpath health -n shop
+  kubectl describe usageplan partners -n shop
   curl ${env.aws.endpoint}/restapis/${id}/dev/_user_request_/health        # the deployed stage, through ${env.aws.kind}
   AWS_ACCESS_KEY_ID=${account.accessKeyId} AWS_SECRET_ACCESS_KEY=${account.secretAccessKey} \\
     aws --endpoint-url ${env.aws.endpoint} --region ${account.region} apigateway get-resources --rest-api-id ${id}

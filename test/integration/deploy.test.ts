@@ -40,6 +40,11 @@ describe('deploy/ (kustomize base)', () => {
     expect(await can('update', 'leases.coordination.k8s.io', 'shop')).toBe('no');
     expect(await can('delete', 'restpaths.apigateway.restpath.dev')).toBe('no');
     expect(await can('create', 'restapis.apigateway.restpath.dev')).toBe('no');
-    expect(await can('get', 'secrets')).toBe('no');
+    // Secrets: read for API key values (valueFrom), written for generateInto; never patched by others' rules.
+    expect(await can('watch', 'secrets')).toBe('yes');
+    expect(await can('create', 'secrets')).toBe('yes');
+    expect(await can('delete', 'secrets')).toBe('yes');
+    expect(await can('patch', 'secrets')).toBe('no');
+    expect(await can('delete', 'configmaps')).toBe('no');
   });
 });
