@@ -116,10 +116,11 @@ describe('the operator process', () => {
     expect(apiAfter.tags).toEqual({ team: 'legacy' });
   });
 
-  it('creates the execution role a Lambda proxy path asks for, uses it, and deletes it with the path', async () => {
+  it('creates the execution role a Lambda proxy path asks for, uses it, changes its policies both ways, and deletes it with the path', async () => {
     const o = await operator();
     const lambda = `arn:aws:lambda:us-east-1:${o.account.accountId}:function:checkout`;
-    await apply(`${H}\nkind: RestApi\nmetadata: { name: roles }\nspec: {}\n---\n${H}\nkind: RestPath\nmetadata: { name: checkout }\nspec:\n  restApiRef: { name: roles }\n  path: /checkout\n  methods:\n    - httpMethod: POST\n      integration:\n        type: AWS_PROXY\n        httpMethod: POST\n        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${lambda}/invocations\n        credentials: { executionRole: true }\n  executionRole:\n    managedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaRole]\n`);
+    const checkout = (role: string) => `${H}\nkind: RestPath\nmetadata: { name: checkout }\nspec:\n  restApiRef: { name: roles }\n  path: /checkout\n  methods:\n    - httpMethod: POST\n      integration:\n        type: AWS_PROXY\n        httpMethod: POST\n        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${lambda}/invocations\n        credentials: { executionRole: true }\n  executionRole:\n${role}`;
+    await apply(`${H}\nkind: RestApi\nmetadata: { name: roles }\nspec: {}\n---\n${checkout('    managedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaRole]\n')}`);
     await until('checkout Ready', async () => ((await jsonpath('restpath/checkout', '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
     const arn = await jsonpath('restpath/checkout', '{.status.executionRoleArn}');
     expect(arn).toBe(`arn:aws:iam::${o.account.accountId}:role/restpath/restpath-${namespace()}-checkout`);
@@ -129,6 +130,20 @@ describe('the operator process', () => {
     expect(integration.credentials).toBe(arn);
     const role = (await o.aws(['iam', 'get-role', '--role-name', `restpath-${namespace()}-checkout`])) as { Role: { AssumeRolePolicyDocument: { Statement: { Condition: { ArnLike: Record<string, string> } }[] } } };
     expect(role.Role.AssumeRolePolicyDocument.Statement[0]?.Condition.ArnLike['aws:SourceArn']).toBe(`arn:aws:execute-api:us-east-1:${o.account.accountId}:${id}/*`);
+
+    // Policies reconciled both ways: a managed policy swapped, an inline policy added, then removed.
+    const roleName = `restpath-${namespace()}-checkout`;
+    const attached = async () => ((await o.aws(['iam', 'list-attached-role-policies', '--role-name', roleName])) as { AttachedPolicies: { PolicyArn: string }[] }).AttachedPolicies.map((p) => p.PolicyArn);
+    const inline = async () => ((await o.aws(['iam', 'list-role-policies', '--role-name', roleName])) as { PolicyNames: string[] }).PolicyNames;
+    expect(await attached()).toEqual(['arn:aws:iam::aws:policy/service-role/AWSLambdaRole']);
+    const policy = `{ Version: "2012-10-17", Statement: [{ Effect: Allow, Action: lambda:InvokeFunction, Resource: "${lambda}" }] }`;
+    await apply(checkout(`    managedPolicyArns: [arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess]\n    inlinePolicy: ${policy}\n`));
+    await until('the managed policy swapped and the inline policy in place', async () =>
+      (await attached()).join() === 'arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess' && (await inline()).length === 1 ? true : undefined);
+    const document = (await o.aws(['iam', 'get-role-policy', '--role-name', roleName, '--policy-name', (await inline())[0]!])) as { PolicyDocument: { Statement: { Resource: string }[] } };
+    expect(document.PolicyDocument.Statement[0]?.Resource).toBe(lambda);
+    await apply(checkout('    managedPolicyArns: []\n'));
+    await until('both policies gone', async () => ((await attached()).length === 0 && (await inline()).length === 0 ? true : undefined));
 
     await kubectl.ok(['delete', 'restpath', 'checkout', '-n', namespace(), '--timeout=60s']);
     await expect(o.aws(['iam', 'get-role', '--role-name', `restpath-${namespace()}-checkout`])).rejects.toThrow(/NoSuchEntity/);
