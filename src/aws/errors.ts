@@ -50,10 +50,14 @@ export function classifyError(error: unknown): ErrorClass {
   // API Gateway's LimitExceededException is a rate limit when it says when to retry (Retry-After);
   // without that it is an account quota reached (usage plans, API keys): retrying cannot help.
   if (e.name === 'LimitExceededException') return retryAfterMs(error) !== undefined ? 'throttled' : 'badRequest';
+  // 501 Not Implemented will not change on a retry, whatever its error type says (the emulators answer
+  // "501 InternalFailure" for what they lack).
+  if (e.$metadata?.httpStatusCode === 501) return 'terminal';
   const byName = e.name ? BY_NAME[e.name] : undefined;
   if (byName) return byName;
   const status = e.$metadata?.httpStatusCode;
   if (status === 429) return 'throttled';
+
   if (status !== undefined && status >= 500) return 'transient';
   const code = e.code ?? asAwsError(e.cause).code;
   if ((code && NETWORK_CODES.has(code)) || e.name === 'TimeoutError' || /socket hang up|ECONNRESET/.test(e.message ?? '')) return 'transient';

@@ -33,7 +33,7 @@ export interface RoleSpec {
   tags: Record<string, string>;
 }
 
-function parsePolicy(document: string | undefined): unknown {
+export function parsePolicy(document: string | undefined): unknown {
   return document ? (JSON.parse(decodeURIComponent(document)) as unknown) : undefined;
 }
 

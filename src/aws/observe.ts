@@ -72,5 +72,6 @@ export async function observeApi(caller: AwsCaller, clients: AwsClients, restApi
     gatewayResponses: Object.fromEntries(
       gatewayResponses.filter((r) => r.responseType).map((r) => [r.responseType as string, gatewayResponseFromAws(r)]),
     ),
+    ...(api.policy ? { resourcePolicy: api.policy } : {}),
   };
 }

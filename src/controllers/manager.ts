@@ -6,6 +6,7 @@ import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
+import { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { Informer, objectKey, type KubeMeta } from '../kube/informer.js';
 import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -40,6 +41,7 @@ export class Manager {
   /** Secrets, for API key values (valueFrom) and the ones the operator generates (generateInto). */
   private readonly secrets: Informer<V1Secret>[];
   private readonly reconciler: RestApiReconciler;
+  private readonly reads: DiagnoseReads;
   private readonly planReconciler: UsagePlanReconciler;
   private elector: LeaderElector | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -86,7 +88,10 @@ export class Manager {
     );
     const getRestApi = (key: string) => this.restApis.map((i) => i.get(key)).find(Boolean);
     const restPathsOf = (namespace: string, name: string) => this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name));
-    this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf });
+    // One cache of diagnosis reads for both reconcilers: IAM and usage-plan facts are read at most once
+    // per resync; a UsagePlan change forgets its APIs' entry and re-diagnoses them.
+    this.reads = new DiagnoseReads(ctx.caller, ctx.clients, ctx.iam, options.resyncMs);
+    this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf }, this.reads);
     this.planReconciler = new UsagePlanReconciler(
       ctx,
       {
@@ -96,6 +101,12 @@ export class Manager {
         secret: (namespace, name) => this.secrets.map((i) => i.get(`${namespace}/${name}`)).find(Boolean),
       },
       new SecretWriter(options.kc, ctx.settings.managedBy),
+      (namespace, restApiIds) => {
+        for (const id of restApiIds) this.reads.usagePlansChanged(id);
+        for (const api of this.restApis.flatMap((i) => i.list()).filter((a) => a.metadata.namespace === namespace && a.status?.id && restApiIds.includes(a.status.id))) {
+          this.enqueue(objectKey(api));
+        }
+      },
     );
   }
 

@@ -8,7 +8,9 @@ import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
 import { executePlan, type ExecutionResult } from '../aws/execute.js';
 import { observeApi } from '../aws/observe.js';
 import { deleteRestApi, ensureRestApi } from '../aws/rest-api.js';
+import type { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { createDeployment, ensureStage, observeStages } from '../aws/stages.js';
+import { RUNBOOK_CONDITIONS, type ConditionFinding } from '../diagnose/index.js';
 import { deleteRole, ensureRole } from '../aws/iam.js';
 import { executionRoleName, trustPolicy } from '../model/roles.js';
 import { MANAGED_BY_TAG } from '../model/build.js';
@@ -18,7 +20,9 @@ import { methodKey } from '../model/shapes.js';
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
 import { diff } from '../plan/diff.js';
 import { describeOperation, type Operation } from '../plan/operations.js';
-import { desiredStage } from '../plan/stages.js';
+import { simulate } from '../plan/simulate.js';
+import { desiredStage, STAGE_DEFAULT } from '../plan/stages.js';
+import { diagnoseApi, type LiveStage } from './path-diagnosis.js';
 import type { ControllerContext, Outcome } from './context.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
 
@@ -28,6 +32,9 @@ export interface ApiStores {
 }
 
 const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.metadata.deletionTimestamp);
+
+/** On a RestApi: "true" stops all writes to AWS for it and its paths; observing and diagnosing go on. */
+export const PAUSE_ANNOTATION = 'restpath.dev/paused';
 
 const pathKey = (p: RestPath): string => restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
 
@@ -80,6 +87,7 @@ export class RestApiReconciler {
   constructor(
     private readonly ctx: ControllerContext,
     private readonly stores: ApiStores,
+    private readonly reads: DiagnoseReads,
   ) {}
 
   async reconcile(key: string): Promise<Outcome> {
@@ -184,9 +192,10 @@ export class RestApiReconciler {
     if (owner && owner !== ownerRef(namespace, 'RestApi', api.metadata.name)) {
       return this.stalled(api, 'OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`);
     }
+    const paused = api.metadata.annotations?.[PAUSE_ANNOTATION] === 'true';
     let roles: Awaited<ReturnType<RestApiReconciler['ensureRoles']>>;
     try {
-      roles = await this.ensureRoles(active, observed.id);
+      roles = paused ? { arns: this.recordedRoles(active), created: false } : await this.ensureRoles(active, observed.id);
     } catch (error) {
       return this.failed(api, active, error, 'Creating or updating the execution roles');
     }
@@ -194,29 +203,42 @@ export class RestApiReconciler {
 
     const ledger = ledgerOfObjects(api, paths);
     const plan = diff(desired, observed, ledger);
-    const result = await executePlan(ctx.caller, ctx.clients, observed, plan);
-    const completed = !result.failed;
+    const result = paused ? { completed: 0, total: plan.length, resourceIds: new Map(observed.resources.map((r) => [r.path, r.id])) } : await executePlan(ctx.caller, ctx.clients, observed, plan);
+    const completed = !paused && !result.failed;
     const now = ctx.now().toISOString();
     const changedAt = result.completed > 0 ? now : api.status?.changedAt;
-    if (plan.length > 0) await this.reportPlan(api, paths, plan, result);
+    if (plan.length > 0 && !paused) await this.reportPlan(api, paths, plan, result);
 
     // Stages and deployments, only once the plan is fully applied.
     let stages = api.status?.stages ?? [];
+    let live: LiveStage[] | undefined;
     let deployError: unknown;
-    if (completed) {
-      try {
-        stages = await this.deployStages(api, desired, observed.id, active, changedAt);
-      } catch (error) {
-        deployError = error;
-      }
+    try {
+      if (completed) ({ stages, live } = await this.deployStages(api, desired, observed.id, active, changedAt));
+      else live = await this.liveStages(api, observed.id);
+    } catch (error) {
+      deployError = error;
     }
 
     const sync = failureMessage(result);
-    const synced: Finding = completed && !deployError
-      ? { type: 'Synced', status: 'True', reason: 'Synced', message: `REST API ${observed.id} matches the spec (${desired.methods.length} methods on ${desired.resources.length} paths).` }
-      : deployError
-        ? { type: 'Synced', status: 'False', reason: errorName(deployError), message: `Deploying the stages failed: ${(deployError as Error).message}` }
-        : { type: 'Synced', status: 'False', ...sync };
+    const synced: Finding = paused
+      ? { type: 'Synced', status: 'False', reason: 'Paused', message: `Writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true on RestApi ${api.metadata.name}; ${plan.length} operation(s) wait: ${plan.slice(0, 5).map(describeOperation).join('; ')}${plan.length > 5 ? '; ...' : ''}. The conditions below describe AWS as it is.` }
+      : completed && !deployError
+        ? { type: 'Synced', status: 'True', reason: 'Synced', message: `REST API ${observed.id} matches the spec (${desired.methods.length} methods on ${desired.resources.length} paths).` }
+        : deployError
+          ? { type: 'Synced', status: 'False', reason: errorName(deployError), message: `Deploying the stages failed: ${(deployError as Error).message}` }
+          : { type: 'Synced', status: 'False', ...sync };
+
+    // The runbook checks, on AWS as it is after this reconcile (the simulator applies what ran).
+    let diagnoses = new Map<string, ConditionFinding[]>();
+    if (live) {
+      const after = simulate(observed, plan.slice(0, result.completed));
+      for (const p of active.filter((x) => x.metadata.generation !== x.status?.observedGeneration)) {
+        const arn = roles.arns.get(pathKey(p));
+        if (arn) this.reads.roleChanged(arn);
+      }
+      diagnoses = await diagnoseApi(this.reads, { region: ctx.clients.region, accountId: await ctx.accountId(), restApiId: observed.id, desired, observed: after, stages: live, ...(changedAt ? { changedAt } : {}), paths: active, now: ctx.now() });
+    }
     const apiStatus: RestApiStatus = {
       ...api.status,
       id: observed.id,
@@ -234,8 +256,9 @@ export class RestApiReconciler {
     if (completed) await this.releasePaths(paths);
     for (const path of paths.filter((p) => !deleting(p))) {
       const arn = roles.arns.get(pathKey(path));
-      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed, false, arn);
+      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed, false, arn, diagnoses.get(pathKey(path)));
     }
+    if (paused) return { kind: 'done' };
     // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
     if (!completed) return afterFailure(result.failed?.error, roles.created);
     if (deployError) return afterFailure(deployError);
@@ -265,6 +288,11 @@ export class RestApiReconciler {
       arns.set(pathKey(p), ensured.arn);
     }
     return { arns, created };
+  }
+
+  /** The execution role ARNs recorded in status, for a paused API (no IAM writes). */
+  private recordedRoles(paths: RestPath[]): Map<string, string> {
+    return new Map(paths.flatMap((p) => (p.spec.executionRole && p.status?.executionRoleArn ? [[pathKey(p), p.status.executionRoleArn] as const] : [])));
   }
 
   /** Deleted RestPaths: their role goes too (unless Retain), then their finalizer. */
@@ -344,10 +372,31 @@ export class RestApiReconciler {
     return { kind: 'done' };
   }
 
-  private async deployStages(api: RestApi, desired: DesiredApi, restApiId: string, paths: RestPath[], changedAt: string | undefined): Promise<NonNullable<RestApiStatus['stages']>> {
+  /** Stages as they are in AWS, with what the operator last deployed to each (for diagnosis). */
+  private async liveStages(api: RestApi, restApiId: string): Promise<LiveStage[]> {
+    const specStages = api.spec.stages ?? [];
+    const observedStages = specStages.length > 0 ? await observeStages(this.ctx.caller, this.ctx.clients, restApiId) : [];
+    return specStages.map((stage) => {
+      const o = observedStages.find((x) => x.name === stage.name);
+      const previous = api.status?.stages?.find((x) => x.name === stage.name);
+      const throttle = o?.throttling[STAGE_DEFAULT];
+      return {
+        name: stage.name,
+        exists: Boolean(o),
+        manual: stage.deployment === 'Manual',
+        deploymentId: o?.deploymentId ?? '',
+        variables: o?.variables ?? {},
+        ...(throttle ? { throttle } : {}),
+        ...(previous?.deploymentId ? { latestDeploymentId: previous.deploymentId } : {}),
+        ...(previous?.deployedAt ? { latestDeployedAt: previous.deployedAt } : {}),
+      };
+    });
+  }
+
+  private async deployStages(api: RestApi, desired: DesiredApi, restApiId: string, paths: RestPath[], changedAt: string | undefined): Promise<{ stages: NonNullable<RestApiStatus['stages']>; live: LiveStage[] }> {
     const ctx = this.ctx;
     const specStages = api.spec.stages ?? [];
-    if (specStages.length === 0) return [];
+    if (specStages.length === 0) return { stages: [], live: [] };
     const observedStages = await observeStages(ctx.caller, ctx.clients, restApiId);
     const methodThrottling = paths.flatMap((p) =>
       p.spec.methods.filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === pathKey(p)))
@@ -356,6 +405,7 @@ export class RestApiReconciler {
     const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
     let deploymentId: string | undefined;
     const out: NonNullable<RestApiStatus['stages']> = [];
+    const live: LiveStage[] = [];
     for (const stage of specStages) {
       const observed = observedStages.find((s) => s.name === stage.name);
       const previous = api.status?.stages?.find((s) => s.name === stage.name);
@@ -371,15 +421,28 @@ export class RestApiReconciler {
       }
       if (deploy) await this.event(api, 'Normal', 'Deployed', 'Deploy', `Deployed stage ${stage.name} (deployment ${deploymentId})`);
       const deployedAt = deploy ? ctx.now().toISOString() : previous?.deployedAt;
+      // What the operator deployed; the stage may have been pointed elsewhere since (a rollback by
+      // hand), which the diagnosis reports rather than undoes.
+      const latest = deploy ? deploymentId : (previous?.deploymentId ?? observed?.deploymentId);
+      live.push({
+        name: stage.name,
+        exists: true,
+        manual,
+        deploymentId: deploy ? (deploymentId ?? '') : (observed?.deploymentId ?? ''),
+        variables: want.variables,
+        ...(want.throttling[STAGE_DEFAULT] ? { throttle: want.throttling[STAGE_DEFAULT] } : {}),
+        ...(latest ? { latestDeploymentId: latest } : {}),
+        ...(deployedAt ? { latestDeployedAt: deployedAt } : {}),
+      });
       out.push({
         name: stage.name,
-        deploymentId: deploy ? deploymentId : (observed?.deploymentId ?? previous?.deploymentId),
+        deploymentId: latest,
         ...(deployedAt ? { deployedAt } : {}),
         invokeUrl: invokeUrl(restApiId, ctx.clients.region, stage.name),
         ...((deploy && manual && annotation !== undefined) || previous?.deployedAnnotation ? { deployedAnnotation: deploy && manual ? annotation : previous?.deployedAnnotation } : {}),
       });
     }
-    return out;
+    return { stages: out, live };
   }
 
   private async reportPlan(api: RestApi, paths: RestPath[], plan: Operation[], result: ExecutionResult): Promise<void> {
@@ -391,11 +454,13 @@ export class RestApiReconciler {
     else await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `AWS differed from the spec without a spec change; restored with ${summary}`);
   }
 
-  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: ExecutionResult, synced: Finding, stageNames: string[], completed: boolean, external = false, executionRoleArn?: string): Promise<void> {
+  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: Pick<ExecutionResult, 'resourceIds'>, synced: Finding, stageNames: string[], completed: boolean, external = false, executionRoleArn?: string, diagnoses: ConditionFinding[] = []): Promise<void> {
     const key = pathKey(path);
     const conflicts = desired.conflicts.filter((c) => c.refused === key);
     const pending = desired.pending.filter((p) => p.owner === key);
-    const findings: Finding[] = [synced];
+    // Ready summarizes Synced and the runbook conditions: the first one that is False explains why.
+    const blocking = [synced, ...diagnoses.filter((d) => d.status === 'False')];
+    const findings: Finding[] = [synced, ...diagnoses];
     if (conflicts.length > 0) {
       const c = conflicts[0]!;
       findings.push({ type: 'Ready', status: 'False', reason: 'Conflict', message: `${c.httpMethod} ${c.path} is already declared by RestPath ${c.keptBy}, which is older; this RestPath's ${conflicts.map((x) => x.httpMethod).join(', ')} on it ${conflicts.length > 1 ? 'are' : 'is'} not applied.` });
@@ -406,7 +471,7 @@ export class RestApiReconciler {
       const where = external
         ? ` to REST API ${restApiId}, which is managed elsewhere: it is served once that API's stages are deployed`
         : stageNames.length > 0 ? ` and served on stages ${stageNames.join(', ')}` : '';
-      findings.push(readyFrom([synced], { reason: 'Ready', message: `${path.spec.path} is applied${where}.` }));
+      findings.push(readyFrom(blocking, { reason: 'Ready', message: `${path.spec.path} is applied${where}.` }));
     }
     const resourceId = path.spec.path === '/' ? undefined : result.resourceIds.get(path.spec.path);
     const status: RestPathStatus = {
@@ -425,6 +490,12 @@ export class RestApiReconciler {
   private async writePathStatus(path: RestPath, status: RestPathStatus, findings: Finding[]): Promise<void> {
     const conditions = setConditions(path.status?.conditions, findings, path.metadata.generation ?? 0, this.ctx.now());
     await this.ctx.writer.updateStatus(restPathRef(path), path, { ...status, conditions });
+    // An Event when a runbook condition changes: Warning as it turns bad, Normal when it recovers.
+    for (const c of transitions(path.status?.conditions, conditions).filter((x) => (RUNBOOK_CONDITIONS as readonly string[]).includes(x.type))) {
+      const before = path.status?.conditions?.find((x) => x.type === c.type);
+      if (c.status === 'True' && (!before || before.status === 'True')) continue;
+      await this.event(path, c.status === 'True' ? 'Normal' : 'Warning', c.status === 'True' ? `${c.type}Restored` : c.reason, 'Diagnose', `${c.type}: ${c.message}`);
+    }
   }
 
   private async writeApiStatus(api: RestApi, status: RestApiStatus, findings: Finding[]): Promise<void> {

@@ -42,6 +42,8 @@ export class UsagePlanReconciler {
     private readonly ctx: ControllerContext,
     private readonly stores: UsagePlanStores,
     private readonly secrets: SecretWriter,
+    /** Told which REST APIs a plan change touched, so their paths are diagnosed again. */
+    private readonly onPlanChanged: (namespace: string, restApiIds: string[]) => void = () => undefined,
   ) {}
 
   async reconcile(key: string): Promise<Outcome> {
@@ -119,6 +121,10 @@ export class UsagePlanReconciler {
     const result = await executeUsagePlan(ctx.caller, ctx.clients, snapshot.plan.id, operations);
     const applied = operations.slice(0, result.completed);
     await this.reportApplied(plan, applied);
+    if (applied.length > 0 || (plan.metadata.generation ?? 0) !== plan.status?.observedGeneration) {
+      const touched = new Set([...desired.plan.apiStages, ...snapshot.plan.plan.apiStages].map((s) => s.apiId));
+      this.onPlanChanged(namespace, [...touched]);
+    }
 
     let synced: Finding;
     if (!result.failed) synced = { type: 'Synced', status: 'True', reason: 'Synced', message: `Usage plan ${snapshot.plan.id} matches the spec.` };
@@ -195,6 +201,8 @@ export class UsagePlanReconciler {
           if (key.generateInto) await this.secrets.deleteOwned(namespace, key.generateInto.secretName, plan.metadata.uid ?? '', this.stores.secret(namespace, key.generateInto.secretName));
         }
         await this.event(plan, 'Normal', 'Deleted', 'Delete', `Deleted usage plan ${id ?? '(none created)'} and ${keys.length} API key(s)`);
+        const ids = (plan.spec.apiStages ?? []).map((s) => this.stores.getRestApi(`${namespace}/${s.restApiRef.name}`)?.status?.id).filter((x): x is string => Boolean(x));
+        this.onPlanChanged(namespace, ids);
       } catch (error) {
         await this.event(plan, 'Warning', errorName(error), 'Delete', `Deleting usage plan ${id ?? ''} failed: ${(error as Error).message}`);
         return { kind: 'retry', error };

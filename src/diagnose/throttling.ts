@@ -1,6 +1,7 @@
 // ThrottlingReady (the 429 / API key runbook): a method that requires an API key needs a usage plan
 // covering its stage with at least one enabled key in it; a key whose quota is used up gets 429; a
-// method limit above the usage plan's limit is never reached (clients get 429 at the plan's limit).
+// usage plan's per-method limit for each key above the method's own stage limit (which counts all
+// clients together) is never reached: keys get 429 at the stage's limit first.
 // Usage data comes from GetUsage; where it cannot be read the quota check is left out, not guessed.
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
@@ -10,8 +11,8 @@ export function checkThrottling(f: PathFacts): ConditionFinding {
   const notes: string[] = [];
   const id = f.restApiId;
   for (const s of f.stages.filter((x) => x.exists)) {
-    const plans = f.usagePlans?.get(s.name);
-    if (!plans) continue;
+    if (!f.usagePlans) continue;
+    const plans = f.usagePlans.get(s.name) ?? [];
     const planCommand = `aws apigateway get-usage-plans --query "items[?apiStages[?apiId=='${id}' && stage=='${s.name}']]"`;
     for (const m of f.methods) {
       const where = `${m.httpMethod} ${f.path} on stage ${s.name}`;
@@ -41,14 +42,14 @@ export function checkThrottling(f: PathFacts): ConditionFinding {
           }
         }
       }
-      const mine = f.methodThrottling.get(m.httpMethod);
+      const stageLimit = f.methodThrottling.get(m.httpMethod) ?? s.throttle;
       for (const p of plans) {
-        const planLimit = p.methodThrottle[`${f.path === '/' ? '/' : f.path}/${m.httpMethod}`] ?? p.throttle;
-        if (mine && planLimit && mine.rateLimit > planLimit.rateLimit) {
+        const perKey = p.methodThrottle[`${f.path === '/' ? '/' : f.path}/${m.httpMethod}`];
+        if (stageLimit && perKey && perKey.rateLimit > stageLimit.rateLimit) {
           problems.push({
-            reason: 'MethodLimitAbovePlan',
-            what: `${where} allows ${mine.rateLimit} requests/s, but usage plan ${p.name} limits each key to ${planLimit.rateLimit}/s: clients with a key get ${CLIENT.tooMany} above ${planLimit.rateLimit}/s.`,
-            command: `aws apigateway get-usage-plan --usage-plan-id ${p.id} --query "[throttle, apiStages[?stage=='${s.name}'].throttle]"`,
+            reason: 'PlanLimitUnreachable',
+            what: `usage plan ${p.name} lets each key make ${perKey.rateLimit} requests/s to ${where}, but the stage limits that method to ${stageLimit.rateLimit}/s for all clients together: keys get ${CLIENT.tooMany} above ${stageLimit.rateLimit}/s.`,
+            command: `aws apigateway get-stage --rest-api-id ${id} --stage-name ${s.name} --query methodSettings`,
           });
         }
       }

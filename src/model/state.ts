@@ -70,6 +70,8 @@ export interface ObservedApi {
   methods: ObservedMethod[];
   /** Only the customized ones (AWS reports defaults for every other type). */
   gatewayResponses: Record<string, GatewayResponseShape>;
+  /** The REST API's resource policy as AWS returns it (a JSON string); read for diagnosis only. */
+  resourcePolicy?: string;
 }
 
 /**

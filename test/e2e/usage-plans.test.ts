@@ -91,9 +91,14 @@ describe('UsagePlans and API keys, end to end', () => {
     // The API first, as a platform team would roll it out; the plan then names a stage that exists.
     // (LocalStack keeps per-method plan throttles only from CreateUsagePlan: test/aws-emulator/README.md.)
     await apply([restApi, items].join('---\n'));
-    await waitFor('restpath/items', 'Ready', 'True', undefined, 90_000);
+    // Applied and served, but not Ready: its GET requires an API key and no plan covers the stages yet.
+    const items0 = await waitFor('restpath/items', 'ResourcePathReady', 'True', undefined, 90_000);
+    expect(condition(items0, 'ThrottlingReady')).toMatchObject({ status: 'False', reason: 'NoUsagePlan' });
+    expect(condition(items0, 'Ready')).toMatchObject({ status: 'False', reason: 'NoUsagePlan' });
     await apply([secret('partner-a', newValue()), plan('gold', GOLD_STAGES, GOLD_KEYS())].join('---\n'));
     const gold = await waitFor<PlanStatus>('usageplan/gold', 'Ready', 'True', undefined, 90_000);
+    // The plan covers the stages now: the path is diagnosed again and becomes Ready.
+    await waitFor('restpath/items', 'Ready', 'True');
     apiId = (await get<{ id: string }>('restapi/api')).status?.id ?? '';
     planId = gold.status?.usagePlanId ?? '';
     expect(planId).toMatch(/^[a-z0-9]+$/);

@@ -220,10 +220,18 @@ describe('ThrottlingReady (429 / API keys)', () => {
     expect(r.message).toContain('used up its quota of 1 per DAY in usage plan gold: its clients get 429 {"message":"Limit Exceeded"}');
   });
 
-  it('a method limit above the plan limit', () => {
-    const r = finding(facts('/orders', [keyed], { methodThrottling: new Map([['GET', { rateLimit: 100, burstLimit: 200 }]]), usagePlans: new Map([['prod', [plan({ throttle: { rateLimit: 10, burstLimit: 20 } })]]]) }), 'ThrottlingReady');
-    expect(r).toMatchObject({ status: 'False', reason: 'MethodLimitAbovePlan' });
-    expect(r.message).toContain('clients with a key get 429 {"message":"Too Many Requests"} above 10/s');
+  it("a plan's per-key method limit above the method's stage limit", () => {
+    const gold = plan({ throttle: { rateLimit: 500, burstLimit: 1000 }, methodThrottle: { '/orders/GET': { rateLimit: 100, burstLimit: 200 } } });
+    const r = finding(facts('/orders', [keyed], { methodThrottling: new Map([['GET', { rateLimit: 20, burstLimit: 40 }]]), usagePlans: new Map([['prod', [gold]]]) }), 'ThrottlingReady');
+    expect(r).toMatchObject({ status: 'False', reason: 'PlanLimitUnreachable' });
+    expect(r.message).toContain('usage plan gold lets each key make 100 requests/s to GET /orders on stage prod, but the stage limits that method to 20/s for all clients together: keys get 429 {"message":"Too Many Requests"} above 20/s.');
+    expect(r.message).toContain('aws apigateway get-stage --rest-api-id abcdefghij --stage-name prod --query methodSettings');
+    // A plan-wide limit above it is normal (per key versus all clients) and not reported.
+    expect(finding(facts('/orders', [keyed], { methodThrottling: new Map([['GET', { rateLimit: 20, burstLimit: 40 }]]), usagePlans: new Map([['prod', [plan({ throttle: { rateLimit: 500, burstLimit: 1000 } })]]]) }), 'ThrottlingReady').status).toBe('True');
+  });
+
+  it('no usage plan at all is NoUsagePlan, also when the API has no plans anywhere', () => {
+    expect(finding(facts('/orders', [keyed], { usagePlans: new Map() }), 'ThrottlingReady')).toMatchObject({ status: 'False', reason: 'NoUsagePlan' });
   });
 
   it('leaves usage out when it could not be read', () => {

@@ -1,0 +1,165 @@
+// The reads the runbook checks need beyond the shared snapshot: what each stage's deployment serves
+// (cached forever: a deployment never changes), the IAM roles integrations use, VPC links, and the
+// usage plans covering the API's stages with their keys and usage. IAM, VPC link and usage-plan
+// facts are read at most once per `ttlMs` (the resync period) per REST API, not per path or reconcile;
+// a role the operator has just changed is read again.
+import { GetDeploymentCommand, GetApiKeysCommand, GetUsageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, GetVpcLinkCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
+import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
+import type { AwsCaller } from './caller.js';
+import type { AwsClients, IamClients } from './clients.js';
+import { classifyError } from './errors.js';
+import { parsePolicy } from './iam.js';
+
+export interface DeploymentFacts {
+  createdAt?: string;
+  served?: Set<string>;
+}
+
+const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+class Ttl<T> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
+  constructor(private readonly ttlMs: number, private readonly now: () => number) {}
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    const value = load();
+    this.entries.set(key, { at: this.now(), value });
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+export class DiagnoseReads {
+  private readonly deployments = new Map<string, Promise<DeploymentFacts>>();
+  private readonly roles: Ttl<RoleFacts>;
+  private readonly plans: Ttl<Map<string, UsagePlanFacts[]> | undefined>;
+  private readonly links: Ttl<string | undefined>;
+
+  constructor(
+    private readonly caller: AwsCaller,
+    private readonly clients: AwsClients,
+    private readonly iam: IamClients,
+    ttlMs: number,
+    now: () => number = Date.now,
+  ) {
+    this.roles = new Ttl(ttlMs, now);
+    this.plans = new Ttl(ttlMs, now);
+    this.links = new Ttl(ttlMs, now);
+  }
+
+  deployment(restApiId: string, deploymentId: string): Promise<DeploymentFacts> {
+    const key = `${restApiId}/${deploymentId}`;
+    let found = this.deployments.get(key);
+    if (!found) {
+      found = this.caller
+        .call('GetDeployment', () => this.clients.apigateway.send(new GetDeploymentCommand({ restApiId, deploymentId, embed: ['apisummary'] })))
+        .then((d) => ({
+          ...(d.createdDate ? { createdAt: d.createdDate.toISOString() } : {}),
+          // AWS answers apiSummary {path: {method: {...}}}; an emulator that does not leaves it out.
+          ...(d.apiSummary ? { served: new Set(Object.entries(d.apiSummary).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${path} ${m}`))) } : {}),
+        }));
+      found.catch(() => this.deployments.delete(key));
+      this.deployments.set(key, found);
+    }
+    return found;
+  }
+
+  /** Forget the usage plans cached for a REST API (a UsagePlan covering it changed). */
+  usagePlansChanged(restApiId: string): void {
+    this.plans.forget(restApiId);
+  }
+
+  /** Forget a role's cached facts (the operator has just written it). */
+  roleChanged(arn: string): void {
+    this.roles.forget(arn);
+  }
+
+  role(arn: string): Promise<RoleFacts> {
+    return this.roles.get(arn, async () => {
+      const name = roleName(arn);
+      const iam = this.iam.iam;
+      const role = await this.caller.call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: name }))).catch((error: unknown) => {
+        if (classifyError(error) === 'notFound') return undefined;
+        throw error;
+      });
+      if (!role?.Role) return { arn, name, exists: false, policies: [] };
+      const policies: RoleFacts['policies'] = [];
+      const attached = await this.caller.call('ListAttachedRolePolicies', () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })));
+      for (const p of attached.AttachedPolicies ?? []) {
+        const policy = await this.caller.call('GetPolicy', () => iam.send(new GetPolicyCommand({ PolicyArn: p.PolicyArn })));
+        const version = await this.caller.call('GetPolicyVersion', () => iam.send(new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn, VersionId: policy.Policy?.DefaultVersionId })));
+        policies.push({ source: p.PolicyArn ?? '', document: (parsePolicy(version.PolicyVersion?.Document) ?? {}) });
+      }
+      const inline = await this.caller.call('ListRolePolicies', () => iam.send(new ListRolePoliciesCommand({ RoleName: name })));
+      for (const policyName of inline.PolicyNames ?? []) {
+        const p = await this.caller.call('GetRolePolicy', () => iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })));
+        policies.push({ source: `inline ${policyName}`, document: (parsePolicy(p.PolicyDocument) ?? {}) });
+      }
+      return { arn, name, exists: true, trustPolicy: (parsePolicy(role.Role.AssumeRolePolicyDocument) ?? {}), policies };
+    });
+  }
+
+  vpcLinkStatus(id: string): Promise<string | undefined> {
+    return this.links.get(id, () =>
+      this.caller.call('GetVpcLink', () => this.clients.apigateway.send(new GetVpcLinkCommand({ vpcLinkId: id }))).then(
+        (l) => l.status ?? 'UNKNOWN',
+        (error: unknown) => (classifyError(error) === 'notFound' ? 'NOT_FOUND' : undefined),
+      ),
+    );
+  }
+
+  /** Usage plans covering each stage of one REST API, keyed by stage; undefined when they could not be read. */
+  usagePlans(restApiId: string, today: string): Promise<Map<string, UsagePlanFacts[]> | undefined> {
+    return this.plans.get(restApiId, async () => {
+      const api = this.clients.apigateway;
+      const plans: UsagePlan[] = [];
+      let position: string | undefined;
+      do {
+        const page = await this.caller.call('GetUsagePlans', () => api.send(new GetUsagePlansCommand({ limit: 500, position })));
+        plans.push(...(page.items ?? []));
+        position = page.position;
+      } while (position);
+      const covering = plans.filter((p) => p.apiStages?.some((s) => s.apiId === restApiId));
+      const out = new Map<string, UsagePlanFacts[]>();
+      if (covering.length === 0) return out;
+      const enabled = new Map<string, boolean>();
+      position = undefined;
+      do {
+        const page = await this.caller.call('GetApiKeys', () => api.send(new GetApiKeysCommand({ limit: 500, position })));
+        for (const k of page.items ?? []) if (k.id) enabled.set(k.id, k.enabled ?? false);
+        position = page.position;
+      } while (position);
+      for (const p of covering) {
+        const keys = (await this.caller.call('GetUsagePlanKeys', () => api.send(new GetUsagePlanKeysCommand({ usagePlanId: p.id, limit: 500 })))).items ?? [];
+        const remaining = p.quota ? await this.remaining(p.id ?? '', today) : undefined;
+        for (const s of p.apiStages?.filter((x) => x.apiId === restApiId) ?? []) {
+          const facts: UsagePlanFacts = {
+            id: p.id ?? '',
+            name: p.name ?? '',
+            methodThrottle: Object.fromEntries(Object.entries(s.throttle ?? {}).map(([k, t]) => [k, { rateLimit: t.rateLimit ?? 0, burstLimit: t.burstLimit ?? 0 }])),
+            ...(p.throttle ? { throttle: { rateLimit: p.throttle.rateLimit ?? 0, burstLimit: p.throttle.burstLimit ?? 0 } } : {}),
+            ...(p.quota ? { quota: { limit: p.quota.limit ?? 0, period: p.quota.period ?? '' } } : {}),
+            keys: keys.map((k) => ({ id: k.id ?? '', name: k.name ?? '', enabled: enabled.get(k.id ?? '') ?? false, ...(remaining?.has(k.id ?? '') ? { remaining: remaining.get(k.id ?? '')! } : {}) })),
+          };
+          out.set(s.stage ?? '', [...(out.get(s.stage ?? '') ?? []), facts]);
+        }
+      }
+      return out;
+    }).catch(() => undefined);
+  }
+
+  /** Requests left today per key (GetUsage: items {keyId: [[used, remaining], ...]}); undefined when AWS cannot say. */
+  private async remaining(usagePlanId: string, today: string): Promise<Map<string, number> | undefined> {
+    try {
+      const usage = await this.caller.call('GetUsage', () => this.clients.apigateway.send(new GetUsageCommand({ usagePlanId, startDate: today, endDate: today })));
+      return new Map(Object.entries(usage.items ?? {}).map(([key, days]) => [key, days.at(-1)?.[1] ?? Number.NaN]).filter(([, r]) => Number.isFinite(r)) as [string, number][]);
+    } catch {
+      return undefined; // e.g. the emulators answer 501: the quota check is left out, not guessed
+    }
+  }
+}
