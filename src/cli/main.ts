@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// restpath-operator's command line: the controller, its version, and the CRDs it serves.
+// restpath-operator's command line: the controller, diagnose and plan (from a laptop), its version,
+// and the CRDs it serves.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { renderCrds } from '../api/crd-files.js';
 import { API_VERSION } from '../api/common.js';
 import { addControllerCommand } from './controller.js';
+import { addDiagnoseCommand } from './diagnose.js';
+import { addPlanCommand } from './plan.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -25,6 +28,8 @@ export function buildCli(): Command {
       process.stdout.write(renderCrds().map((f) => f.text).join('---\n'));
     });
   addControllerCommand(program);
+  addDiagnoseCommand(program);
+  addPlanCommand(program);
   return program;
 }
 

@@ -23,6 +23,7 @@ import { describeOperation, type Operation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
 import { desiredStage, STAGE_DEFAULT } from '../plan/stages.js';
 import { diagnoseApi, type LiveStage } from './path-diagnosis.js';
+import { ledgerOfObjects, liveStagesFrom, union } from './api-state.js';
 import type { ControllerContext, Outcome } from './context.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
 
@@ -45,20 +46,6 @@ const pathKey = (p: RestPath): string => restPathKey({ namespace: p.metadata.nam
  */
 function afterFailure(error: unknown, soon = false): Outcome {
   return classifyError(error) === 'badRequest' && !soon ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error };
-}
-
-function union(...lists: (string[] | undefined)[]): string[] {
-  return [...new Set(lists.flatMap((l) => l ?? []))].sort();
-}
-
-function ledgerOfObjects(api: RestApi, paths: RestPath[]): OwnershipLedger {
-  const all: (Ownership | undefined)[] = [api.status?.ownership, ...paths.map((p) => p.status?.ownership)];
-  return {
-    methods: union(...all.map((o) => o?.methods)),
-    resources: union(...all.map((o) => o?.resources)),
-    gatewayResponses: union(api.status?.ownership?.gatewayResponses),
-    tags: union(api.status?.ownership?.tags),
-  };
 }
 
 /** The part of the API's ledger each RestPath keeps in its status. */
@@ -374,23 +361,8 @@ export class RestApiReconciler {
 
   /** Stages as they are in AWS, with what the operator last deployed to each (for diagnosis). */
   private async liveStages(api: RestApi, restApiId: string): Promise<LiveStage[]> {
-    const specStages = api.spec.stages ?? [];
-    const observedStages = specStages.length > 0 ? await observeStages(this.ctx.caller, this.ctx.clients, restApiId) : [];
-    return specStages.map((stage) => {
-      const o = observedStages.find((x) => x.name === stage.name);
-      const previous = api.status?.stages?.find((x) => x.name === stage.name);
-      const throttle = o?.throttling[STAGE_DEFAULT];
-      return {
-        name: stage.name,
-        exists: Boolean(o),
-        manual: stage.deployment === 'Manual',
-        deploymentId: o?.deploymentId ?? '',
-        variables: o?.variables ?? {},
-        ...(throttle ? { throttle } : {}),
-        ...(previous?.deploymentId ? { latestDeploymentId: previous.deploymentId } : {}),
-        ...(previous?.deployedAt ? { latestDeployedAt: previous.deployedAt } : {}),
-      };
-    });
+    const observedStages = (api.spec.stages ?? []).length > 0 ? await observeStages(this.ctx.caller, this.ctx.clients, restApiId) : [];
+    return liveStagesFrom(api, observedStages);
   }
 
   private async deployStages(api: RestApi, desired: DesiredApi, restApiId: string, paths: RestPath[], changedAt: string | undefined): Promise<{ stages: NonNullable<RestApiStatus['stages']>; live: LiveStage[] }> {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { invokeStage, objectsIn } from '../support/objects.js';
-import { startOperator, type RunningOperator } from '../support/operator.js';
+import { operatorCli, startOperator, type RunningOperator } from '../support/operator.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'runbook');
@@ -114,9 +114,33 @@ describe('the runbook, end to end', () => {
     expect(message).toContain(`older than ${latest} which the operator deployed`);
     const [command] = commandFor(message);
     expect(await operator.aws(command!)).toBe(old);
+    // The same finding from a laptop: restpath-operator diagnose, with the command to run.
+    const diagnosed = await operatorCli(operator.account, ['diagnose', 'restpath', 'second', '-n', namespace()]);
+    expect(diagnosed.code, diagnosed.stderr).toBe(1);
+    expect(diagnosed.stdout).toMatch(/ResourcePathReady\s+False\s+StaleDeployment/);
+    expect(diagnosed.stdout).toMatch(/IntegrationReady\s+True\s+IntegrationsValid/);
+    expect(diagnosed.stdout).toContain(`$ aws apigateway get-stage --rest-api-id ${id} --stage-name live --query deploymentId`);
 
     await operator.aws(['apigateway', 'update-stage', '--rest-api-id', id, '--stage-name', 'live', '--patch-operations', `op=replace,path=/deploymentId,value=${latest}`]);
     await waitFor('restpath/second', 'ResourcePathReady', 'True');
+    const healthy = await operatorCli(operator.account, ['diagnose', 'restpath', 'second', '-n', namespace()]);
+    expect(healthy.code, healthy.stdout + healthy.stderr).toBe(0);
+  });
+
+  it('restpath-operator plan -f: the operations a file would run, and whether a deployment follows', async () => {
+    const file = (body: string) => [api('rollback'), mockPath('second', 'rollback', '/second').replace('{"ok":true}', body)].join('---\n');
+    const same = await operatorCli(operator.account, ['plan', '-f', '-', '-n', namespace()], file('{"ok":true}'));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toContain('no changes to paths, methods, integrations, gateway responses or tags');
+    expect(same.stdout).toMatch(/stage live \(Automatic\): settings unchanged; no deployment/);
+    const changed = await operatorCli(operator.account, ['plan', '-f', '-', '-n', namespace()], file('{"ok":"v2"}') + `---\n${mockPath('third', 'rollback', '/third')}`);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('create resource /third');
+    expect(changed.stdout).toContain('putMethod GET /third');
+    expect(changed.stdout).toMatch(/IntegrationResponse GET \/second 200/);
+    expect(changed.stdout).toMatch(/stage live \(Automatic\): settings unchanged; a deployment would follow/);
+    // Nothing was applied.
+    expect(await kubectl(['get', 'restpath', 'third', '-n', namespace()])).toMatchObject({ code: 1 });
   });
 
   it('IntegrationReady: a stage variable the integration uses removed from the stage', async () => {

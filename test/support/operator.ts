@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freshAccount, type AwsAccount } from '../../scripts/testenv/aws-emulator.js';
 import { lastLines, startProcess, type ManagedProcess } from '../../scripts/testenv/processes.js';
+import { run, type RunResult } from '../../scripts/testenv/run.js';
 import { awsCli } from './aws.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -38,4 +39,14 @@ export async function startOperator(extraArgs: string[] = [], sharedAccount?: Aw
     env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },
   });
   return { account, process: proc, logs: () => lastLines(proc.logFile, 40), aws: awsCli(account), stop: () => proc.stop() };
+}
+
+/** `restpath-operator <args>` as a user runs it from a laptop: the test cluster's kubeconfig, the emulator, `account`'s credentials. */
+export async function operatorCli(account: AwsAccount, args: string[], input?: string): Promise<RunResult> {
+  const result = await run(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args, '--kubeconfig', inject('kubeconfig'), '--aws-endpoint', inject('awsEndpoint'), '--region', account.region], {
+    cwd: REPO,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
+    ...(input !== undefined ? { input } : {}),
+  });
+  return result;
 }
