@@ -49,6 +49,9 @@ bench: setup ## benchmarks: convergence under AWS's quotas, steady-state calls, 
 bench-usage-plans: setup ## benchmark: one usage plan with 10/100/300 API keys under AWS's quotas: converge, steady-state calls, rotation
 	npx tsx bench/usage-plans.ts
 
+bench-diagnose: setup ## benchmark: AWS calls of the diagnose step per pass and per RestPath (10 and 100 paths)
+	npx tsx bench/diagnose.ts
+
 bench-controller: setup ## benchmark: the operator as a process, 100 RestPaths at once under AWS's quotas; RSS with 1,000
 	npx tsx bench/controller.ts
 
@@ -58,4 +61,4 @@ run: setup ## local control plane + AWS emulator, CRDs installed, examples appli
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench bench-controller bench-usage-plans run clean
+.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run clean
