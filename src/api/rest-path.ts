@@ -374,6 +374,9 @@ export const RestPathStatus = Type.Object(
       }),
     ),
     executionRoleArn: Type.Optional(Type.String()),
+    changedAt: Type.Optional(
+      Type.String({ format: 'date-time', description: "When the operator last changed this path's methods in AWS; a stage deployed before it does not serve the change yet." }),
+    ),
     ownership: Type.Optional(Ownership),
     observedGeneration: Type.Optional(ObservedGeneration),
     conditions: Type.Optional(Conditions),

@@ -58,7 +58,7 @@ export function addDiagnoseCommand(program: Command): void {
       const reads = new DiagnoseReads(c.caller, c.clients, c.iam, 0);
       const findings = await diagnoseApi(reads, {
         region: c.clients.region, accountId: await c.accountId(), restApiId, desired, observed, stages,
-        ...(api?.status?.changedAt ? { changedAt: api.status.changedAt } : {}), paths: [path], now: new Date(),
+        changedAt: new Map([[restPathKey({ namespace: ns, name }), path.status?.changedAt]]), paths: [path], now: new Date(),
       });
       const mine = findings.get(restPathKey({ namespace: ns, name })) ?? [];
       if (mine.length === 0) throw new Error(`RestPath ${ns}/${name} declares no method the REST API has (conflict or pending?); see kubectl describe restpath ${name} -n ${ns}`);

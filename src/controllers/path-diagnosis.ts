@@ -29,7 +29,8 @@ export interface ApiDiagnosisInput {
   /** AWS after this reconcile's plan ran. */
   observed: ObservedApi;
   stages: LiveStage[];
-  changedAt?: string;
+  /** When each RestPath's methods last changed in AWS, by RestPath key. */
+  changedAt?: ReadonlyMap<string, string | undefined>;
   paths: RestPath[];
   now: Date;
 }
@@ -91,7 +92,7 @@ export async function diagnoseApi(reads: DiagnoseReads, input: ApiDiagnosisInput
         methods,
         methodThrottling: new Map(p.spec.methods.flatMap((m) => (m.throttling ? [[m.httpMethod, m.throttling] as const] : []))),
         observed: input.observed,
-        ...(input.changedAt ? { changedAt: input.changedAt } : {}),
+        ...(input.changedAt?.get(key) ? { changedAt: input.changedAt.get(key)! } : {}),
         stages,
         roles,
         ...(resourcePolicy ? { resourcePolicy } : {}),

@@ -194,6 +194,9 @@ export class RestApiReconciler {
     const completed = !paused && !result.failed;
     const now = ctx.now().toISOString();
     const changedAt = result.completed > 0 ? now : api.status?.changedAt;
+    // Per path: when its methods last changed in AWS (a stage deployed before that does not serve them).
+    const touched = new Set(plan.slice(0, result.completed).map((op) => ('path' in op ? op.path : '')));
+    const pathChangedAt = new Map(active.map((p) => [pathKey(p), touched.has(p.spec.path) ? now : p.status?.changedAt]));
     if (plan.length > 0 && !paused) await this.reportPlan(api, paths, plan, result);
 
     // Stages and deployments, only once the plan is fully applied.
@@ -224,7 +227,7 @@ export class RestApiReconciler {
         const arn = roles.arns.get(pathKey(p));
         if (arn) this.reads.roleChanged(arn);
       }
-      diagnoses = await diagnoseApi(this.reads, { region: ctx.clients.region, accountId: await ctx.accountId(), restApiId: observed.id, desired, observed: after, stages: live, ...(changedAt ? { changedAt } : {}), paths: active, now: ctx.now() });
+      diagnoses = await diagnoseApi(this.reads, { region: ctx.clients.region, accountId: await ctx.accountId(), restApiId: observed.id, desired, observed: after, stages: live, changedAt: pathChangedAt, paths: active, now: ctx.now() });
     }
     const apiStatus: RestApiStatus = {
       ...api.status,
@@ -243,7 +246,7 @@ export class RestApiReconciler {
     if (completed) await this.releasePaths(paths);
     for (const path of paths.filter((p) => !deleting(p))) {
       const arn = roles.arns.get(pathKey(path));
-      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed, false, arn, diagnoses.get(pathKey(path)));
+      await this.writeRestPathStatus(path, desired, observed.id, result, synced, stages.map((s) => s.name), completed, false, arn, diagnoses.get(pathKey(path)), pathChangedAt.get(pathKey(path)));
     }
     if (paused) return { kind: 'done' };
     // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
@@ -313,9 +316,11 @@ export class RestApiReconciler {
     const active = paths.filter((p) => !deleting(p));
     let observed: ObservedApi;
     let stageNames: string[];
+    let observedStages: Awaited<ReturnType<typeof observeStages>>;
     try {
       observed = await observeApi(ctx.caller, ctx.clients, restApiId);
-      stageNames = (await observeStages(ctx.caller, ctx.clients, restApiId)).map((s) => s.name);
+      observedStages = await observeStages(ctx.caller, ctx.clients, restApiId);
+      stageNames = observedStages.map((s) => s.name);
     } catch (error) {
       if (classifyError(error) === 'notFound') return refuse('RestApiNotFound', `REST API ${restApiId} does not exist in ${ctx.clients.region}; check: aws apigateway get-rest-api --rest-api-id ${restApiId}`);
       return { kind: 'retry', error };
@@ -351,9 +356,12 @@ export class RestApiReconciler {
       ? { type: 'Synced', status: 'True', reason: 'Synced', message: `Applied to REST API ${restApiId}, which is managed elsewhere: deploy its stages to serve the change (aws apigateway create-deployment --rest-api-id ${restApiId} --stage-name STAGE).` }
       : { type: 'Synced', status: 'False', ...failureMessage(result) };
     if (completed) await this.releasePaths(paths);
+    // Diagnosed like any other API; its stages are whatever it has (their deployments are not ours).
+    const live: LiveStage[] = observedStages.map((o) => ({ name: o.name, exists: true, manual: true, deploymentId: o.deploymentId, variables: o.variables, ...(o.throttling[STAGE_DEFAULT] ? { throttle: o.throttling[STAGE_DEFAULT] } : {}) }));
+    const diagnoses = await diagnoseApi(this.reads, { region: ctx.clients.region, accountId: await ctx.accountId(), restApiId, desired, observed: simulate(observed, plan.slice(0, result.completed)), stages: live, paths: active, now: ctx.now() });
     for (const path of paths.filter((p) => !deleting(p))) {
       const arn = roles.arns.get(pathKey(path));
-      await this.writeRestPathStatus(path, desired, restApiId, result, synced, stageNames, completed, true, arn);
+      await this.writeRestPathStatus(path, desired, restApiId, result, synced, stageNames, completed, true, arn, diagnoses.get(pathKey(path)));
     }
     if (!completed) return afterFailure(result.failed?.error, roles.created);
     return { kind: 'done' };
@@ -426,7 +434,7 @@ export class RestApiReconciler {
     else await this.event(api, 'Warning', 'DriftCorrected', 'Reconcile', `AWS differed from the spec without a spec change; restored with ${summary}`);
   }
 
-  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: Pick<ExecutionResult, 'resourceIds'>, synced: Finding, stageNames: string[], completed: boolean, external = false, executionRoleArn?: string, diagnoses: ConditionFinding[] = []): Promise<void> {
+  private async writeRestPathStatus(path: RestPath, desired: DesiredApi, restApiId: string, result: Pick<ExecutionResult, 'resourceIds'>, synced: Finding, stageNames: string[], completed: boolean, external = false, executionRoleArn?: string, diagnoses: ConditionFinding[] = [], changedAt?: string): Promise<void> {
     const key = pathKey(path);
     const conflicts = desired.conflicts.filter((c) => c.refused === key);
     const pending = desired.pending.filter((p) => p.owner === key);
@@ -453,6 +461,7 @@ export class RestApiReconciler {
       urls: stageNames.map((stage) => ({ stage, url: invokeUrl(restApiId, this.ctx.clients.region, stage, path.spec.path) })),
       ownership: pathOwnership(desired, path, path.status?.ownership, completed),
       ...(executionRoleArn ? { executionRoleArn } : {}),
+      ...(changedAt ? { changedAt } : {}),
       observedGeneration: path.metadata.generation ?? 0,
     };
     if (!executionRoleArn) delete status.executionRoleArn;

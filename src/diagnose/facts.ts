@@ -52,7 +52,7 @@ export interface PathFacts {
   /** Per-method stage throttling the RestPath declares, by HTTP method. */
   methodThrottling: Map<string, { rateLimit: number; burstLimit: number }>;
   observed: ObservedApi;
-  /** When the operator last changed the REST API (ISO). */
+  /** When the operator last changed this path's methods in AWS (ISO). */
   changedAt?: string;
   stages: StageFacts[];
   /** By ARN; only the roles this path's integrations use. */

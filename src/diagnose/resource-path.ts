@@ -39,7 +39,7 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
     } else if (s.latestDeployedAt && f.changedAt && s.latestDeployedAt < f.changedAt) {
       problems.push({
         reason: 'DeploymentPending',
-        what: `stage ${s.name} was last deployed at ${s.latestDeployedAt}, before the last change at ${f.changedAt}: clients get the API as it was then${s.manual ? ' until the restpath.dev/deploy annotation on the RestApi changes (the stage is Manual)' : ''}.`,
+        what: `stage ${s.name} was last deployed at ${s.latestDeployedAt}, before ${f.path} changed at ${f.changedAt}: clients get it as it was then${s.manual ? ' until the restpath.dev/deploy annotation on the RestApi changes (the stage is Manual)' : ''}.`,
         command: `aws apigateway get-deployments --rest-api-id ${id}`,
       });
     }

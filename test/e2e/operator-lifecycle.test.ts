@@ -162,7 +162,10 @@ describe('the operator process', () => {
     process.kill(leading.process.pid, 'SIGKILL');
     await until('the standby leads', () => Promise.resolve(standby.logs().includes('became the leader') ? true : undefined), 30_000);
     await apply(paths('ha', 2));
-    await until('the new leader applies a change', async () => ((await jsonpath('restpath/ha-p1', '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
+    // Applied (Synced); not Ready, correctly: the stage is Manual, so the new path waits for a deployment.
+    await until('the new leader applies a change', async () => ((await jsonpath('restpath/ha-p1', '{.status.conditions[?(@.type=="Synced")].status}')) === 'True' ? true : undefined));
+    expect(await jsonpath('restpath/ha-p1', '{.status.conditions[?(@.type=="ResourcePathReady")].reason}')).toBe('DeploymentPending');
+    expect(await jsonpath('restpath/ha-p0', '{.status.conditions[?(@.type=="Ready")].status}')).toBe('True');
     expect(await jsonpath('lease/restpath-operator', '{.spec.holderIdentity}')).not.toBe(leader);
   });
 });

@@ -6,6 +6,8 @@
 // Not here: "quota used up" (LocalStack answers GetUsage with 501) and "not in the stage's deployment"
 // as read from GetDeployment's apiSummary (LocalStack leaves it out); test/unit/diagnose/checks.test.ts
 // covers both from AWS's documented responses (test/aws-emulator/README.md).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { invokeStage, objectsIn } from '../support/objects.js';
@@ -58,6 +60,10 @@ function commandFor(message: string): string[][] {
 async function describeShows(name: string, type: string, reason: string): Promise<{ message: string; described: string }> {
   const o = await waitFor(`restpath/${name}`, type, 'False', reason, 60_000);
   const described = await kubectl.ok(['describe', 'restpath', name, '-n', namespace()]);
+  // Kept for the record (what users see), next to the test results.
+  const dir = join(import.meta.dirname, '..', '..', '.test-results', 'runbook');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${reason}.txt`), described);
   expect(described).toContain(`Type:                  ${type}`);
   expect(described).toContain(`Reason:                ${reason}`);
   return { message: condition(o, type)!.message, described };
