@@ -8,7 +8,7 @@
 // covers both from AWS's documented responses (test/aws-emulator/README.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { invokeStage, objectsIn } from '../support/objects.js';
 import { operatorCli, startOperator, type RunningOperator } from '../support/operator.js';
@@ -120,6 +120,8 @@ describe('the runbook, end to end', () => {
     expect(message).toContain(`older than ${latest} which the operator deployed`);
     const [command] = commandFor(message);
     expect(await operator.aws(command!)).toBe(old);
+    // Clients get the API as it was: /second is not in the old deployment.
+    expect(await invokeStage(id, 'live', '/second')).toMatchObject({ status: 403, body: expect.stringContaining('Missing Authentication Token') as string });
     // The same finding from a laptop: restpath-operator diagnose, with the command to run.
     const diagnosed = await operatorCli(operator.account, ['diagnose', 'restpath', 'second', '-n', namespace()]);
     expect(diagnosed.code, diagnosed.stderr).toBe(1);
@@ -150,7 +152,9 @@ describe('the runbook, end to end', () => {
   });
 
   it('IntegrationReady: a stage variable the integration uses removed from the stage', async () => {
-    await apply([api('vars').replace('stages: [{ name: live }]', 'stages: [{ name: live, variables: { backendHost: backend.internal } }]'), `${H}
+    // The backend is the emulator's own health endpoint, so a request that reaches it gets 200.
+    const backend = new URL(inject('awsEndpoint')).host;
+    await apply([api('vars').replace('stages: [{ name: live }]', `stages: [{ name: live, variables: { backendHost: "${backend}" } }]`), `${H}
 kind: RestPath
 metadata: { name: proxied }
 spec:
@@ -158,10 +162,11 @@ spec:
   path: /proxied
   methods:
     - httpMethod: GET
-      integration: { type: HTTP_PROXY, httpMethod: GET, uri: "http://\${stageVariables.backendHost}/proxied" }
+      integration: { type: HTTP_PROXY, httpMethod: GET, uri: "http://\${stageVariables.backendHost}/_localstack/health" }
 `].join('---\n'));
     await waitFor('restpath/proxied', 'Ready', 'True', undefined, 90_000);
     const id = await apiIdOf('vars');
+    expect((await invokeStage(id, 'live', '/proxied')).status).toBe(200);
     await kubectl.ok(['annotate', 'restapi', 'vars', '-n', namespace(), 'restpath.dev/paused=true']);
     await waitFor('restapi/vars', 'Synced', 'False', 'Paused');
     await operator.aws(['apigateway', 'update-stage', '--rest-api-id', id, '--stage-name', 'live', '--patch-operations', 'op=remove,path=/variables/backendHost']);
@@ -170,10 +175,12 @@ spec:
     const [command] = commandFor(message);
     expect(command).toEqual(['apigateway', 'get-stage', '--rest-api-id', id, '--stage-name', 'live', '--query', 'variables']);
     expect((await operator.aws(command!)) ?? {}).not.toHaveProperty('backendHost');
+    expect((await invokeStage(id, 'live', '/proxied')).status).toBe(500);
 
     await kubectl.ok(['annotate', 'restapi', 'vars', '-n', namespace(), 'restpath.dev/paused-']);
     await waitFor('restpath/proxied', 'IntegrationReady', 'True');
-    expect(await operator.aws(command!)).toEqual({ backendHost: 'backend.internal' });
+    expect(await operator.aws(command!)).toEqual({ backendHost: backend });
+    expect((await invokeStage(id, 'live', '/proxied')).status).toBe(200);
   });
 
   it("PermissionsReady: the execution role's policy detached", async () => {
