@@ -44,5 +44,9 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
       });
     }
   }
-  return findingFrom('ResourcePathReady', problems, { reason: 'Served', message: `${f.methods.map((m) => m.httpMethod).join(', ')} ${f.path} exist in REST API ${id} and are served on ${f.stages.map((s) => s.name).join(', ') || 'no stage yet'}.` });
+  const one = f.methods.length === 1;
+  return findingFrom('ResourcePathReady', problems, {
+    reason: 'Served',
+    message: `${f.methods.map((m) => m.httpMethod).join(', ')} ${f.path} ${one ? 'exists' : 'exist'} in REST API ${id} and ${one ? 'is' : 'are'} served on ${f.stages.map((s) => s.name).join(', ') || 'no stage yet'}.`,
+  });
 }
