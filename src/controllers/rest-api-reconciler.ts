@@ -104,6 +104,10 @@ export class RestApiReconciler {
 
   private async deleteApi(api: RestApi, paths: RestPath[]): Promise<Outcome> {
     const policy = api.spec.deletionPolicy ?? (api.spec.adoptId ? 'Retain' : 'Delete');
+    if (policy === 'Delete' && api.metadata.annotations?.[PAUSE_ANNOTATION] === 'true') {
+      // Paused means no writes to AWS, deletes included: the finalizer holds until the pause ends.
+      return this.stalled(api, 'Paused', `Deleting REST API ${api.status?.id ?? ''} waits: writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true. Remove it to let the deletion go ahead.`);
+    }
     if (policy === 'Delete' && api.status?.id) {
       try {
         await deleteRestApi(this.ctx.caller, this.ctx.clients, api.status.id);
@@ -144,6 +148,9 @@ export class RestApiReconciler {
       return this.stalled(input, 'AdoptionNotAllowed', `Taking over REST API ${input.spec.adoptId} is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`);
     }
     let api = await ctx.writer.addFinalizer(restApiRef(input), input, FINALIZER);
+    if (api.metadata.annotations?.[PAUSE_ANNOTATION] === 'true' && !api.status?.id && !api.spec.adoptId) {
+      return this.stalled(api, 'Paused', `The REST API is not created while writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true.`);
+    }
     const paths: RestPath[] = [];
     for (const p of inputPaths) paths.push(deleting(p) ? p : await ctx.writer.addFinalizer(restPathRef(p), p, FINALIZER));
     const active = paths.filter((p) => !deleting(p));

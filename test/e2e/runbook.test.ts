@@ -102,6 +102,28 @@ describe('the runbook, end to end', () => {
     expect(await invokeStage(id, 'live', '/things')).toEqual({ status: 200, body: '{"ok":true}' });
   });
 
+  it('a paused RestApi is not deleted from AWS until the pause ends', async () => {
+    await apply([api('held', `, annotations: { restpath.dev/paused: "true" }`), mockPath('held-path', 'held', '/held')].join('---\n'));
+    // Created paused: nothing is written, not even the REST API, and the conditions say so.
+    const created = await waitFor<{ id?: string }>('restapi/held', 'Synced', 'False', 'Paused');
+    expect(condition(created, 'Ready')?.message).toContain('The REST API is not created while writes to AWS are paused');
+    expect(created.status?.id).toBeUndefined();
+    await kubectl.ok(['annotate', 'restapi', 'held', '-n', namespace(), 'restpath.dev/paused-']);
+    await waitFor('restpath/held-path', 'Ready', 'True', undefined, 90_000);
+    const id = await apiIdOf('held');
+    await kubectl.ok(['annotate', 'restapi', 'held', '-n', namespace(), 'restpath.dev/paused=true']);
+    await waitFor('restapi/held', 'Synced', 'False', 'Paused');
+    await kubectl.ok(['delete', 'restapi', 'held', '-n', namespace(), '--wait=false']);
+    const waiting = await until('the deletion waiting', async () => {
+      const o = await get('restapi/held');
+      return condition(o, 'Ready')?.message.includes('Deleting REST API') ? o : undefined;
+    });
+    expect(condition(waiting, 'Ready')?.message).toContain(`Deleting REST API ${id} waits: writes to AWS are paused`);
+    await expect(operator.aws(['apigateway', 'get-rest-api', '--rest-api-id', id])).resolves.toMatchObject({ id });
+    await kubectl.ok(['annotate', 'restapi', 'held', '-n', namespace(), 'restpath.dev/paused-']);
+    await until('the REST API deleted', async () => (await operator.aws(['apigateway', 'get-rest-api', '--rest-api-id', id]).then(() => undefined, (e: Error) => (/NotFoundException/.test(e.message) ? true : undefined))));
+  });
+
   it('ResourcePathReady: the stage pointed at an older deployment', async () => {
     await apply([api('rollback'), mockPath('first', 'rollback', '/first')].join('---\n'));
     await waitFor('restpath/first', 'Ready', 'True', undefined, 90_000);
