@@ -2,18 +2,17 @@
 // architecture.md. model -> observe -> diff -> execute -> deploy -> status + Events. Work on one API
 // is serialized by the queue key; the snapshot is shared by all its paths.
 import type { Condition, Ownership } from '../api/common.js';
-import { DEPLOY_ANNOTATION, type RestApi, type RestApiStatus } from '../api/rest-api.js';
+import type { RestApi, RestApiStatus } from '../api/rest-api.js';
 import type { RestPath, RestPathStatus } from '../api/rest-path.js';
 import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
 import { executePlan, type ExecutionResult } from '../aws/execute.js';
 import { observeApi } from '../aws/observe.js';
 import { deleteRestApi, ensureRestApi } from '../aws/rest-api.js';
 import type { DiagnoseReads } from '../aws/diagnose-reads.js';
-import { createDeployment, ensureStage, observeStages } from '../aws/stages.js';
+import { observeStages } from '../aws/stages.js';
 import { RUNBOOK_CONDITIONS, type ConditionFinding } from '../diagnose/index.js';
-import { deleteRole, ensureRole } from '../aws/iam.js';
-import { executionRoleName, trustPolicy } from '../model/roles.js';
-import { MANAGED_BY_TAG } from '../model/build.js';
+import { deleteRole } from '../aws/iam.js';
+import { executionRoleName } from '../model/roles.js';
 import { readyFrom, setConditions, transitions, type Finding } from '../kube/conditions.js';
 import { buildDesired, OWNER_TAG, ownerRef, restPathKey, type RestPathInput } from '../model/build.js';
 import { methodKey } from '../model/shapes.js';
@@ -21,9 +20,11 @@ import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js
 import { diff } from '../plan/diff.js';
 import { describeOperation, type Operation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
-import { desiredStage, STAGE_DEFAULT } from '../plan/stages.js';
+import { STAGE_DEFAULT } from '../plan/stages.js';
 import { diagnoseApi, type LiveStage } from './path-diagnosis.js';
-import { ledgerOfObjects, liveStagesFrom, union } from './api-state.js';
+import { deployStages, liveStages } from './stage-deployer.js';
+import { ensureRoles, recordedRoles, type ExecutionRoles } from './execution-roles.js';
+import { ledgerOfObjects, union } from './api-state.js';
 import type { ControllerContext, Outcome } from './context.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
 
@@ -187,9 +188,9 @@ export class RestApiReconciler {
       return this.stalled(api, 'OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`);
     }
     const paused = api.metadata.annotations?.[PAUSE_ANNOTATION] === 'true';
-    let roles: Awaited<ReturnType<RestApiReconciler['ensureRoles']>>;
+    let roles: ExecutionRoles;
     try {
-      roles = paused ? { arns: this.recordedRoles(active), created: false } : await this.ensureRoles(active, observed.id);
+      roles = paused ? recordedRoles(active) : await ensureRoles(ctx, this.event.bind(this), active, observed.id);
     } catch (error) {
       return this.failed(api, active, error, 'Creating or updating the execution roles');
     }
@@ -211,8 +212,8 @@ export class RestApiReconciler {
     let live: LiveStage[] | undefined;
     let deployError: unknown;
     try {
-      if (completed) ({ stages, live } = await this.deployStages(api, desired, observed.id, active, changedAt));
-      else live = await this.liveStages(api, observed.id);
+      if (completed) ({ stages, live } = await deployStages(ctx, this.event.bind(this), api, desired, observed.id, active, changedAt));
+      else live = await liveStages(ctx, api, observed.id);
     } catch (error) {
       deployError = error;
     }
@@ -262,36 +263,6 @@ export class RestApiReconciler {
     return { kind: 'done' };
   }
 
-  /** The execution roles of the RestPaths that ask for one, by RestPath key; `created` if any is brand new. */
-  private async ensureRoles(paths: RestPath[], restApiId: string): Promise<{ arns: Map<string, string>; created: boolean }> {
-    const ctx = this.ctx;
-    const arns = new Map<string, string>();
-    let created = false;
-    const withRole = paths.filter((p) => p.spec.executionRole);
-    if (withRole.length === 0) return { arns, created };
-    const account = await ctx.accountId();
-    for (const p of withRole) {
-      const namespace = p.metadata.namespace ?? '';
-      const role = p.spec.executionRole!;
-      const ensured = await ensureRole(ctx.caller, ctx.iam, {
-        name: executionRoleName(namespace, p.metadata.name),
-        trustPolicy: trustPolicy(account, ctx.clients.region, restApiId),
-        managedPolicyArns: role.managedPolicyArns ?? [],
-        ...(role.inlinePolicy ? { inlinePolicy: role.inlinePolicy } : {}),
-        tags: { ...ctx.settings.defaultTags, [MANAGED_BY_TAG]: ctx.settings.managedBy, [OWNER_TAG]: ownerRef(namespace, 'RestPath', p.metadata.name) },
-      });
-      if (ensured.created) await this.event(p, 'Normal', 'Created', 'Reconcile', `Created execution role ${ensured.arn}`);
-      created ||= ensured.created;
-      arns.set(pathKey(p), ensured.arn);
-    }
-    return { arns, created };
-  }
-
-  /** The execution role ARNs recorded in status, for a paused API (no IAM writes). */
-  private recordedRoles(paths: RestPath[]): Map<string, string> {
-    return new Map(paths.flatMap((p) => (p.spec.executionRole && p.status?.executionRoleArn ? [[pathKey(p), p.status.executionRoleArn] as const] : [])));
-  }
-
   /** Deleted RestPaths: their role goes too (unless Retain), then their finalizer. */
   private async releasePaths(paths: RestPath[]): Promise<void> {
     for (const path of paths.filter(deleting)) {
@@ -332,9 +303,9 @@ export class RestApiReconciler {
       if (classifyError(error) === 'notFound') return refuse('RestApiNotFound', `REST API ${restApiId} does not exist in ${ctx.clients.region}; check: aws apigateway get-rest-api --rest-api-id ${restApiId}`);
       return { kind: 'retry', error };
     }
-    let roles: Awaited<ReturnType<RestApiReconciler['ensureRoles']>>;
+    let roles: ExecutionRoles;
     try {
-      roles = await this.ensureRoles(active, restApiId);
+      roles = await ensureRoles(ctx, this.event.bind(this), active, restApiId);
     } catch (error) {
       return { kind: 'retry', error };
     }
@@ -372,64 +343,6 @@ export class RestApiReconciler {
     }
     if (!completed) return afterFailure(result.failed?.error, roles.created);
     return { kind: 'done' };
-  }
-
-  /** Stages as they are in AWS, with what the operator last deployed to each (for diagnosis). */
-  private async liveStages(api: RestApi, restApiId: string): Promise<LiveStage[]> {
-    const observedStages = (api.spec.stages ?? []).length > 0 ? await observeStages(this.ctx.caller, this.ctx.clients, restApiId) : [];
-    return liveStagesFrom(api, observedStages);
-  }
-
-  private async deployStages(api: RestApi, desired: DesiredApi, restApiId: string, paths: RestPath[], changedAt: string | undefined): Promise<{ stages: NonNullable<RestApiStatus['stages']>; live: LiveStage[] }> {
-    const ctx = this.ctx;
-    const specStages = api.spec.stages ?? [];
-    if (specStages.length === 0) return { stages: [], live: [] };
-    const observedStages = await observeStages(ctx.caller, ctx.clients, restApiId);
-    const methodThrottling = paths.flatMap((p) =>
-      p.spec.methods.filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === pathKey(p)))
-        .map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, throttling: m.throttling! })),
-    );
-    const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
-    let deploymentId: string | undefined;
-    const out: NonNullable<RestApiStatus['stages']> = [];
-    const live: LiveStage[] = [];
-    for (const stage of specStages) {
-      const observed = observedStages.find((s) => s.name === stage.name);
-      const previous = api.status?.stages?.find((s) => s.name === stage.name);
-      const manual = stage.deployment === 'Manual';
-      const behind = !previous?.deployedAt || (changedAt !== undefined && previous.deployedAt < changedAt);
-      const deploy = !observed || (manual ? annotation !== undefined && annotation !== previous?.deployedAnnotation : behind);
-      const want = desiredStage(stage, methodThrottling);
-      // Settings first, so a stage AWS refuses costs no deployment; then point the stage at the new one.
-      if (observed) await ensureStage(ctx.caller, ctx.clients, restApiId, observed, want);
-      if (deploy) {
-        deploymentId ??= await createDeployment(ctx.caller, ctx.clients, restApiId, `restpath-operator: ${api.metadata.namespace}/${api.metadata.name} generation ${api.metadata.generation ?? 0}`);
-        await ensureStage(ctx.caller, ctx.clients, restApiId, observed ? { ...observed, ...want } : undefined, want, deploymentId);
-      }
-      if (deploy) await this.event(api, 'Normal', 'Deployed', 'Deploy', `Deployed stage ${stage.name} (deployment ${deploymentId})`);
-      const deployedAt = deploy ? ctx.now().toISOString() : previous?.deployedAt;
-      // What the operator deployed; the stage may have been pointed elsewhere since (a rollback by
-      // hand), which the diagnosis reports rather than undoes.
-      const latest = deploy ? deploymentId : (previous?.deploymentId ?? observed?.deploymentId);
-      live.push({
-        name: stage.name,
-        exists: true,
-        manual,
-        deploymentId: deploy ? (deploymentId ?? '') : (observed?.deploymentId ?? ''),
-        variables: want.variables,
-        ...(want.throttling[STAGE_DEFAULT] ? { throttle: want.throttling[STAGE_DEFAULT] } : {}),
-        ...(latest ? { latestDeploymentId: latest } : {}),
-        ...(deployedAt ? { latestDeployedAt: deployedAt } : {}),
-      });
-      out.push({
-        name: stage.name,
-        deploymentId: latest,
-        ...(deployedAt ? { deployedAt } : {}),
-        invokeUrl: invokeUrl(restApiId, ctx.clients.region, stage.name),
-        ...((deploy && manual && annotation !== undefined) || previous?.deployedAnnotation ? { deployedAnnotation: deploy && manual ? annotation : previous?.deployedAnnotation } : {}),
-      });
-    }
-    return { stages: out, live };
   }
 
   private async reportPlan(api: RestApi, paths: RestPath[], plan: Operation[], result: ExecutionResult): Promise<void> {
