@@ -3,13 +3,14 @@
 // usage plans covering the API's stages with their keys and usage. IAM, VPC link and usage-plan
 // facts are read at most once per `ttlMs` (the resync period) per REST API, not per path or reconcile;
 // a role the operator has just changed is read again.
-import { GetDeploymentCommand, GetApiKeysCommand, GetUsageCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand, GetVpcLinkCommand, type UsagePlan } from '@aws-sdk/client-api-gateway';
+import { GetDeploymentCommand, GetUsageCommand, GetVpcLinkCommand } from '@aws-sdk/client-api-gateway';
 import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients, IamClients } from './clients.js';
 import { classifyError } from './errors.js';
 import { parsePolicy } from './iam.js';
+import { allApiKeys, allUsagePlans, usagePlanKeys } from './usage-plans.js';
 
 export interface DeploymentFacts {
   createdAt?: string;
@@ -116,26 +117,12 @@ export class DiagnoseReads {
   /** Usage plans covering each stage of one REST API, keyed by stage; undefined when they could not be read. */
   usagePlans(restApiId: string, today: string): Promise<Map<string, UsagePlanFacts[]> | undefined> {
     return this.plans.get(restApiId, async () => {
-      const api = this.clients.apigateway;
-      const plans: UsagePlan[] = [];
-      let position: string | undefined;
-      do {
-        const page = await this.caller.call('GetUsagePlans', () => api.send(new GetUsagePlansCommand({ limit: 500, position })));
-        plans.push(...(page.items ?? []));
-        position = page.position;
-      } while (position);
-      const covering = plans.filter((p) => p.apiStages?.some((s) => s.apiId === restApiId));
+      const covering = (await allUsagePlans(this.caller, this.clients)).filter((p) => p.apiStages?.some((s) => s.apiId === restApiId));
       const out = new Map<string, UsagePlanFacts[]>();
       if (covering.length === 0) return out;
-      const enabled = new Map<string, boolean>();
-      position = undefined;
-      do {
-        const page = await this.caller.call('GetApiKeys', () => api.send(new GetApiKeysCommand({ limit: 500, position })));
-        for (const k of page.items ?? []) if (k.id) enabled.set(k.id, k.enabled ?? false);
-        position = page.position;
-      } while (position);
+      const enabled = new Map((await allApiKeys(this.caller, this.clients, false)).map((k) => [k.id ?? '', k.enabled ?? false]));
       for (const p of covering) {
-        const keys = (await this.caller.call('GetUsagePlanKeys', () => api.send(new GetUsagePlanKeysCommand({ usagePlanId: p.id, limit: 500 })))).items ?? [];
+        const keys = await usagePlanKeys(this.caller, this.clients, p.id ?? '');
         const remaining = p.quota ? await this.remaining(p.id ?? '', today) : undefined;
         for (const s of p.apiStages?.filter((x) => x.apiId === restApiId) ?? []) {
           const facts: UsagePlanFacts = {

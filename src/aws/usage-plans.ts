@@ -19,6 +19,7 @@ import {
   UpdateUsagePlanCommand,
   type ApiKey,
   type UsagePlan,
+  type UsagePlanKey,
 } from '@aws-sdk/client-api-gateway';
 import { OWNER_TAG } from '../model/build.js';
 import { Sensitive } from '../model/sensitive.js';
@@ -62,11 +63,36 @@ function keyFromAws(key: ApiKey, inPlan: boolean): ObservedApiKey {
   };
 }
 
-async function allApiKeys(caller: AwsCaller, clients: AwsClients): Promise<ApiKey[]> {
+/** Every API key in the account, 500 per page; with their values only when asked. */
+export async function allApiKeys(caller: AwsCaller, clients: AwsClients, includeValues = true): Promise<ApiKey[]> {
   const out: ApiKey[] = [];
   let position: string | undefined;
   do {
-    const page = await caller.call('GetApiKeys', () => clients.apigateway.send(new GetApiKeysCommand({ includeValues: true, limit: PAGE, position })));
+    const page = await caller.call('GetApiKeys', () => clients.apigateway.send(new GetApiKeysCommand({ includeValues, limit: PAGE, position })));
+    out.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return out;
+}
+
+/** Every usage plan in the account, 500 per page. */
+export async function allUsagePlans(caller: AwsCaller, clients: AwsClients): Promise<UsagePlan[]> {
+  const out: UsagePlan[] = [];
+  let position: string | undefined;
+  do {
+    const page = await caller.call('GetUsagePlans', () => clients.apigateway.send(new GetUsagePlansCommand({ limit: PAGE, position })));
+    out.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return out;
+}
+
+/** The keys in one usage plan (id, name, type), 500 per page. */
+export async function usagePlanKeys(caller: AwsCaller, clients: AwsClients, usagePlanId: string): Promise<UsagePlanKey[]> {
+  const out: UsagePlanKey[] = [];
+  let position: string | undefined;
+  do {
+    const page = await caller.call('GetUsagePlanKeys', () => clients.apigateway.send(new GetUsagePlanKeysCommand({ usagePlanId, limit: PAGE, position })));
     out.push(...(page.items ?? []));
     position = page.position;
   } while (position);
@@ -74,14 +100,7 @@ async function allApiKeys(caller: AwsCaller, clients: AwsClients): Promise<ApiKe
 }
 
 async function planKeyIds(caller: AwsCaller, clients: AwsClients, usagePlanId: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetUsagePlanKeys', () => clients.apigateway.send(new GetUsagePlanKeysCommand({ usagePlanId, limit: PAGE, position })));
-    for (const k of page.items ?? []) if (k.id) ids.add(k.id);
-    position = page.position;
-  } while (position);
-  return ids;
+  return new Set((await usagePlanKeys(caller, clients, usagePlanId)).flatMap((k) => (k.id ? [k.id] : [])));
 }
 
 export interface UsagePlanSnapshot {
@@ -106,14 +125,7 @@ export async function ownedApiKeys(caller: AwsCaller, clients: AwsClients, owner
 }
 
 async function findUsagePlanByOwner(caller: AwsCaller, clients: AwsClients, owner: string): Promise<UsagePlan | undefined> {
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetUsagePlans', () => clients.apigateway.send(new GetUsagePlansCommand({ limit: PAGE, position })));
-    const found = page.items?.find((p) => p.tags?.[OWNER_TAG] === owner);
-    if (found) return found;
-    position = page.position;
-  } while (position);
-  return undefined;
+  return (await allUsagePlans(caller, clients)).find((p) => p.tags?.[OWNER_TAG] === owner);
 }
 
 /** The plan carrying this owner tag: found (a create whose answer was lost) or created whole. */

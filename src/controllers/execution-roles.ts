@@ -2,9 +2,10 @@
 // before the plan runs, so integrations can name its ARN. For a paused API, the ARNs recorded in status.
 import type { RestPath } from '../api/rest-path.js';
 import { ensureRole } from '../aws/iam.js';
-import { MANAGED_BY_TAG, OWNER_TAG, ownerRef, restPathKey } from '../model/build.js';
+import { MANAGED_BY_TAG, OWNER_TAG, ownerRef } from '../model/build.js';
 import { executionRoleName, trustPolicy } from '../model/roles.js';
 import type { ControllerContext } from './context.js';
+import { pathKey } from './refs.js';
 import type { RecordEvent } from './stage-deployer.js';
 
 /** Role ARNs by RestPath key; `created` when one is brand new (IAM may not have it everywhere yet). */
@@ -12,8 +13,6 @@ export interface ExecutionRoles {
   arns: Map<string, string>;
   created: boolean;
 }
-
-const pathKey = (p: RestPath): string => restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
 
 /** The execution roles of the RestPaths that ask for one, by RestPath key; `created` if any is brand new. */
 export async function ensureRoles(ctx: ControllerContext, event: RecordEvent, paths: RestPath[], restApiId: string): Promise<ExecutionRoles> {

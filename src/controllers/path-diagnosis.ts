@@ -7,8 +7,8 @@ import type { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { diagnosePath, type ConditionFinding, type StageFacts } from '../diagnose/index.js';
 import type { PolicyDocument } from '../diagnose/iam-policy.js';
 import type { RoleFacts } from '../diagnose/facts.js';
-import { restPathKey } from '../model/build.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
+import { pathKey } from './refs.js';
 
 export interface LiveStage {
   name: string;
@@ -79,7 +79,7 @@ export async function diagnoseApi(reads: DiagnoseReads, input: ApiDiagnosisInput
 
   const out = new Map<string, ConditionFinding[]>();
   for (const p of input.paths) {
-    const key = restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
+    const key = pathKey(p);
     const methods = desired.methods.filter((m) => m.owner === key);
     if (methods.length === 0) continue;
     out.set(

@@ -4,6 +4,7 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import type { CustomObjectRef } from '../kube/writer.js';
+import { restPathKey } from '../model/build.js';
 
 export const FINALIZER = `${GROUP}/cleanup`;
 export const API_VERSION = `${GROUP}/${VERSION}`;
@@ -31,6 +32,11 @@ export function restApisOfPlan(p: UsagePlan): string[] {
 /** Secret names a UsagePlan reads or writes. */
 export function secretsOfPlan(p: UsagePlan): string[] {
   return (p.spec.apiKeys ?? []).map((k) => k.valueFrom?.secretKeyRef.name ?? k.generateInto?.secretName ?? '').filter(Boolean);
+}
+
+/** A RestPath's key in the model: namespace/name. */
+export function pathKey(p: RestPath): string {
+  return restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
 }
 
 /** Key prefix of a REST API managed elsewhere and named by RestPaths' restApiId. */

@@ -14,7 +14,7 @@ import { RUNBOOK_CONDITIONS, type ConditionFinding } from '../diagnose/index.js'
 import { deleteRole } from '../aws/iam.js';
 import { executionRoleName } from '../model/roles.js';
 import { readyFrom, setConditions, transitions, type Finding } from '../kube/conditions.js';
-import { buildDesired, OWNER_TAG, ownerRef, restPathKey, type RestPathInput } from '../model/build.js';
+import { buildDesired, OWNER_TAG, ownerRef, type RestPathInput } from '../model/build.js';
 import { methodKey } from '../model/shapes.js';
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
 import { diff } from '../plan/diff.js';
@@ -26,7 +26,7 @@ import { deployStages, liveStages } from './stage-deployer.js';
 import { ensureRoles, recordedRoles, type ExecutionRoles } from './execution-roles.js';
 import { ledgerOfObjects, union } from './api-state.js';
 import type { ControllerContext, Outcome } from './context.js';
-import { EXTERNAL_KEY_PREFIX, FINALIZER, invokeUrl, regarding, restApiRef, restPathRef } from './refs.js';
+import { EXTERNAL_KEY_PREFIX, FINALIZER, invokeUrl, pathKey, regarding, restApiRef, restPathRef } from './refs.js';
 
 export interface ApiStores {
   getRestApi: (key: string) => RestApi | undefined;
@@ -37,8 +37,6 @@ const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.
 
 /** On a RestApi: "true" stops all writes to AWS for it and its paths; observing and diagnosing go on. */
 export const PAUSE_ANNOTATION = 'restpath.dev/paused';
-
-const pathKey = (p: RestPath): string => restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
 
 /**
  * What a failed reconcile asks of the queue: AWS refusing a request as invalid will refuse it again,

@@ -4,18 +4,15 @@
 import { DEPLOY_ANNOTATION, type RestApi, type RestApiStatus } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { createDeployment, ensureStage, observeStages } from '../aws/stages.js';
-import { restPathKey } from '../model/build.js';
 import type { DesiredApi } from '../model/state.js';
 import { desiredStage, STAGE_DEFAULT } from '../plan/stages.js';
 import { liveStagesFrom } from './api-state.js';
 import type { ControllerContext } from './context.js';
 import type { LiveStage } from './path-diagnosis.js';
-import { invokeUrl } from './refs.js';
+import { invokeUrl, pathKey } from './refs.js';
 
 /** Records an Event about an object (failures to record are logged, never thrown). */
 export type RecordEvent = (o: RestApi | RestPath, type: 'Normal' | 'Warning', reason: string, action: string, note: string) => Promise<void>;
-
-const pathKey = (p: RestPath): string => restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
 
 /** Stages as they are in AWS, with what the operator last deployed to each (for diagnosis). */
 export async function liveStages(ctx: ControllerContext, api: RestApi, restApiId: string): Promise<LiveStage[]> {
