@@ -6,7 +6,7 @@ import pRetry from 'p-retry';
 import { AwsRequestError, classifyError, errorName, retryAfterMs } from './errors.js';
 import type { CallMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
-import { realClock, type Clock } from './token-bucket.js';
+import { realClock, type Clock } from '../util/clock.js';
 
 export interface RetryPolicy {
   /** Retries for transient errors (5xx, connection errors). Throttling does not use them up. */

@@ -1,13 +1,7 @@
 // API Gateway's control-plane quotas (per account and Region; none can be raised), from AWS's
 // "Amazon API Gateway quotas" page (../shared/design/aws-quotas.md). The rate limiter's defaults and
 // the quota proxy the tests and benchmarks run behind both use this table.
-
-export interface BucketSpec {
-  /** Tokens added per second. */
-  rate: number;
-  /** Bucket capacity. */
-  burst: number;
-}
+import type { BucketSpec } from '../util/token-bucket.js';
 
 /** All management calls together. */
 export const ACCOUNT_BUCKET: BucketSpec = { rate: 10, burst: 40 };

@@ -1,7 +1,8 @@
 // Client-side rate limiting: a call waits for a token from the account-wide bucket and from its
 // operation's bucket, so the operator stays under API Gateway's quotas instead of collecting 429s.
-import { ACCOUNT_BUCKET, OPERATION_BUCKETS, type BucketSpec } from './quotas.js';
-import { realClock, takeBoth, TokenBucket, type Clock } from './token-bucket.js';
+import { realClock, type Clock } from '../util/clock.js';
+import { takeBoth, TokenBucket, type BucketSpec } from '../util/token-bucket.js';
+import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from './quotas.js';
 
 export interface RateLimiterOptions {
   account?: BucketSpec;

@@ -2,8 +2,8 @@
 // is queued once), at most one reconcile in flight per key (a key added while in flight is queued
 // again when it is done), and rate-limited requeues: per-key exponential backoff, reset by forget(),
 // combined with an overall token bucket so a storm of failures cannot flood AWS.
-import { TokenBucket, realClock, type Clock } from '../aws/token-bucket.js';
-import type { BucketSpec } from '../aws/quotas.js';
+import { realClock, type Clock } from '../util/clock.js';
+import { TokenBucket, type BucketSpec } from '../util/token-bucket.js';
 
 export interface WorkQueueOptions {
   /** First retry delay of a failing key; doubles per failure. */

@@ -4,8 +4,9 @@
 // It counts what passed, what it throttled and what it broke. Listens on 127.0.0.1 only; close() stops it.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACCOUNT_BUCKET, OPERATION_BUCKETS, type BucketSpec } from '../../src/aws/quotas.js';
-import { realClock, takeBoth, TokenBucket } from '../../src/aws/token-bucket.js';
+import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from '../../src/aws/quotas.js';
+import { realClock } from '../../src/util/clock.js';
+import { takeBoth, TokenBucket, type BucketSpec } from '../../src/util/token-bucket.js';
 import { apiGatewayOperation } from './apigateway-routes.js';
 
 export interface FaultRule {

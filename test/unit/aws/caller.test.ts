@@ -6,7 +6,7 @@ import { AwsRequestError, classifyError } from '../../../src/aws/errors.js';
 import { CallCounter } from '../../../src/aws/metrics.js';
 import { minimumSeconds } from '../../../src/aws/quotas.js';
 import { RateLimiter } from '../../../src/aws/rate-limiter.js';
-import type { Clock } from '../../../src/aws/token-bucket.js';
+import type { Clock } from '../../../src/util/clock.js';
 
 /** A clock whose sleep advances time instantly and records the waits. */
 function fakeClock(): Clock & { slept: number[]; t: number } {

@@ -1,16 +1,13 @@
-// Token buckets, with the clock injected so tests need no sleeps.
+// Token buckets, with the clock injected so tests need no sleeps. Generic: the AWS rate limiter, the
+// quota proxy the tests run behind and the controller's work queue all use them.
+import type { Clock } from './clock.js';
 
-import type { BucketSpec } from './quotas.js';
-
-export interface Clock {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
+export interface BucketSpec {
+  /** Tokens added per second. */
+  rate: number;
+  /** Bucket capacity. */
+  burst: number;
 }
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export class TokenBucket {
   private tokens: number;
