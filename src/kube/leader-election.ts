@@ -3,6 +3,8 @@
 // leading (the caller exits and restarts as a candidate). A candidate takes the lease over once its
 // holder has not renewed it for leaseDuration. Writes carry the resourceVersion read, so two
 // candidates racing for one lease cannot both win. stop() releases the lease for a fast hand-over.
+// Time comes from options.now and waits from options.sleep (Date.now and a timer by default), so
+// tests can drive the expiry and renew-deadline decisions with a clock of their own.
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, heldBy, type LeaseState } from './lease.js';
@@ -17,7 +19,32 @@ export interface LeaderElectionOptions {
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
   onError?: (error: unknown) => void;
+  /** The clock for every timing decision (lease expired? renew deadline passed?) and for the times written to the Lease. */
+  now?: () => number;
+  /** Waits retryPeriodMs between attempts; must settle when signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+/** What one attempt to hold the lease means for leadership: true held it, false saw another holder, 'unknown' failed. */
+export type Attempt = boolean | 'unknown';
+
+/**
+ * Leadership after an attempt, pure: a candidate that held the lease leads (and has renewed now); a
+ * leader stops at once when another holds the lease, or when it has not renewed for longer than
+ * renewDeadlineMs (by the same clock); otherwise nothing changes.
+ */
+export function leadershipAfter(
+  attempt: Attempt,
+  state: { leading: boolean; lastRenewMs: number },
+  nowMs: number,
+  renewDeadlineMs: number,
+): { leading: boolean; lastRenewMs: number } {
+  if (attempt === true) return { leading: true, lastRenewMs: nowMs };
+  if (state.leading && (attempt === false || nowMs - state.lastRenewMs > renewDeadlineMs)) return { ...state, leading: false };
+  return state;
+}
+
+const timerSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
 
 function statusCode(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? Number((error).code) : undefined;
@@ -43,12 +70,16 @@ export class LeaderElector {
   private readonly leaseDurationSeconds: number;
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(kc: KubeConfig, private readonly options: LeaderElectionOptions) {
     this.api = kc.makeApiClient(CoordinationV1Api);
     this.leaseDurationSeconds = options.leaseDurationSeconds ?? 15;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? timerSleep;
   }
 
   get isLeader(): boolean {
@@ -103,7 +134,7 @@ export class LeaderElector {
   /** One attempt to hold the lease; true when this candidate holds it afterwards. */
   private async tryHold(): Promise<boolean> {
     const lease = await this.read();
-    const now = new Date();
+    const now = new Date(this.now());
     const state = stateOf(lease);
     const decision = decide(state, this.options.identity, now);
     if (decision === 'wait') return false;
@@ -134,27 +165,21 @@ export class LeaderElector {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
-    let lastRenew = 0;
+    let lastRenewMs = 0;
     while (!signal.aborted) {
-      let held: boolean | 'unknown' = 'unknown';
+      let held: Attempt = 'unknown';
       try {
         held = await this.tryHold();
       } catch (error) {
         this.options.onError?.(error);
       }
       if (signal.aborted) break;
-      if (held === true) {
-        lastRenew = Date.now();
-        if (!this.leading) {
-          this.leading = true;
-          this.options.onStartedLeading();
-        }
-      } else if (this.leading && (held === false || Date.now() - lastRenew > this.renewDeadlineMs)) {
-        // Someone else holds the lease now, or we could not renew in time: stop at once.
-        this.leading = false;
-        this.options.onStoppedLeading();
-      }
-      await sleep(this.retryPeriodMs, undefined, { signal }).catch(() => undefined);
+      const wasLeading = this.leading;
+      ({ leading: this.leading, lastRenewMs } = leadershipAfter(held, { leading: wasLeading, lastRenewMs }, this.now(), this.renewDeadlineMs));
+      if (this.leading && !wasLeading) this.options.onStartedLeading();
+      // Someone else holds the lease now, or we could not renew in time: stop at once.
+      if (!this.leading && wasLeading) this.options.onStoppedLeading();
+      await this.sleep(this.retryPeriodMs, signal);
     }
   }
 }
