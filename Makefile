@@ -15,6 +15,7 @@ deps: $(NPM_STAMP) ## install Node dependencies (npm ci)
 
 setup: deps ## build/fetch the test components: kube-apiserver, etcd (Go, cached), the AWS emulator virtualenv
 	bash scripts/testenv/build-control-plane.sh >/dev/null
+	bash scripts/testenv/build-kstatus.sh >/dev/null
 	npx tsx scripts/testenv/setup.ts
 
 build: deps ## compile TypeScript to dist/
