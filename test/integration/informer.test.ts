@@ -1,12 +1,15 @@
 // The informer against the real API server, with watches the server closes every second: objects
 // created, changed and deleted across many reconnects all arrive, in order, and none is missed.
+// Synchronized on the informer's own counters and events: each object is created and then the test
+// waits for the next watch, so the creations spread over reconnects; at the end it waits for the last
+// event and then for one whole watch after it, the window in which a bad resume would replay events.
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestApi } from '../../src/api/rest-api.js';
 import { Informer } from '../../src/kube/informer.js';
 import { kubeSource } from '../../src/kube/kube-source.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
+import { until } from '../support/until.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'informer');
@@ -29,13 +32,19 @@ describe('Informer on the real API server', () => {
     informers.push(informer.start());
     await informer.synced;
 
+    const watchesAfter = (count: number) => () => Promise.resolve(informer.watches > count ? true : undefined);
+    const seen = (event: string) => () => Promise.resolve(events.includes(event) ? true : undefined);
+
     for (let i = 0; i < 6; i++) {
+      const watches = informer.watches;
       await kubectl.ok(['apply', '-f', '-'], manifest(`api-${i}`, 'v1'));
-      await sleep(400);
+      await until(`a new watch since api-${i} was applied`, watchesAfter(watches), 10_000);
     }
     await kubectl.ok(['apply', '-f', '-'], manifest('api-0', 'v2'));
     await kubectl.ok(['delete', 'restapi', 'api-1', '-n', namespace()]);
-    await sleep(1500);
+    await until('DELETED api-1', seen('DELETED api-1'), 10_000);
+    const watchesAtEnd = informer.watches;
+    await until('one whole watch after the last event', watchesAfter(watchesAtEnd + 1), 10_000);
 
     expect(informer.watches).toBeGreaterThan(2);
     expect(informer.lists).toBe(1);

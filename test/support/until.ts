@@ -12,3 +12,18 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     await sleep(300);
   }
 }
+
+/**
+ * The negative of until, for what must NOT happen: polls the probe for windowMs and throws, with the
+ * value seen, as soon as it returns one (neither undefined nor ''). Start it after an observable event
+ * that marks the decision (so the window only guards against a late change), and name the window.
+ */
+export async function never<T>(what: string, probe: () => Promise<T | undefined>, windowMs: number, context: () => string = () => ''): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined && value !== '') throw new Error(`${what}: happened (${JSON.stringify(value)}) within ${windowMs / 1000}s\n${context()}`);
+    if (Date.now() - started > windowMs) return;
+    await sleep(300);
+  }
+}
