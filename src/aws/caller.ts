@@ -1,7 +1,7 @@
 // Every AWS call goes through AwsCaller.call(): it waits for the rate limiter, retries what can be
 // retried (throttling honouring Retry-After, 5xx, dropped connections; never a bad request), records
-// every attempt by operation and outcome, and turns a BadRequestException into an AwsRequestError
-// carrying AWS's message for the status condition.
+// every attempt by operation and outcome, and turns a refusal (a bad request, an account quota
+// reached) into an AwsRequestError carrying AWS's message for the status condition.
 import pRetry from 'p-retry';
 import { AwsRequestError, classifyError, errorName, retryAfterMs } from './errors.js';
 import type { CallMetrics } from './metrics.js';
@@ -70,7 +70,7 @@ export class AwsCaller {
         },
       );
     } catch (error) {
-      if (classifyError(error) === 'badRequest') {
+      if (['badRequest', 'quotaReached'].includes(classifyError(error))) {
         throw new AwsRequestError(operation, errorName(error), (error as Error).message, { cause: error });
       }
       throw error;

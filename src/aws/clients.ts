@@ -16,11 +16,15 @@ export interface AwsSettings {
 export interface AwsClients {
   region: string;
   apigateway: APIGatewayClient;
+  /** Items per page of a list read (`limit`); unset: API Gateway's maximum, 500. Tests page with 2. */
+  pageSize?: number;
 }
 
 export interface IamClients {
   iam: IAMClient;
   sts: STSClient;
+  /** Items per page of a list read (`MaxItems`); unset: IAM's default (100). Tests page with 2. */
+  pageSize?: number;
 }
 
 function sdkConfig(settings: AwsSettings) {

@@ -4,12 +4,13 @@
 // facts are read at most once per `ttlMs` (the resync period) per REST API, not per path or reconcile;
 // a role the operator has just changed is read again.
 import { GetDeploymentCommand, GetUsageCommand, GetVpcLinkCommand } from '@aws-sdk/client-api-gateway';
-import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients, IamClients } from './clients.js';
-import { classifyError } from './errors.js';
-import { parsePolicy } from './iam.js';
+import { isGone } from './errors.js';
+import { attachedRolePolicies, inlineRolePolicyNames, parsePolicy } from './iam.js';
+import { API_GATEWAY_PAGE_SIZE, paginate } from './paginate.js';
 import { allApiKeys, allUsagePlans, usagePlanKeys } from './usage-plans.js';
 
 export interface DeploymentFacts {
@@ -85,19 +86,17 @@ export class DiagnoseReads {
       const name = roleName(arn);
       const iam = this.iam.iam;
       const role = await this.caller.call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: name }))).catch((error: unknown) => {
-        if (classifyError(error) === 'notFound') return undefined;
+        if (isGone(error)) return undefined;
         throw error;
       });
       if (!role?.Role) return { arn, name, exists: false, policies: [] };
       const policies: RoleFacts['policies'] = [];
-      const attached = await this.caller.call('ListAttachedRolePolicies', () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })));
-      for (const p of attached.AttachedPolicies ?? []) {
+      for (const p of await attachedRolePolicies(this.caller, this.iam, name)) {
         const policy = await this.caller.call('GetPolicy', () => iam.send(new GetPolicyCommand({ PolicyArn: p.PolicyArn })));
         const version = await this.caller.call('GetPolicyVersion', () => iam.send(new GetPolicyVersionCommand({ PolicyArn: p.PolicyArn, VersionId: policy.Policy?.DefaultVersionId })));
         policies.push({ source: p.PolicyArn ?? '', document: (parsePolicy(version.PolicyVersion?.Document) ?? {}) });
       }
-      const inline = await this.caller.call('ListRolePolicies', () => iam.send(new ListRolePoliciesCommand({ RoleName: name })));
-      for (const policyName of inline.PolicyNames ?? []) {
+      for (const policyName of await inlineRolePolicyNames(this.caller, this.iam, name)) {
         const p = await this.caller.call('GetRolePolicy', () => iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })));
         policies.push({ source: `inline ${policyName}`, document: (parsePolicy(p.PolicyDocument) ?? {}) });
       }
@@ -109,7 +108,7 @@ export class DiagnoseReads {
     return this.links.get(id, () =>
       this.caller.call('GetVpcLink', () => this.clients.apigateway.send(new GetVpcLinkCommand({ vpcLinkId: id }))).then(
         (l) => l.status ?? 'UNKNOWN',
-        (error: unknown) => (classifyError(error) === 'notFound' ? 'NOT_FOUND' : undefined),
+        (error: unknown) => (isGone(error) ? 'NOT_FOUND' : undefined),
       ),
     );
   }
@@ -143,8 +142,13 @@ export class DiagnoseReads {
   /** Requests left today per key (GetUsage: items {keyId: [[used, remaining], ...]}); undefined when AWS cannot say. */
   private async remaining(usagePlanId: string, today: string): Promise<Map<string, number> | undefined> {
     try {
-      const usage = await this.caller.call('GetUsage', () => this.clients.apigateway.send(new GetUsageCommand({ usagePlanId, startDate: today, endDate: today })));
-      return new Map(Object.entries(usage.items ?? {}).map(([key, days]) => [key, days.at(-1)?.[1] ?? Number.NaN]).filter(([, r]) => Number.isFinite(r)) as [string, number][]);
+      const limit = this.clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+      // Pages of keys: each page's `items` is {keyId: days}, so a page is read as its entries.
+      const usage = await paginate(this.caller, 'GetUsage', async (position) => {
+        const page = await this.clients.apigateway.send(new GetUsageCommand({ usagePlanId, startDate: today, endDate: today, limit, position }));
+        return { items: Object.entries(page.items ?? {}), next: page.position };
+      });
+      return new Map(usage.map(([key, days]) => [key, days.at(-1)?.[1] ?? Number.NaN] as const).filter(([, r]) => Number.isFinite(r)));
     } catch {
       return undefined; // e.g. the emulators answer 501: the quota check is left out, not guessed
     }

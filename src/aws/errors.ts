@@ -1,7 +1,8 @@
 // The one table that says what an AWS error means for the caller: retry it, treat it as an answer
-// (conflict, not found), or stop and tell the user (bad request).
+// (conflict, not found), or stop and tell the user (bad request, an account quota reached). Nothing
+// outside this file reads AWS's error names or message text to decide what an error means.
 
-export type ErrorClass = 'throttled' | 'transient' | 'badRequest' | 'conflict' | 'notFound' | 'terminal';
+export type ErrorClass = 'throttled' | 'transient' | 'badRequest' | 'quotaReached' | 'conflict' | 'notFound' | 'terminal';
 
 const BY_NAME: Record<string, ErrorClass> = {
   TooManyRequestsException: 'throttled',
@@ -12,13 +13,12 @@ const BY_NAME: Record<string, ErrorClass> = {
   InternalError: 'transient',
   ServiceFailureException: 'transient',
   BadRequestException: 'badRequest',
-  // The caller's own wrapper for a BadRequestException.
-  AwsRequestError: 'badRequest',
   ValidationError: 'badRequest',
   MalformedPolicyDocument: 'badRequest',
   MalformedPolicyDocumentException: 'badRequest',
   InvalidInputException: 'badRequest',
-  LimitExceeded: 'throttled',
+  // IAM: an account quota (roles per account, policies per role, ...), not a rate limit.
+  LimitExceeded: 'quotaReached',
   ConflictException: 'conflict',
   EntityAlreadyExists: 'conflict',
   EntityAlreadyExistsException: 'conflict',
@@ -45,11 +45,31 @@ function asAwsError(error: unknown): AwsLikeError {
   return typeof error === 'object' && error !== null ? (error) : {};
 }
 
+/**
+ * Some account quotas come back as a plain BadRequestException whose message names the limit
+ * (e.g. usage plans or API keys per Region). Both a limit word and an "exceeded/reached" word are
+ * required, so validation messages that merely mention a throttle limit stay bad requests.
+ */
+const QUOTA_MESSAGE = /\b(limits?|maximum|max|quotas?)\b.*\b(exceed\w*|reached)\b|\b(exceed\w*|reached)\b.*\b(limits?|maximum|max|quotas?)\b/i;
+
+/** A refusal named `name` with `message` (and Retry-After or not): which of the refusal classes. */
+function refusalClass(name: string | undefined, message: string | undefined, retryAfter: boolean): ErrorClass | undefined {
+  // LimitExceededException is a rate limit when AWS says when to retry (Retry-After, API Gateway's
+  // 429s); without that it is an account quota reached (API Gateway usage plans and API keys, IAM's
+  // roles and policies): retrying cannot help.
+  if (name === 'LimitExceededException') return retryAfter ? 'throttled' : 'quotaReached';
+  if (name === 'BadRequestException' && QUOTA_MESSAGE.test(message ?? '')) return 'quotaReached';
+  return undefined;
+}
+
 export function classifyError(error: unknown): ErrorClass {
+  // The caller's own wrapper for a refusal: a quota reached or a bad request, as the error it wraps.
+  if (error instanceof AwsRequestError) {
+    return classifyError(error.cause ?? { name: error.code, message: error.awsMessage }) === 'quotaReached' ? 'quotaReached' : 'badRequest';
+  }
   const e = asAwsError(error);
-  // API Gateway's LimitExceededException is a rate limit when it says when to retry (Retry-After);
-  // without that it is an account quota reached (usage plans, API keys): retrying cannot help.
-  if (e.name === 'LimitExceededException') return retryAfterMs(error) !== undefined ? 'throttled' : 'badRequest';
+  const refusal = refusalClass(e.name, e.message, retryAfterMs(error) !== undefined);
+  if (refusal) return refusal;
   // 501 Not Implemented will not change on a retry, whatever its error type says (the emulators answer
   // "501 InternalFailure" for what they lack).
   if (e.$metadata?.httpStatusCode === 501) return 'terminal';
@@ -74,7 +94,25 @@ export function errorName(error: unknown): string {
   return asAwsError(error).name ?? 'Error';
 }
 
-/** AWS refused the request as invalid: retrying cannot help; the message goes to the user. */
+/** The thing is not there (404 NotFound, IAM NoSuchEntity): for a delete, done; for a read, absent. */
+export function isGone(error: unknown): boolean {
+  return classifyError(error) === 'notFound';
+}
+
+/** The thing is there already (409 Conflict, IAM EntityAlreadyExists): a create that had gone through. */
+export function alreadyExists(error: unknown): boolean {
+  return classifyError(error) === 'conflict';
+}
+
+/** An account quota is reached (roles, policies per role, usage plans, API keys, ...): retrying cannot help. */
+export function quotaReached(error: unknown): boolean {
+  return classifyError(error) === 'quotaReached';
+}
+
+/**
+ * AWS refused the request (invalid, or an account quota reached): retrying cannot help; the message
+ * goes to the user. `classifyError` of it says which (badRequest or quotaReached).
+ */
 export class AwsRequestError extends Error {
   constructor(
     readonly operation: string,

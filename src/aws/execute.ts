@@ -31,7 +31,7 @@ import type { Operation, PatchOperation } from '../plan/operations.js';
 import { mapPatch } from '../plan/patch.js';
 import type { AwsCaller } from './caller.js';
 import { restApiArn, type AwsClients } from './clients.js';
-import { classifyError } from './errors.js';
+import { alreadyExists, isGone } from './errors.js';
 import { getAllResources } from './observe.js';
 import { methodFromAws } from './shapes-from-aws.js';
 
@@ -53,9 +53,6 @@ function set<T extends string>(value: T): T | undefined {
 function orUndefined<T extends object>(map: T): T | undefined {
   return Object.keys(map).length > 0 ? map : undefined;
 }
-
-const gone = (error: unknown) => classifyError(error) === 'notFound';
-const exists = (error: unknown) => classifyError(error) === 'conflict';
 
 class Executor {
   readonly ids: Map<string, string>;
@@ -87,7 +84,7 @@ class Executor {
     try {
       await this.send(operation, request);
     } catch (error) {
-      if (!gone(error)) throw error;
+      if (!isGone(error)) throw error;
     }
   }
 
@@ -181,7 +178,7 @@ class Executor {
       const created = await this.send('CreateResource', (gw) => gw.send(new CreateResourceCommand({ restApiId: this.restApiId, parentId: this.resourceId(parentPath), pathPart })));
       if (created.id) this.ids.set(path, created.id);
     } catch (error) {
-      if (!exists(error)) throw error;
+      if (!alreadyExists(error)) throw error;
       // Created by an earlier run that did not live to record it: find it and go on.
       for (const r of await getAllResources(this.caller, this.clients, this.restApiId)) if (r.path && r.id) this.ids.set(r.path, r.id);
       if (!this.ids.has(path)) throw error;
@@ -202,7 +199,7 @@ class Executor {
         requestParameters: orUndefined(m.requestParameters),
       })));
     } catch (error) {
-      if (!exists(error)) throw error;
+      if (!alreadyExists(error)) throw error;
       // The method is there already (an earlier run): bring it to the desired settings in place.
       const current = methodFromAws(await this.send('GetMethod', (gw) => gw.send(new GetMethodCommand(target))));
       const patch = methodPatch(current, { ...current, ...m });
@@ -219,7 +216,7 @@ class Executor {
         responseModels: orUndefined(op.response.responseModels),
       })));
     } catch (error) {
-      if (!exists(error)) throw error;
+      if (!alreadyExists(error)) throw error;
       const current = await this.send('GetMethodResponse', (gw) => gw.send(new GetMethodResponseCommand(target)));
       const patch: PatchOperation[] = [
         ...mapPatch('/responseParameters', current.responseParameters ?? {}, op.response.responseParameters),

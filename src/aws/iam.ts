@@ -10,14 +10,17 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
+  type AttachedPolicy,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { INLINE_POLICY_NAME, ROLE_PATH, samePolicy } from '../model/roles.js';
 import type { AwsCaller } from './caller.js';
 import type { IamClients } from './clients.js';
-import { classifyError } from './errors.js';
+import { isGone } from './errors.js';
+import { iamPage, paginate } from './paginate.js';
 
 export async function accountId(caller: AwsCaller, clients: IamClients): Promise<string> {
   const me = await caller.call('GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({})));
@@ -37,6 +40,22 @@ export function parsePolicy(document: string | undefined): unknown {
   return document ? (JSON.parse(decodeURIComponent(document)) as unknown) : undefined;
 }
 
+/** The managed policies attached to a role, every page. */
+export async function attachedRolePolicies(caller: AwsCaller, clients: IamClients, roleName: string): Promise<AttachedPolicy[]> {
+  return paginate(caller, 'ListAttachedRolePolicies', async (Marker) => {
+    const answer = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, MaxItems: clients.pageSize, Marker }));
+    return iamPage(answer.AttachedPolicies, answer);
+  });
+}
+
+/** The names of a role's inline policies, every page. */
+export async function inlineRolePolicyNames(caller: AwsCaller, clients: IamClients, roleName: string): Promise<string[]> {
+  return paginate(caller, 'ListRolePolicies', async (Marker) => {
+    const answer = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName, MaxItems: clients.pageSize, Marker }));
+    return iamPage(answer.PolicyNames, answer);
+  });
+}
+
 /** Brings the role to `spec`; returns its ARN and whether it was just created (IAM is eventually consistent). */
 export async function ensureRole(caller: AwsCaller, clients: IamClients, spec: RoleSpec): Promise<{ arn: string; created: boolean }> {
   const iam = clients.iam;
@@ -44,7 +63,7 @@ export async function ensureRole(caller: AwsCaller, clients: IamClients, spec: R
     .call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: spec.name })))
     .then((r) => r.Role)
     .catch((error: unknown) => {
-      if (classifyError(error) === 'notFound') return undefined;
+      if (isGone(error)) return undefined;
       throw error;
     });
   let created = false;
@@ -67,7 +86,7 @@ export async function ensureRole(caller: AwsCaller, clients: IamClients, spec: R
   }
   if (!role?.Arn) throw new Error(`role ${spec.name} has no ARN`);
 
-  const attached = (await caller.call('ListAttachedRolePolicies', () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: spec.name })))).AttachedPolicies ?? [];
+  const attached = await attachedRolePolicies(caller, clients, spec.name);
   const have = attached.map((p) => p.PolicyArn ?? '');
   for (const arn of spec.managedPolicyArns.filter((a) => !have.includes(a))) {
     await caller.call('AttachRolePolicy', () => iam.send(new AttachRolePolicyCommand({ RoleName: spec.name, PolicyArn: arn })));
@@ -80,7 +99,7 @@ export async function ensureRole(caller: AwsCaller, clients: IamClients, spec: R
     .call('GetRolePolicy', () => iam.send(new GetRolePolicyCommand({ RoleName: spec.name, PolicyName: INLINE_POLICY_NAME })))
     .then((p) => parsePolicy(p.PolicyDocument))
     .catch((error: unknown) => {
-      if (classifyError(error) === 'notFound') return undefined;
+      if (isGone(error)) return undefined;
       throw error;
     });
   if (spec.inlinePolicy && !samePolicy(inline, spec.inlinePolicy)) {
@@ -94,11 +113,11 @@ export async function ensureRole(caller: AwsCaller, clients: IamClients, spec: R
 export async function deleteRole(caller: AwsCaller, clients: IamClients, name: string): Promise<void> {
   const iam = clients.iam;
   const gone = (error: unknown) => {
-    if (classifyError(error) !== 'notFound') throw error;
+    if (!isGone(error)) throw error;
   };
-  const attached = await caller.call('ListAttachedRolePolicies', () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))).catch((e: unknown) => (gone(e), undefined));
+  const attached = await attachedRolePolicies(caller, clients, name).catch((e: unknown) => (gone(e), undefined));
   if (!attached) return;
-  for (const p of attached.AttachedPolicies ?? []) {
+  for (const p of attached) {
     await caller.call('DetachRolePolicy', () => iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: p.PolicyArn }))).catch(gone);
   }
   await caller.call('DeleteRolePolicy', () => iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: INLINE_POLICY_NAME }))).catch(gone);

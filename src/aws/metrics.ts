@@ -1,6 +1,7 @@
 // AWS calls by operation and outcome: what the benchmarks count and /metrics will export.
+import type { ErrorClass } from './errors.js';
 
-export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'badRequest' | 'conflict' | 'notFound' | 'terminal';
+export type CallOutcome = 'ok' | ErrorClass;
 
 export interface CallRecord {
   operation: string;

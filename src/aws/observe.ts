@@ -1,6 +1,6 @@
 // observe(api): one snapshot of a REST API per reconcile: the API, every resource with its methods
 // (GetResources?embed=methods, 500 per page), the customized gateway responses and the tags. Four
-// kinds of read, whatever the number of paths.
+// kinds of read, whatever the number of paths (one call per page of each).
 import {
   GetGatewayResponsesCommand,
   GetResourcesCommand,
@@ -13,34 +13,26 @@ import type { ObservedApi, ObservedMethod, ObservedResource } from '../model/sta
 import type { AwsCaller } from './caller.js';
 import { restApiArn, type AwsClients } from './clients.js';
 import type { HttpMethod } from '../api/rest-path.js';
+import { API_GATEWAY_PAGE_SIZE, apiGatewayPage, paginate } from './paginate.js';
 import { gatewayResponseFromAws, methodFromAws, settingsFromAws } from './shapes-from-aws.js';
 
-const PAGE = 500;
-
 export async function getAllResources(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<Resource[]> {
-  const items: Resource[] = [];
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetResources', () =>
-      clients.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE, position })),
-    );
-    items.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return items;
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  return paginate(caller, 'GetResources', async (position) =>
+    apiGatewayPage(await clients.apigateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit, position }))),
+  );
+}
+
+/** Every gateway response of the API (AWS lists the defaults too, `defaultResponse: true`). */
+export async function allGatewayResponses(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<GatewayResponse[]> {
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  return paginate(caller, 'GetGatewayResponses', async (position) =>
+    apiGatewayPage(await clients.apigateway.send(new GetGatewayResponsesCommand({ restApiId, limit, position }))),
+  );
 }
 
 async function customizedGatewayResponses(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<GatewayResponse[]> {
-  const items: GatewayResponse[] = [];
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetGatewayResponses', () =>
-      clients.apigateway.send(new GetGatewayResponsesCommand({ restApiId, limit: PAGE, position })),
-    );
-    items.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return items.filter((r) => r.defaultResponse !== true);
+  return (await allGatewayResponses(caller, clients, restApiId)).filter((r) => r.defaultResponse !== true);
 }
 
 export async function observeApi(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<ObservedApi> {

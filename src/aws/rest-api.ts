@@ -6,17 +6,22 @@ import { OWNER_TAG } from '../model/build.js';
 import type { ApiSettings, StringMap } from '../model/shapes.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
-import { classifyError } from './errors.js';
+import { isGone } from './errors.js';
+import { API_GATEWAY_PAGE_SIZE, apiGatewayPage, findPaged, paginate, type Page } from './paginate.js';
 
+function restApisPage(clients: AwsClients): (position: string | undefined) => Promise<Page<RestApi>> {
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  return async (position) => apiGatewayPage(await clients.apigateway.send(new GetRestApisCommand({ limit, position })));
+}
+
+/** Every REST API in the account and Region. */
+export async function allRestApis(caller: AwsCaller, clients: AwsClients): Promise<RestApi[]> {
+  return paginate(caller, 'GetRestApis', restApisPage(clients));
+}
+
+/** The REST API carrying this owner tag; stops reading at the page it is on. */
 export async function findRestApiByOwner(caller: AwsCaller, clients: AwsClients, owner: string): Promise<RestApi | undefined> {
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetRestApis', () => clients.apigateway.send(new GetRestApisCommand({ limit: 500, position })));
-    const found = page.items?.find((api) => api.tags?.[OWNER_TAG] === owner);
-    if (found) return found;
-    position = page.position;
-  } while (position);
-  return undefined;
+  return findPaged(caller, 'GetRestApis', restApisPage(clients), (api) => api.tags?.[OWNER_TAG] === owner);
 }
 
 /** The id of the REST API owned by `tags[OWNER_TAG]`: found, or created with its settings and tags. */
@@ -50,6 +55,6 @@ export async function deleteRestApi(caller: AwsCaller, clients: AwsClients, rest
   try {
     await caller.call('DeleteRestApi', () => clients.apigateway.send(new DeleteRestApiCommand({ restApiId })));
   } catch (error) {
-    if (classifyError(error) !== 'notFound') throw error;
+    if (!isGone(error)) throw error;
   }
 }

@@ -27,9 +27,8 @@ import { stageKey, type ApiStageShape, type DesiredUsagePlan, type UsagePlanShap
 import type { ObservedApiKey, ObservedUsagePlan, UsagePlanOperation } from '../plan/usage-plan-diff.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
-import { classifyError } from './errors.js';
-
-const PAGE = 500;
+import { alreadyExists, classifyError, isGone } from './errors.js';
+import { API_GATEWAY_PAGE_SIZE, apiGatewayPage, paginate } from './paginate.js';
 
 export function usagePlanArn(region: string, id: string): string {
   return `arn:aws:apigateway:${region}::/usageplans/${id}`;
@@ -65,38 +64,20 @@ function keyFromAws(key: ApiKey, inPlan: boolean): ObservedApiKey {
 
 /** Every API key in the account, 500 per page; with their values only when asked. */
 export async function allApiKeys(caller: AwsCaller, clients: AwsClients, includeValues = true): Promise<ApiKey[]> {
-  const out: ApiKey[] = [];
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetApiKeys', () => clients.apigateway.send(new GetApiKeysCommand({ includeValues, limit: PAGE, position })));
-    out.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return out;
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  return paginate(caller, 'GetApiKeys', async (position) => apiGatewayPage(await clients.apigateway.send(new GetApiKeysCommand({ includeValues, limit, position }))));
 }
 
 /** Every usage plan in the account, 500 per page. */
 export async function allUsagePlans(caller: AwsCaller, clients: AwsClients): Promise<UsagePlan[]> {
-  const out: UsagePlan[] = [];
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetUsagePlans', () => clients.apigateway.send(new GetUsagePlansCommand({ limit: PAGE, position })));
-    out.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return out;
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  return paginate(caller, 'GetUsagePlans', async (position) => apiGatewayPage(await clients.apigateway.send(new GetUsagePlansCommand({ limit, position }))));
 }
 
 /** The keys in one usage plan (id, name, type), 500 per page. */
 export async function usagePlanKeys(caller: AwsCaller, clients: AwsClients, usagePlanId: string): Promise<UsagePlanKey[]> {
-  const out: UsagePlanKey[] = [];
-  let position: string | undefined;
-  do {
-    const page = await caller.call('GetUsagePlanKeys', () => clients.apigateway.send(new GetUsagePlanKeysCommand({ usagePlanId, limit: PAGE, position })));
-    out.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return out;
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  return paginate(caller, 'GetUsagePlanKeys', async (position) => apiGatewayPage(await clients.apigateway.send(new GetUsagePlanKeysCommand({ usagePlanId, limit, position }))));
 }
 
 async function planKeyIds(caller: AwsCaller, clients: AwsClients, usagePlanId: string): Promise<Set<string>> {
@@ -159,14 +140,11 @@ export interface UsagePlanExecution {
   createdKeys: Map<string, string>;
 }
 
-const gone = (error: unknown) => classifyError(error) === 'notFound';
-const exists = (error: unknown) => classifyError(error) === 'conflict';
-
 async function addToPlan(caller: AwsCaller, clients: AwsClients, usagePlanId: string, keyId: string): Promise<void> {
   try {
     await caller.call('CreateUsagePlanKey', () => clients.apigateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId, keyType: 'API_KEY' })));
   } catch (error) {
-    if (!exists(error)) throw error; // already in the plan: a retry whose first answer was lost
+    if (!alreadyExists(error)) throw error; // already in the plan: a retry whose first answer was lost
   }
 }
 
@@ -181,7 +159,7 @@ async function createApiKey(caller: AwsCaller, clients: AwsClients, op: Extract<
     if (!created.id) throw new Error('CreateApiKey returned no id');
     return created.id;
   } catch (error) {
-    if (!exists(error)) throw error;
+    if (!alreadyExists(error)) throw error;
     const same = (await allApiKeys(caller, clients)).find((k) => op.value.equals(new Sensitive(k.value ?? '')));
     if (same?.id && same.tags?.[OWNER_TAG] === op.tags[OWNER_TAG]) return same.id;
     throw new ApiKeyValueInUseError(op.keyName, same?.id);
@@ -233,7 +211,7 @@ export async function executeUsagePlan(caller: AwsCaller, clients: AwsClients, u
           break;
         case 'removeKeyFromPlan':
           await caller.call('DeleteUsagePlanKey', () => api.send(new DeleteUsagePlanKeyCommand({ usagePlanId, keyId: op.keyId }))).catch((e: unknown) => {
-            if (!gone(e)) throw e;
+            if (!isGone(e)) throw e;
           });
           break;
         case 'deleteApiKey':
@@ -250,7 +228,7 @@ export async function executeUsagePlan(caller: AwsCaller, clients: AwsClients, u
 
 export async function deleteApiKey(caller: AwsCaller, clients: AwsClients, keyId: string): Promise<void> {
   await caller.call('DeleteApiKey', () => clients.apigateway.send(new DeleteApiKeyCommand({ apiKey: keyId }))).catch((e: unknown) => {
-    if (!gone(e)) throw e;
+    if (!isGone(e)) throw e;
   });
 }
 
@@ -263,7 +241,7 @@ export async function deleteUsagePlan(caller: AwsCaller, clients: AwsClients, us
   try {
     await del();
   } catch (error) {
-    if (gone(error)) return;
+    if (isGone(error)) return;
     if (!['badRequest', 'conflict'].includes(classifyError(error))) throw error;
     const plan = await caller.call('GetUsagePlan', () => clients.apigateway.send(new GetUsagePlanCommand({ usagePlanId })));
     const patchOperations = (plan.apiStages ?? []).map((s) => ({ op: 'remove' as const, path: '/apiStages', value: `${s.apiId}:${s.stage}` }));

@@ -1,8 +1,8 @@
 // The client layer's policies with a fake clock: token buckets at API Gateway's quotas, which errors
-// are retried (and how long throttling waits), and that a bad request surfaces at once.
+// are retried (and how long throttling waits), and that a bad request or a quota reached surfaces at once.
 import { describe, expect, it } from 'vitest';
 import { AwsCaller } from '../../../src/aws/caller.js';
-import { AwsRequestError, classifyError } from '../../../src/aws/errors.js';
+import { alreadyExists, AwsRequestError, classifyError, isGone, quotaReached } from '../../../src/aws/errors.js';
 import { CallCounter } from '../../../src/aws/metrics.js';
 import { minimumSeconds } from '../../../src/aws/quotas.js';
 import { RateLimiter } from '../../../src/aws/rate-limiter.js';
@@ -65,13 +65,46 @@ describe('error classification', () => {
     ['NoSuchEntityException', 404, 'notFound'],
     ['EntityAlreadyExistsException', 409, 'conflict'],
     ['MalformedPolicyDocumentException', 400, 'badRequest'],
+    // IAM's account quotas (roles per account, policies per role): the wire code and the SDK's name.
+    ['LimitExceeded', 409, 'quotaReached'],
+    ['LimitExceededException', 409, 'quotaReached'],
   ])('%s (%i) is %s', (name, status, expected) => {
     expect(classifyError(awsError(name, status))).toBe(expected);
   });
 
   it('reads LimitExceededException as a rate limit only when AWS says when to retry; else as a quota reached', () => {
     expect(classifyError(awsError('LimitExceededException', 429, { retryAfterSeconds: '2' }))).toBe('throttled');
-    expect(classifyError(awsError('LimitExceededException', 429))).toBe('badRequest');
+    expect(classifyError(awsError('LimitExceededException', 429))).toBe('quotaReached');
+  });
+
+  it.each([
+    ['API Key limit exceeded', 'quotaReached'],
+    ['Cannot create more usage plans: the limit of 300 per Region is exceeded', 'quotaReached'],
+    ['You have exceeded the maximum number of API keys', 'quotaReached'],
+    ['Maximum number of usage plans reached', 'quotaReached'],
+    ['Invalid throttle: the burst limit must be a positive integer', 'badRequest'],
+    ['Invalid HTTP endpoint specified for URI', 'badRequest'],
+  ])('reads BadRequestException "%s" as %s', (message, expected) => {
+    expect(classifyError(awsError('BadRequestException', 400, { message }))).toBe(expected);
+  });
+
+  it('classifies the caller\'s AwsRequestError as the refusal it wraps', () => {
+    const quota = awsError('BadRequestException', 400, { message: 'API Key limit exceeded' });
+    expect(classifyError(new AwsRequestError('CreateApiKey', 'BadRequestException', quota.message, { cause: quota }))).toBe('quotaReached');
+    expect(classifyError(new AwsRequestError('CreateApiKey', 'LimitExceededException', 'too many keys'))).toBe('quotaReached');
+    expect(classifyError(new AwsRequestError('PutIntegration', 'BadRequestException', 'Invalid HTTP endpoint specified for URI'))).toBe('badRequest');
+  });
+
+  it('answers gone, already there and quota reached from the same table', () => {
+    expect(isGone(awsError('NotFoundException', 404))).toBe(true);
+    expect(isGone(awsError('NoSuchEntity', 404))).toBe(true);
+    expect(isGone(awsError('ConflictException', 409))).toBe(false);
+    expect(alreadyExists(awsError('ConflictException', 409))).toBe(true);
+    expect(alreadyExists(awsError('EntityAlreadyExists', 409))).toBe(true);
+    expect(alreadyExists(awsError('NotFoundException', 404))).toBe(false);
+    expect(quotaReached(awsError('LimitExceeded', 409))).toBe(true);
+    expect(quotaReached(awsError('LimitExceededException', 429, { retryAfterSeconds: '1' }))).toBe(false);
+    expect(quotaReached(awsError('BadRequestException', 400))).toBe(false);
   });
 
   it('treats dropped connections as transient', () => {
@@ -119,5 +152,23 @@ describe('AwsCaller', () => {
     expect(attempts).toBe(1);
     expect(error).toBeInstanceOf(AwsRequestError);
     expect(error).toMatchObject({ operation: 'PutIntegration', code: 'BadRequestException', awsMessage: 'Invalid HTTP endpoint specified for URI' });
+    expect(classifyError(error)).toBe('badRequest');
+  });
+
+  it('never retries an account quota reached (IAM LimitExceeded) and hands it on as a quota, counted as one', async () => {
+    const calls = new CallCounter();
+    const caller = new AwsCaller({ clock: fakeClock(), metrics: calls });
+    let attempts = 0;
+    const error = await caller
+      .call('CreateRole', () => {
+        attempts += 1;
+        return Promise.reject(awsError('LimitExceededException', 409, { message: 'Cannot exceed quota for RolesPerAccount: 1000' }));
+      })
+      .catch((e: unknown) => e);
+    expect(attempts).toBe(1);
+    expect(error).toBeInstanceOf(AwsRequestError);
+    expect(error).toMatchObject({ operation: 'CreateRole', code: 'LimitExceededException', awsMessage: 'Cannot exceed quota for RolesPerAccount: 1000' });
+    expect(quotaReached(error)).toBe(true);
+    expect(calls.snapshot()).toEqual({ 'CreateRole quotaReached': 1 });
   });
 });
