@@ -1,7 +1,15 @@
-// Lint: typescript-eslint's type-aware recommended rules. The pure core (model, plan, diagnose)
-// must not know Kubernetes or the AWS SDK; that rule is enforced here, not by convention.
+// Lint: typescript-eslint's type-aware recommended rules. The pure core (model, plan, diagnose, api)
+// must not know Kubernetes, the AWS SDK, the adapters (aws, kube, controllers, cli) or Node's I/O;
+// kube/ must not know aws/. Those rules are enforced here, not by convention.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Node's I/O modules, with and without the node: prefix. */
+const NODE_IO = ['fs', 'fs/promises', 'net', 'http', 'https', 'child_process', 'dgram', 'dns', 'dns/promises', 'tls'].flatMap((m) => [m, `node:${m}`]);
+
+/** A relative import of one of `folders` of src/, from any depth (../aws/x.js, ../../kube/y.js, ./../cli). */
+const relativeTo = (folders) => `^(\\.{1,2}/)+(src/)?(${folders.join('|')})(/|$)`;
+const ADAPTERS = relativeTo(['aws', 'kube', 'controllers', 'cli']);
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.venv/', 'coverage/'] },
@@ -24,10 +32,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: NODE_IO.map((name) => ({ name, message: 'The pure core does no I/O: it is handed what was read and returns what to write.' })),
           patterns: [
             { group: ['@aws-sdk/*', '@kubernetes/client-node'], message: 'The pure core knows neither the AWS SDK nor Kubernetes.' },
+            { regex: ADAPTERS, message: 'The pure core imports no adapter (aws, kube, controllers, cli); they import it.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    files: ['src/kube/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: relativeTo(['aws']), message: 'kube/ does not know AWS: share generic code through src/util/.' }] },
       ],
     },
   },
