@@ -109,6 +109,23 @@ export const ObservedGeneration = Type.Integer({
   description: 'The metadata.generation the status describes.',
 });
 
+/**
+ * The status every object has until the operator first writes one: the CRDs default `status` to it.
+ * metadata.generation starts at 1, so observedGeneration 0 says "not observed yet", and kstatus
+ * (cli-utils: kpt, Flux health checks, `apply --wait`) reads a fresh object as InProgress instead of
+ * Current. The API server drops status on create (status subresource) and applies the default on
+ * every read from etcd; the first status write stores the real one.
+ */
+export const UNOBSERVED_STATUS = { observedGeneration: 0 };
+
+/** Options of every kind's status schema: its description and the UNOBSERVED_STATUS default. */
+export function statusOptions(description: string) {
+  return {
+    description: `${description} Until the operator has written it, it is {observedGeneration: 0}: not observed yet.`,
+    default: UNOBSERVED_STATUS,
+  };
+}
+
 /** The part of Kubernetes' ObjectMeta the operator reads. */
 export interface ObjectMeta {
   name: string;

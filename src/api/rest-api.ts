@@ -8,6 +8,7 @@ import {
   REST_API_ID_PATTERN,
   Tags,
   Throttling,
+  statusOptions,
   type KubeObject,
 } from './common.js';
 import { MapOf, StringEnum, rule } from './schema.js';
@@ -203,7 +204,7 @@ export const RestApiStatus = Type.Object(
     observedGeneration: Type.Optional(ObservedGeneration),
     conditions: Type.Optional(Conditions),
   },
-  { description: 'What the operator last observed and did.' },
+  statusOptions('What the operator last observed and did.'),
 );
 export type RestApiStatus = Static<typeof RestApiStatus>;
 

@@ -9,6 +9,7 @@ import {
   Ownership,
   REST_API_ID_PATTERN,
   Throttling,
+  statusOptions,
   type KubeObject,
 } from './common.js';
 import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
@@ -381,7 +382,7 @@ export const RestPathStatus = Type.Object(
     observedGeneration: Type.Optional(ObservedGeneration),
     conditions: Type.Optional(Conditions),
   },
-  { description: 'What the operator last observed and did, and the runbook checks.' },
+  statusOptions('What the operator last observed and did, and the runbook checks.'),
 );
 export type RestPathStatus = Static<typeof RestPathStatus>;
 

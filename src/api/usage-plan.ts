@@ -1,6 +1,6 @@
 // UsagePlan: throttling, quotas and API keys for stages of REST APIs.
 import { Type, type Static } from '@sinclair/typebox';
-import { Conditions, DeletionPolicy, LocalObjectReference, ObservedGeneration, Tags, Throttling, type KubeObject } from './common.js';
+import { Conditions, DeletionPolicy, LocalObjectReference, ObservedGeneration, Tags, Throttling, statusOptions, type KubeObject } from './common.js';
 import { MapOf, StringEnum, rule } from './schema.js';
 
 export const QUOTA_PERIODS = ['DAY', 'WEEK', 'MONTH'] as const;
@@ -160,7 +160,7 @@ export const UsagePlanStatus = Type.Object(
     observedGeneration: Type.Optional(ObservedGeneration),
     conditions: Type.Optional(Conditions),
   },
-  { description: 'What the operator last observed and did. Never holds key values.' },
+  statusOptions('What the operator last observed and did. Never holds key values.'),
 );
 export type UsagePlanStatus = Static<typeof UsagePlanStatus>;
 
