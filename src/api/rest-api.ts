@@ -185,6 +185,7 @@ export const StageStatus = Type.Object({
     Type.String({ description: `The ${DEPLOY_ANNOTATION} value the current deployment was made for (Manual stages).` }),
   ),
 });
+export type StageStatus = Static<typeof StageStatus>;
 
 export const RestApiStatus = Type.Object(
   {
