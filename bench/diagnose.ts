@@ -20,7 +20,7 @@ import { CallCounter } from '../src/aws/metrics.js';
 import { observeApi } from '../src/aws/observe.js';
 import { ensureRestApi } from '../src/aws/rest-api.js';
 import { createDeployment, ensureStage, observeStages } from '../src/aws/stages.js';
-import { liveStagesFrom } from '../src/controllers/api-state.js';
+import { liveStages } from '../src/plan/deployments.js';
 import { diagnoseApi } from '../src/controllers/path-diagnosis.js';
 import { buildDesired } from '../src/model/build.js';
 import { EMPTY_LEDGER } from '../src/model/state.js';
@@ -67,23 +67,26 @@ async function main(): Promise<void> {
 
       const calls = new CallCounter();
       const caller = new AwsCaller({ metrics: calls });
-      const reads = new DiagnoseReads(caller, clients, iam, 60_000);
-      const pass = async (label: string) => {
+      const reads = new DiagnoseReads(caller, clients, iam);
+      const pass = async (label: string, maxAgeMs: number) => {
         calls.reset();
         let started = performance.now();
         const observed = await observeApi(caller, clients, id);
-        const live = liveStagesFrom(withStatus, await observeStages(caller, clients, id));
+        const live = liveStages(withStatus.spec.stages ?? [], await observeStages(caller, clients, id), withStatus.status?.stages ?? []);
         const shared = calls.total;
         const snapshotMs = performance.now() - started;
         calls.reset();
         started = performance.now();
-        const findings = await diagnoseApi(reads, { region: account.region, accountId: account.accountId, restApiId: id, desired, observed, stages: live, paths, now: new Date() });
+        const { findings } = await diagnoseApi(reads, { region: account.region, accountId: account.accountId, restApiId: id, desired, observed, stages: live, paths, now: new Date(), maxAgeMs });
         const ms = performance.now() - started;
         const failing = [...findings.values()].flat().filter((f) => f.status !== 'True').map((f) => f.reason);
         line(`${n} paths: ${label}`, `snapshot ${shared} calls, ${snapshotMs.toFixed(0)} ms`, `diagnose ${callsOf(calls)}, ${(calls.total / n).toFixed(2)} per path, ${ms.toFixed(0)} ms`, `findings not True: ${failing.length === 0 ? 'none' : [...new Set(failing)].join(', ')}`);
       };
-      await pass('cold (first pass of a resync)');
-      await pass('warm (next reconcile, same resync)');
+      // A resync may reuse facts younger than --diagnosis-max-age (default 5m, below the 10m resync, so
+      // each resync reads them once); a pass someone asked for (a spec or annotation change) reads now.
+      await pass('resync, facts older than the max age', 5 * 60_000);
+      await pass('resync, facts younger than the max age', 5 * 60_000);
+      await pass('requested (spec or annotation change)', 0);
     }
   } finally {
     await stopAll();

@@ -1,8 +1,8 @@
 // The reads the runbook checks need beyond the shared snapshot: what each stage's deployment serves
 // (cached forever: a deployment never changes), the IAM roles integrations use, VPC links, and the
-// usage plans covering the API's stages with their keys and usage. IAM, VPC link and usage-plan
-// facts are read at most once per `ttlMs` (the resync period) per REST API, not per path or reconcile;
-// a role the operator has just changed is read again.
+// usage plans covering the API's stages with their keys and usage. Each read of IAM, VPC-link and
+// usage-plan facts says how old a cached answer may be (0: read AWS now, as a pass someone asked for
+// does) and returns the fact with when it was read, so a message built on it can say so.
 import { GetDeploymentCommand, GetUsageCommand, GetVpcLinkCommand } from '@aws-sdk/client-api-gateway';
 import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
@@ -12,6 +12,7 @@ import { isGone } from './errors.js';
 import { attachedRolePolicies, inlineRolePolicyNames, parsePolicy } from './iam.js';
 import { API_GATEWAY_PAGE_SIZE, paginate } from './paginate.js';
 import { allApiKeys, allUsagePlans, usagePlanKeys } from './usage-plans.js';
+import type { Dated, DiagnosisFacts } from '../controllers/ports.js';
 
 export interface DeploymentFacts {
   createdAt?: string;
@@ -20,14 +21,21 @@ export interface DeploymentFacts {
 
 const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
-class Ttl<T> {
-  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
-  constructor(private readonly ttlMs: number, private readonly now: () => number) {}
-  get(key: string, load: () => Promise<T>): Promise<T> {
+/** Answers younger than the caller's bound are reused; loads in flight are shared. */
+class FactCache<T> {
+  private readonly entries = new Map<string, Promise<Dated<T>>>();
+  constructor(private readonly now: () => number) {}
+  get(key: string, maxAgeMs: number, load: () => Promise<T>): Promise<Dated<T>> {
     const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
-    const value = load();
-    this.entries.set(key, { at: this.now(), value });
+    if (hit && maxAgeMs > 0) {
+      return hit.then((d) => (this.now() - d.readAt < maxAgeMs ? d : this.load(key, load)));
+    }
+    return this.load(key, load);
+  }
+  private load(key: string, load: () => Promise<T>): Promise<Dated<T>> {
+    const readAt = this.now();
+    const value = load().then((v) => ({ value: v, readAt }));
+    this.entries.set(key, value);
     value.catch(() => this.entries.delete(key));
     return value;
   }
@@ -36,22 +44,21 @@ class Ttl<T> {
   }
 }
 
-export class DiagnoseReads {
+export class DiagnoseReads implements DiagnosisFacts {
   private readonly deployments = new Map<string, Promise<DeploymentFacts>>();
-  private readonly roles: Ttl<RoleFacts>;
-  private readonly plans: Ttl<Map<string, UsagePlanFacts[]> | undefined>;
-  private readonly links: Ttl<string | undefined>;
+  private readonly roles: FactCache<RoleFacts>;
+  private readonly plans: FactCache<Map<string, UsagePlanFacts[]> | undefined>;
+  private readonly links: FactCache<string | undefined>;
 
   constructor(
     private readonly caller: AwsCaller,
     private readonly clients: AwsClients,
     private readonly iam: IamClients,
-    ttlMs: number,
     now: () => number = Date.now,
   ) {
-    this.roles = new Ttl(ttlMs, now);
-    this.plans = new Ttl(ttlMs, now);
-    this.links = new Ttl(ttlMs, now);
+    this.roles = new FactCache(now);
+    this.plans = new FactCache(now);
+    this.links = new FactCache(now);
   }
 
   deployment(restApiId: string, deploymentId: string): Promise<DeploymentFacts> {
@@ -76,13 +83,8 @@ export class DiagnoseReads {
     this.plans.forget(restApiId);
   }
 
-  /** Forget a role's cached facts (the operator has just written it). */
-  roleChanged(arn: string): void {
-    this.roles.forget(arn);
-  }
-
-  role(arn: string): Promise<RoleFacts> {
-    return this.roles.get(arn, async () => {
+  role(arn: string, maxAgeMs: number): Promise<Dated<RoleFacts>> {
+    return this.roles.get(arn, maxAgeMs, async () => {
       const name = roleName(arn);
       const iam = this.iam.iam;
       const role = await this.caller.call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: name }))).catch((error: unknown) => {
@@ -104,8 +106,8 @@ export class DiagnoseReads {
     });
   }
 
-  vpcLinkStatus(id: string): Promise<string | undefined> {
-    return this.links.get(id, () =>
+  vpcLinkStatus(id: string, maxAgeMs: number): Promise<Dated<string | undefined>> {
+    return this.links.get(id, maxAgeMs, () =>
       this.caller.call('GetVpcLink', () => this.clients.apigateway.send(new GetVpcLinkCommand({ vpcLinkId: id }))).then(
         (l) => l.status ?? 'UNKNOWN',
         (error: unknown) => (isGone(error) ? 'NOT_FOUND' : undefined),
@@ -114,8 +116,8 @@ export class DiagnoseReads {
   }
 
   /** Usage plans covering each stage of one REST API, keyed by stage; undefined when they could not be read. */
-  usagePlans(restApiId: string, today: string): Promise<Map<string, UsagePlanFacts[]> | undefined> {
-    return this.plans.get(restApiId, async () => {
+  usagePlans(restApiId: string, today: string, maxAgeMs: number): Promise<Dated<Map<string, UsagePlanFacts[]> | undefined>> {
+    return this.plans.get(restApiId, maxAgeMs, async () => {
       const covering = (await allUsagePlans(this.caller, this.clients)).filter((p) => p.apiStages?.some((s) => s.apiId === restApiId));
       const out = new Map<string, UsagePlanFacts[]>();
       if (covering.length === 0) return out;
@@ -136,7 +138,7 @@ export class DiagnoseReads {
         }
       }
       return out;
-    }).catch(() => undefined);
+    });
   }
 
   /** Requests left today per key (GetUsage: items {keyId: [[used, remaining], ...]}); undefined when AWS cannot say. */

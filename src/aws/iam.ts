@@ -16,7 +16,8 @@ import {
   type AttachedPolicy,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { INLINE_POLICY_NAME, ROLE_PATH, samePolicy } from '../model/roles.js';
+import { INLINE_POLICY_NAME, ROLE_PATH } from '../model/roles.js';
+import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
 import type { AwsCaller } from './caller.js';
 import type { IamClients } from './clients.js';
 import { isGone } from './errors.js';
@@ -28,13 +29,6 @@ export async function accountId(caller: AwsCaller, clients: IamClients): Promise
   return me.Account;
 }
 
-export interface RoleSpec {
-  name: string;
-  trustPolicy: Record<string, unknown>;
-  managedPolicyArns: string[];
-  inlinePolicy?: Record<string, unknown>;
-  tags: Record<string, string>;
-}
 
 export function parsePolicy(document: string | undefined): unknown {
   return document ? (JSON.parse(decodeURIComponent(document)) as unknown) : undefined;
@@ -56,58 +50,70 @@ export async function inlineRolePolicyNames(caller: AwsCaller, clients: IamClien
   });
 }
 
-/** Brings the role to `spec`; returns its ARN and whether it was just created (IAM is eventually consistent). */
-export async function ensureRole(caller: AwsCaller, clients: IamClients, spec: RoleSpec): Promise<{ arn: string; created: boolean }> {
+/** The role as IAM has it (trust policy, attached managed policies, the operator's inline policy); undefined when missing. */
+export async function observeRole(caller: AwsCaller, clients: IamClients, name: string): Promise<ObservedRole | undefined> {
   const iam = clients.iam;
-  let role = await caller
-    .call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: spec.name })))
+  const role = await caller
+    .call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: name })))
     .then((r) => r.Role)
     .catch((error: unknown) => {
       if (isGone(error)) return undefined;
       throw error;
     });
-  let created = false;
-  if (!role) {
-    const out = await caller.call('CreateRole', () =>
-      iam.send(
-        new CreateRoleCommand({
-          RoleName: spec.name,
-          Path: ROLE_PATH,
-          AssumeRolePolicyDocument: JSON.stringify(spec.trustPolicy),
-          Description: 'API Gateway execution role managed by restpath-operator',
-          Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
-        }),
-      ),
-    );
-    role = out.Role;
-    created = true;
-  } else if (!samePolicy(parsePolicy(role.AssumeRolePolicyDocument), spec.trustPolicy)) {
-    await caller.call('UpdateAssumeRolePolicy', () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: spec.name, PolicyDocument: JSON.stringify(spec.trustPolicy) })));
-  }
-  if (!role?.Arn) throw new Error(`role ${spec.name} has no ARN`);
-
-  const attached = await attachedRolePolicies(caller, clients, spec.name);
-  const have = attached.map((p) => p.PolicyArn ?? '');
-  for (const arn of spec.managedPolicyArns.filter((a) => !have.includes(a))) {
-    await caller.call('AttachRolePolicy', () => iam.send(new AttachRolePolicyCommand({ RoleName: spec.name, PolicyArn: arn })));
-  }
-  for (const arn of have.filter((a) => !spec.managedPolicyArns.includes(a))) {
-    await caller.call('DetachRolePolicy', () => iam.send(new DetachRolePolicyCommand({ RoleName: spec.name, PolicyArn: arn })));
-  }
-
+  if (!role?.Arn) return undefined;
+  const attached = await attachedRolePolicies(caller, clients, name);
   const inline = await caller
-    .call('GetRolePolicy', () => iam.send(new GetRolePolicyCommand({ RoleName: spec.name, PolicyName: INLINE_POLICY_NAME })))
+    .call('GetRolePolicy', () => iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: INLINE_POLICY_NAME })))
     .then((p) => parsePolicy(p.PolicyDocument))
     .catch((error: unknown) => {
       if (isGone(error)) return undefined;
       throw error;
     });
-  if (spec.inlinePolicy && !samePolicy(inline, spec.inlinePolicy)) {
-    await caller.call('PutRolePolicy', () => iam.send(new PutRolePolicyCommand({ RoleName: spec.name, PolicyName: INLINE_POLICY_NAME, PolicyDocument: JSON.stringify(spec.inlinePolicy) })));
-  } else if (!spec.inlinePolicy && inline !== undefined) {
-    await caller.call('DeleteRolePolicy', () => iam.send(new DeleteRolePolicyCommand({ RoleName: spec.name, PolicyName: INLINE_POLICY_NAME })));
+  return { arn: role.Arn, trustPolicy: parsePolicy(role.AssumeRolePolicyDocument), managedPolicyArns: attached.map((p) => p.PolicyArn ?? '').sort(), inlinePolicy: inline };
+}
+
+/** Carries out the changes plan/role-diff.ts computed; returns the role's ARN. */
+export async function changeRole(caller: AwsCaller, clients: IamClients, want: DesiredRole, changes: readonly RoleChange[]): Promise<string> {
+  const iam = clients.iam;
+  const RoleName = want.name;
+  let arn: string | undefined;
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'createRole': {
+        const out = await caller.call('CreateRole', () =>
+          iam.send(
+            new CreateRoleCommand({
+              RoleName,
+              Path: ROLE_PATH,
+              AssumeRolePolicyDocument: JSON.stringify(want.trustPolicy),
+              Description: 'API Gateway execution role managed by restpath-operator',
+              Tags: Object.entries(want.tags).map(([Key, Value]) => ({ Key, Value })),
+            }),
+          ),
+        );
+        arn = out.Role?.Arn;
+        break;
+      }
+      case 'updateTrustPolicy':
+        await caller.call('UpdateAssumeRolePolicy', () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(want.trustPolicy) })));
+        break;
+      case 'attachPolicy':
+        await caller.call('AttachRolePolicy', () => iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn: c.policyArn })));
+        break;
+      case 'detachPolicy':
+        await caller.call('DetachRolePolicy', () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: c.policyArn })));
+        break;
+      case 'putInlinePolicy':
+        await caller.call('PutRolePolicy', () => iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: INLINE_POLICY_NAME, PolicyDocument: JSON.stringify(want.inlinePolicy) })));
+        break;
+      case 'deleteInlinePolicy':
+        await caller.call('DeleteRolePolicy', () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: INLINE_POLICY_NAME })));
+        break;
+    }
   }
-  return { arn: role.Arn, created };
+  arn ??= (await caller.call('GetRole', () => iam.send(new GetRoleCommand({ RoleName })))).Role?.Arn;
+  if (!arn) throw new Error(`role ${RoleName} has no ARN`);
+  return arn;
 }
 
 export async function deleteRole(caller: AwsCaller, clients: IamClients, name: string): Promise<void> {

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { AwsCaller } from '../aws/caller.js';
 import { createAwsClients, createIamClients } from '../aws/clients.js';
-import { accountId } from '../aws/iam.js';
+import { DiagnoseReads } from '../aws/diagnose-reads.js';
+import { awsPorts } from '../aws/ports.js';
 import { EventRecorder } from '../kube/events.js';
 import { KubeWriter } from '../kube/writer.js';
 import { Manager } from '../controllers/manager.js';
@@ -44,6 +45,8 @@ export function addControllerCommand(program: Command): void {
     .option('--leader-election-namespace <ns>', 'namespace of the Lease (env POD_NAMESPACE)', env.POD_NAMESPACE ?? 'restpath-system')
     .option('--adopt-namespaces <list>', 'namespaces allowed to take over existing APIs with adoptId/restApiId; * for all (env ADOPT_NAMESPACES)', env.ADOPT_NAMESPACES ?? '')
     .option('--default-tags <k=v,...>', 'tags on everything the operator creates (env DEFAULT_TAGS)', env.DEFAULT_TAGS ?? '')
+    .option('--diagnosis-max-age <duration>', 'how old IAM and usage-plan facts may be on a resync pass; a pass someone asked for reads them fresh (env DIAGNOSIS_MAX_AGE)', env.DIAGNOSIS_MAX_AGE ?? '5m')
+    .option('--reference-grace <duration>', 'how long a missing RestApi, stage, Secret or method is waited for before Stalled (env REFERENCE_GRACE)', env.REFERENCE_GRACE ?? '2m')
     .option('--health-port <port>', 'port of /healthz, /readyz and /metrics; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
@@ -57,20 +60,14 @@ export function addControllerCommand(program: Command): void {
       const clients = createAwsClients(awsSettings);
       const iam = createIamClients(awsSettings);
       const caller = new AwsCaller({ metrics });
-      let account: Promise<string> | undefined;
       const manager = new Manager(
         {
-          caller,
-          clients,
-          iam,
-          accountId: () => (account ??= accountId(caller, iam).catch((error: unknown) => {
-            account = undefined;
-            throw error;
-          })),
+          aws: awsPorts(caller, clients, iam),
+          facts: new DiagnoseReads(caller, clients, iam),
           writer: new KubeWriter(kc),
           events: new EventRecorder(kc, 'restpath.dev/operator', identity),
           log,
-          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string) },
+          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: duration(String(opts.diagnosisMaxAge)), referenceGraceMs: duration(String(opts.referenceGrace)) },
           now: () => new Date(),
         },
         {

@@ -8,11 +8,13 @@ import type { RestPath } from '../api/rest-path.js';
 import { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { observeApi } from '../aws/observe.js';
 import { observeStages } from '../aws/stages.js';
-import { liveStagesFrom } from '../controllers/api-state.js';
 import { diagnoseApi } from '../controllers/path-diagnosis.js';
 import { pathBelongsTo } from '../controllers/refs.js';
 import type { ConditionFinding } from '../diagnose/index.js';
-import { buildDesired, restPathKey } from '../model/build.js';
+import { restPathKey } from '../model/build.js';
+import { desiredFromObjects, pendingUsagePlans } from '../model/from-objects.js';
+import { liveStages } from '../plan/deployments.js';
+import type { UsagePlan } from '../api/usage-plan.js';
 import { connect, getObject, listObjects, withConnectionOptions } from './connections.js';
 
 export function renderFindings(findings: ConditionFinding[]): string {
@@ -48,17 +50,17 @@ export function addDiagnoseCommand(program: Command): void {
       const restApiId = api?.status?.id ?? path.spec.restApiId ?? path.status?.restApiId;
       if (!restApiId) throw new Error(`RestPath ${ns}/${name} has no REST API yet (RestApi ${apiName ?? '?'} has no status.id)`);
       const siblings = (await listObjects<RestPath>(c, 'restpaths', ns)).filter((p) => pathBelongsTo(p, ns, apiName ?? `id:${restApiId}`));
-      const desired = buildDesired(
-        { namespace: ns, name: apiName ?? `id:${restApiId}`, spec: api?.spec ?? {} },
-        siblings.map((p) => ({ namespace: ns, name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? '', spec: p.spec, ...(p.status?.executionRoleArn ? { executionRoleArn: p.status.executionRoleArn } : {}) })),
-        { managedBy: 'restpath-operator' },
-      );
+      const roleArns = new Map(siblings.flatMap((p) => (p.status?.executionRoleArn ? [[restPathKey({ namespace: ns, name: p.metadata.name }), p.status.executionRoleArn] as const] : [])));
+      const desired = desiredFromObjects({ namespace: ns, name: apiName ?? `id:${restApiId}`, spec: api?.spec ?? {} }, siblings, roleArns, { managedBy: 'restpath-operator' });
       const observed = await observeApi(c.caller, c.clients, restApiId);
-      const stages = api ? liveStagesFrom(api, await observeStages(c.caller, c.clients, restApiId)) : [];
-      const reads = new DiagnoseReads(c.caller, c.clients, c.iam, 0);
-      const findings = await diagnoseApi(reads, {
+      const observedStages = await observeStages(c.caller, c.clients, restApiId);
+      const stages = api ? liveStages(api.spec.stages ?? [], observedStages, api.status?.stages ?? []) : [];
+      const plans = apiName ? await listObjects<UsagePlan>(c, 'usageplans', ns).catch(() => []) : [];
+      // The CLI always reads AWS as it is now (maxAgeMs 0): it is what someone asks for during an incident.
+      const { findings } = await diagnoseApi(new DiagnoseReads(c.caller, c.clients, c.iam), {
         region: c.clients.region, accountId: await c.accountId(), restApiId, desired, observed, stages,
         changedAt: new Map([[restPathKey({ namespace: ns, name }), path.status?.changedAt]]), paths: [path], now: new Date(),
+        pendingUsagePlans: pendingUsagePlans(apiName ?? '', plans), maxAgeMs: 0,
       });
       const mine = findings.get(restPathKey({ namespace: ns, name })) ?? [];
       if (mine.length === 0) throw new Error(`RestPath ${ns}/${name} declares no method the REST API has (conflict or pending?); see kubectl describe restpath ${name} -n ${ns}`);

@@ -10,13 +10,14 @@ import type { RestPath } from '../api/rest-path.js';
 import { observeApi } from '../aws/observe.js';
 import { findRestApiByOwner } from '../aws/rest-api.js';
 import { observeStages } from '../aws/stages.js';
-import { ledgerOfObjects } from '../controllers/api-state.js';
-import { buildDesired, ownerRef } from '../model/build.js';
+import { ownerRef } from '../model/build.js';
+import { keyOfPath } from '../model/from-objects.js';
 import { executionRoleName, ROLE_PATH } from '../model/roles.js';
-import type { ObservedApi } from '../model/state.js';
-import { diff } from '../plan/diff.js';
-import { describeOperation } from '../plan/operations.js';
-import { desiredStage, stagePatch, type ObservedStage } from '../plan/stages.js';
+import type { DesiredApi, ObservedApi } from '../model/state.js';
+import { planRestApi, stageDecisionsAfter } from '../plan/api-plan.js';
+import type { StageDecision } from '../plan/deployments.js';
+import { describeOperation, type Operation } from '../plan/operations.js';
+import type { ObservedStage } from '../plan/stages.js';
 import { connect, getObject, listObjects, withConnectionOptions, type Connections } from './connections.js';
 
 interface Manifest {
@@ -46,6 +47,15 @@ async function cluster<T>(c: Connections, what: () => Promise<T>, fallback: T, w
   }
 }
 
+/**
+ * The CLI's answer, from the same pure decisions the operator's pass makes (plan/api-plan.ts): the
+ * operations, and each stage's settings and deployment once they have run.
+ */
+export function planAnswer(input: { api: RestApi; paths: RestPath[]; leaving: RestPath[]; observed: ObservedApi; observedStages: ObservedStage[]; roleArns: ReadonlyMap<string, string>; now: Date }): { desired: DesiredApi; operations: Operation[]; stages: StageDecision[] } {
+  const { desired, operations } = planRestApi({ api: input.api, paths: input.paths, leaving: input.leaving, observed: input.observed, roleArns: input.roleArns, options: { managedBy: 'restpath-operator' } });
+  return { desired, operations, stages: stageDecisionsAfter(input.api, input.paths, desired, input.observedStages, operations.length, input.now) };
+}
+
 async function planApi(c: Connections, namespace: string, name: string, fileApi: RestApi | undefined, filePaths: RestPath[]): Promise<string[]> {
   const warnings: string[] = [];
   const liveApi = await cluster(c, () => getObject<RestApi>(c, 'restapis', namespace, name), undefined, warnings);
@@ -53,41 +63,35 @@ async function planApi(c: Connections, namespace: string, name: string, fileApi:
   if (!api) throw new Error(`RestApi ${namespace}/${name} is neither in the file nor in the cluster`);
   const livePaths = warnings.length > 0 ? [] : (await listObjects<RestPath>(c, 'restpaths', namespace)).filter((p) => p.spec.restApiRef?.name === name);
   const byName = new Map(livePaths.map((p) => [p.metadata.name, p]));
-  for (const p of filePaths) byName.set(p.metadata.name, { ...p, status: byName.get(p.metadata.name)?.status });
+  // A RestPath new to the cluster is the youngest: it loses a conflict with any that exists.
+  const now = new Date().toISOString();
+  for (const p of filePaths) {
+    const live = byName.get(p.metadata.name);
+    byName.set(p.metadata.name, { ...p, metadata: { ...p.metadata, creationTimestamp: live?.metadata.creationTimestamp ?? p.metadata.creationTimestamp ?? now }, status: live?.status });
+  }
   const paths = [...byName.values()].filter((p) => !p.metadata.deletionTimestamp);
 
   let restApiId = api.status?.id ?? api.spec.adoptId;
   restApiId ??= (await findRestApiByOwner(c.caller, c.clients, ownerRef(namespace, 'RestApi', name)))?.id;
   const observed = restApiId ? await observeApi(c.caller, c.clients, restApiId) : emptyApi('(new)');
   const account = await c.accountId().catch(() => 'ACCOUNT');
-  const desired = buildDesired(
-    { namespace, name, spec: api.spec },
-    paths.map((p) => {
-      const arn = p.status?.executionRoleArn ?? (p.spec.executionRole ? `arn:aws:iam::${account}:role${ROLE_PATH}${executionRoleName(namespace, p.metadata.name)}` : undefined);
-      return { namespace, name: p.metadata.name, createdAt: p.metadata.creationTimestamp ?? new Date().toISOString(), spec: p.spec, ...(arn ? { executionRoleArn: arn } : {}) };
-    }),
-    { managedBy: 'restpath-operator' },
-  );
-  const operations = diff(desired, observed, ledgerOfObjects({ ...api, status: liveApi?.status }, livePaths));
+  // What the operator would use: the role ARN it recorded, else the one it would create.
+  const roleArns = new Map(paths.flatMap((p) => {
+    const arn = p.status?.executionRoleArn ?? (p.spec.executionRole ? `arn:aws:iam::${account}:role${ROLE_PATH}${executionRoleName(namespace, p.metadata.name)}` : undefined);
+    return arn ? [[keyOfPath(p), arn] as const] : [];
+  }));
+  const observedStages: ObservedStage[] = restApiId ? await observeStages(c.caller, c.clients, restApiId) : [];
+  const answer = planAnswer({ api, paths, leaving: livePaths.filter((p) => p.metadata.deletionTimestamp), observed, observedStages, roleArns, now: new Date() });
   const out: string[] = [...warnings.map((w) => `warning: ${w}`)];
   out.push(restApiId ? `RestApi ${namespace}/${name}: REST API ${restApiId} in ${c.clients.region}` : `RestApi ${namespace}/${name}: a new REST API would be created in ${c.clients.region} (CreateRestApi)`);
+  const { operations } = answer;
   out.push(operations.length === 0 ? '  no changes to paths, methods, integrations, gateway responses or tags' : `  ${operations.length} operation(s):`);
   operations.forEach((op, i) => out.push(`  ${String(i + 1).padStart(3)}. ${describeOperation(op)}`));
-  for (const c2 of desired.conflicts) out.push(`  conflict: ${c2.httpMethod} ${c2.path} is declared by ${c2.keptBy} (older); ${c2.refused} would get Ready=False, reason=Conflict`);
-
-  const observedStages: ObservedStage[] = restApiId ? await observeStages(c.caller, c.clients, restApiId) : [];
-  const throttled = paths.flatMap((p) => p.spec.methods.filter((m) => m.throttling).map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, throttling: m.throttling! })));
-  const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
-  for (const stage of api.spec.stages ?? []) {
-    const have = observedStages.find((s) => s.name === stage.name);
-    const want = desiredStage(stage, throttled);
-    const patch = have ? stagePatch(have, want) : [];
-    const manual = stage.deployment === 'Manual';
-    const previous = api.status?.stages?.find((s) => s.name === stage.name);
-    const deploys = !have || (manual ? annotation !== undefined && annotation !== previous?.deployedAnnotation : operations.length > 0);
-    const settings = !have ? 'would be created' : patch.length > 0 ? `settings: ${patch.map((p) => `${p.op} ${p.path}`).join(', ')}` : 'settings unchanged';
-    const deployment = deploys ? 'a deployment would follow' : manual && operations.length > 0 ? `no deployment (Manual: changes are served once ${DEPLOY_ANNOTATION} changes)` : 'no deployment';
-    out.push(`  stage ${stage.name} (${manual ? 'Manual' : 'Automatic'}): ${settings}; ${deployment}`);
+  for (const c2 of answer.desired.conflicts) out.push(`  conflict: ${c2.httpMethod} ${c2.path} is declared by ${c2.keptBy} (older); ${c2.refused} would get Ready=False, reason=Conflict`);
+  for (const d of answer.stages) {
+    const settings = !d.observed ? 'would be created' : d.settings.length > 0 ? `settings: ${d.settings.map((p) => `${p.op} ${p.path}`).join(', ')}` : 'settings unchanged';
+    const deployment = d.deploy ? 'a deployment would follow' : d.waitsForAnnotation ? `no deployment (Manual: changes are served once ${DEPLOY_ANNOTATION} changes)` : 'no deployment';
+    out.push(`  stage ${d.name} (${d.manual ? 'Manual' : 'Automatic'}): ${settings}; ${deployment}`);
   }
   return out;
 }

@@ -1,9 +1,6 @@
-// What a reconciler needs, passed in (no module singletons): the AWS client layer, the one
-// Kubernetes writer, the Event recorder, a logger and the operator's settings.
-import type { AwsCaller } from '../aws/caller.js';
-import type { AwsClients, IamClients } from '../aws/clients.js';
-import type { EventInput } from '../kube/events.js';
-import type { KubeWriter } from '../kube/writer.js';
+// What a reconciler needs, passed in (no module singletons): AWS and the diagnosis facts behind
+// interfaces (ports.ts), the one Kubernetes writer, the Event sink, a logger and the settings.
+import type { DiagnosisFacts, EventSink, ObjectWriter, RestApiAws, UsagePlanAws } from './ports.js';
 
 export interface Logger {
   info: (fields: object, message: string) => void;
@@ -17,20 +14,31 @@ export interface OperatorSettings {
   defaultTags: Record<string, string>;
   /** Namespaces where adoptId / restApiId may take over what the operator did not create ('*': all). */
   adoptNamespaces: string[];
+  /** How old IAM, VPC-link and usage-plan facts may be on a pass nobody asked for (a resync). */
+  diagnosisMaxAgeMs: number;
+  /** How long a missing reference (RestApi, stage, Secret, method) is waited for before Stalled. */
+  referenceGraceMs: number;
 }
 
 export interface ControllerContext {
-  caller: AwsCaller;
-  clients: AwsClients;
-  iam: IamClients;
-  /** The AWS account id (for trust policies), looked up once. */
-  accountId: () => Promise<string>;
-  writer: KubeWriter;
-  events: { record: (event: EventInput) => Promise<void> };
+  aws: RestApiAws & UsagePlanAws;
+  facts: DiagnosisFacts;
+  writer: ObjectWriter;
+  events: EventSink;
   log: Logger;
   settings: OperatorSettings;
   now: () => Date;
 }
 
+/**
+ * Why a pass runs: `requested` when someone changed an object (spec, annotations, labels, deletion)
+ * or asked for it (the restpath.dev/reconcile-requested-at annotation), `resync` for the periodic
+ * look. A requested pass reads every diagnosis fact fresh; a resync may reuse young ones.
+ */
+export type Trigger = 'requested' | 'resync';
+
 /** What one reconcile asks of the queue next. */
-export type Outcome = { kind: 'done'; requeueAfterMs?: number } | { kind: 'retry'; error: unknown } | { kind: 'terminal'; reason: string; message: string };
+export type Outcome =
+  | { kind: 'done'; requeueAfterMs?: number }
+  | { kind: 'retry'; error: unknown }
+  | { kind: 'stalled'; reason: string; message: string; requeueAfterMs: number };

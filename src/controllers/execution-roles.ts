@@ -1,44 +1,47 @@
 // The execution roles RestPaths ask for (spec.executionRole): one IAM role each, brought to its spec
-// before the plan runs, so integrations can name its ARN. For a paused API, the ARNs recorded in status.
+// before the plan runs, so integrations can name its ARN. The changes are computed by the pure
+// plan/role-diff.ts; a paused API only reads the roles and lists the changes as waiting.
 import type { RestPath } from '../api/rest-path.js';
-import { ensureRole } from '../aws/iam.js';
-import { MANAGED_BY_TAG, OWNER_TAG, ownerRef } from '../model/build.js';
-import { executionRoleName, trustPolicy } from '../model/roles.js';
+import { keyOfPath } from '../model/from-objects.js';
+import { describeRoleChange, desiredRole, roleChanges } from '../plan/role-diff.js';
+import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext } from './context.js';
-import { pathKey } from './refs.js';
-import type { RecordEvent } from './stage-deployer.js';
 
-/** Role ARNs by RestPath key; `created` when one is brand new (IAM may not have it everywhere yet). */
-export interface ExecutionRoles {
+export interface RolesResult {
+  /** Role ARNs by RestPath key. */
   arns: Map<string, string>;
+  /** A role is brand new: IAM may not have it everywhere yet. */
   created: boolean;
+  /** Changes a pause holds back, described. */
+  waiting: string[];
+  events: Map<string, EventSpec[]>;
+  /** ARNs whose role this pass changed (their cached diagnosis facts are stale). */
+  changed: string[];
 }
 
-/** The execution roles of the RestPaths that ask for one, by RestPath key; `created` if any is brand new. */
-export async function ensureRoles(ctx: ControllerContext, event: RecordEvent, paths: RestPath[], restApiId: string): Promise<ExecutionRoles> {
-  const arns = new Map<string, string>();
-  let created = false;
+export async function convergeRoles(ctx: ControllerContext, paths: readonly RestPath[], restApiId: string, paused: boolean): Promise<RolesResult> {
+  const out: RolesResult = { arns: new Map(), created: false, waiting: [], events: new Map(), changed: [] };
   const withRole = paths.filter((p) => p.spec.executionRole);
-  if (withRole.length === 0) return { arns, created };
-  const account = await ctx.accountId();
+  if (withRole.length === 0) return out;
+  const context = { accountId: await ctx.aws.accountId(), region: ctx.aws.region, restApiId, managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags };
   for (const p of withRole) {
-    const namespace = p.metadata.namespace ?? '';
-    const role = p.spec.executionRole!;
-    const ensured = await ensureRole(ctx.caller, ctx.iam, {
-      name: executionRoleName(namespace, p.metadata.name),
-      trustPolicy: trustPolicy(account, ctx.clients.region, restApiId),
-      managedPolicyArns: role.managedPolicyArns ?? [],
-      ...(role.inlinePolicy ? { inlinePolicy: role.inlinePolicy } : {}),
-      tags: { ...ctx.settings.defaultTags, [MANAGED_BY_TAG]: ctx.settings.managedBy, [OWNER_TAG]: ownerRef(namespace, 'RestPath', p.metadata.name) },
-    });
-    if (ensured.created) await event(p, 'Normal', 'Created', 'Reconcile', `Created execution role ${ensured.arn}`);
-    created ||= ensured.created;
-    arns.set(pathKey(p), ensured.arn);
+    const want = desiredRole(p, context)!;
+    const have = await ctx.aws.observeRole(want.name);
+    const changes = roleChanges(want, have);
+    const key = keyOfPath(p);
+    if (paused) {
+      out.waiting.push(...changes.map((c) => describeRoleChange(want.name, c)));
+      const arn = have?.arn ?? p.status?.executionRoleArn;
+      if (arn) out.arns.set(key, arn);
+      continue;
+    }
+    const arn = changes.length > 0 ? await ctx.aws.changeRole(want, changes) : have!.arn;
+    if (changes.length > 0) out.changed.push(arn);
+    if (changes.some((c) => c.kind === 'createRole')) {
+      out.created = true;
+      out.events.set(key, [{ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn}` }]);
+    }
+    out.arns.set(key, arn);
   }
-  return { arns, created };
-}
-
-/** The execution role ARNs recorded in status, for a paused API (no IAM writes). */
-export function recordedRoles(paths: RestPath[]): ExecutionRoles {
-  return { arns: new Map(paths.flatMap((p) => (p.spec.executionRole && p.status?.executionRoleArn ? [[pathKey(p), p.status.executionRoleArn] as const] : []))), created: false };
+  return out;
 }

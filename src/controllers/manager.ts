@@ -6,14 +6,13 @@ import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
-import { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { Informer, objectKey, type KubeMeta } from '../kube/informer.js';
 import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { SecretWriter } from '../kube/secrets.js';
 import { SpecChangeFilter } from '../kube/spec-changes.js';
 import { WorkQueue } from '../kube/work-queue.js';
-import type { ControllerContext, Outcome } from './context.js';
+import type { ControllerContext, Outcome, Trigger } from './context.js';
 import { API_VERSION, apiKeyOfPath, pathBelongsTo, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
 import { RestApiReconciler } from './rest-api-reconciler.js';
 import { UsagePlanReconciler } from './usage-plan-reconciler.js';
@@ -41,7 +40,8 @@ export class Manager {
   /** Secrets, for API key values (valueFrom) and the ones the operator generates (generateInto). */
   private readonly secrets: Informer<V1Secret>[];
   private readonly reconciler: RestApiReconciler;
-  private readonly reads: DiagnoseReads;
+  /** Keys queued because someone changed an object (not the resync): their pass reads facts fresh. */
+  private readonly requested = new Set<string>();
   private readonly planReconciler: UsagePlanReconciler;
   private elector: LeaderElector | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -88,10 +88,8 @@ export class Manager {
     );
     const getRestApi = (key: string) => this.restApis.map((i) => i.get(key)).find(Boolean);
     const restPathsOf = (namespace: string, name: string) => this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name));
-    // One cache of diagnosis reads for both reconcilers: IAM and usage-plan facts are read at most once
-    // per resync; a UsagePlan change forgets its APIs' entry and re-diagnoses them.
-    this.reads = new DiagnoseReads(ctx.caller, ctx.clients, ctx.iam, options.resyncMs);
-    this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf }, this.reads);
+    const usagePlansIn = (namespace: string) => this.plans().filter((p) => p.metadata.namespace === namespace);
+    this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf, usagePlansIn });
     this.planReconciler = new UsagePlanReconciler(
       ctx,
       {
@@ -102,7 +100,8 @@ export class Manager {
       },
       new SecretWriter(options.kc, ctx.settings.managedBy),
       (namespace, restApiIds) => {
-        for (const id of restApiIds) this.reads.usagePlansChanged(id);
+        // A UsagePlan change forgets its APIs' usage-plan facts and re-diagnoses them.
+        for (const id of restApiIds) ctx.facts.usagePlansChanged(id);
         for (const api of this.restApis.flatMap((i) => i.list()).filter((a) => a.metadata.namespace === namespace && a.status?.id && restApiIds.includes(a.status.id))) {
           this.enqueue(objectKey(api));
         }
@@ -120,7 +119,9 @@ export class Manager {
     }
   }
 
+  /** A change someone made: reconciled after the debounce, with fresh diagnosis facts. */
   private enqueue(key: string): void {
+    this.requested.add(key);
     this.queue.addAfter(key, this.options.debounceMs);
   }
 
@@ -185,7 +186,8 @@ export class Manager {
       const started = Date.now();
       let outcome: Outcome;
       try {
-        outcome = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length)) : await this.reconciler.reconcile(key);
+        const trigger: Trigger = this.requested.delete(key) ? 'requested' : 'resync';
+        outcome = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length)) : await this.reconciler.reconcile(key, trigger);
       } catch (error) {
         outcome = { kind: 'retry', error };
       }
@@ -201,7 +203,8 @@ export class Manager {
       } else {
         this.queue.forget(key);
         if (outcome.kind === 'done' && outcome.requeueAfterMs) this.queue.addAfter(key, outcome.requeueAfterMs);
-        log.info({ key, ms, outcome: outcome.kind, ...(outcome.kind === 'terminal' ? { reason: outcome.reason } : {}) }, 'reconciled');
+        if (outcome.kind === 'stalled') this.queue.addAfter(key, outcome.requeueAfterMs);
+        log.info({ key, ms, outcome: outcome.kind, ...(outcome.kind === 'stalled' ? { reason: outcome.reason } : {}) }, 'reconciled');
       }
       this.queue.done(key);
     }

@@ -1,25 +1,16 @@
-// The diagnose step of the reconcile line: gathers the facts the runbook checks need for every
-// RestPath of one REST API (the snapshot as it is after the plan ran, each stage and its deployment,
-// the roles, VPC links, resource policy and usage plans, the last three read at most once per resync)
-// and runs the pure checks. A read that fails leaves its checks out; it never fails the reconcile.
+// The diagnose step of the reconcile line (and of the CLI's `diagnose`): gathers the facts the runbook
+// checks need for every RestPath of one REST API (the snapshot as it is after the plan ran, each stage
+// and its deployment, the roles, VPC links, resource policy and usage plans) and runs the pure checks.
+// IAM, VPC-link and usage-plan facts may be reused while younger than `maxAgeMs` (0: read now); the
+// result says when the oldest fact used was read. A read that fails leaves its checks out.
 import type { RestPath } from '../api/rest-path.js';
-import type { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { diagnosePath, type ConditionFinding, type StageFacts } from '../diagnose/index.js';
 import type { PolicyDocument } from '../diagnose/iam-policy.js';
 import type { RoleFacts } from '../diagnose/facts.js';
+import { keyOfPath } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
-import { pathKey } from './refs.js';
-
-export interface LiveStage {
-  name: string;
-  exists: boolean;
-  manual: boolean;
-  deploymentId: string;
-  variables: Record<string, string>;
-  throttle?: { rateLimit: number; burstLimit: number };
-  latestDeploymentId?: string;
-  latestDeployedAt?: string;
-}
+import type { LiveStage } from '../plan/deployments.js';
+import type { Dated, DiagnosisFacts } from './ports.js';
 
 export interface ApiDiagnosisInput {
   region: string;
@@ -31,8 +22,18 @@ export interface ApiDiagnosisInput {
   stages: LiveStage[];
   /** When each RestPath's methods last changed in AWS, by RestPath key. */
   changedAt?: ReadonlyMap<string, string | undefined>;
-  paths: RestPath[];
+  paths: readonly RestPath[];
+  /** Stages covered by UsagePlans that exist in the cluster but are not applied yet, with their names. */
+  pendingUsagePlans?: ReadonlyMap<string, string[]>;
   now: Date;
+  maxAgeMs: number;
+}
+
+export interface ApiDiagnosis {
+  /** Findings by RestPath key (namespace/name). */
+  findings: Map<string, ConditionFinding[]>;
+  /** When the oldest cached fact used was read; undefined when every fact was read in this pass. */
+  readAt?: Date;
 }
 
 const ignoreFailure = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
@@ -49,40 +50,43 @@ export function parseResourcePolicy(policy: string | undefined): PolicyDocument 
   return undefined;
 }
 
-/** Findings by RestPath key (namespace/name). */
-export async function diagnoseApi(reads: DiagnoseReads, input: ApiDiagnosisInput): Promise<Map<string, ConditionFinding[]>> {
-  const { restApiId, desired } = input;
+export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInput): Promise<ApiDiagnosis> {
+  const { restApiId, desired, maxAgeMs } = input;
+  const started = input.now.getTime();
+  const readTimes: number[] = [];
+  const dated = async <T>(p: Promise<Dated<T>>): Promise<T | undefined> => {
+    const d = await ignoreFailure(p);
+    if (d) readTimes.push(d.readAt);
+    return d?.value;
+  };
   const stages: StageFacts[] = await Promise.all(
     input.stages.map(async (s) => {
-      const deployment = s.exists && s.deploymentId ? await ignoreFailure(reads.deployment(restApiId, s.deploymentId)) : undefined;
-      return {
-        ...s,
-        ...(deployment?.createdAt ? { deploymentCreatedAt: deployment.createdAt } : {}),
-        ...(deployment?.served ? { served: deployment.served } : {}),
-      };
+      const deployment = s.exists && s.deploymentId ? await ignoreFailure(facts.deployment(restApiId, s.deploymentId)) : undefined;
+      return { ...s, ...(deployment?.createdAt ? { deploymentCreatedAt: deployment.createdAt } : {}), ...(deployment?.served ? { served: deployment.served } : {}) };
     }),
   );
   const integrations = desired.methods.flatMap((m) => (m.shape.integration ? [m.shape.integration] : []));
   const roles = new Map<string, RoleFacts>();
   for (const arn of new Set(integrations.map((i) => i.credentials).filter((c) => c.startsWith('arn:aws') && c.includes(':role/')))) {
-    const facts = await ignoreFailure(reads.role(arn));
-    if (facts) roles.set(arn, facts);
+    const role = await dated(facts.role(arn, maxAgeMs));
+    if (role) roles.set(arn, role);
   }
   const vpcLinks = new Map<string, string>();
   for (const id of new Set(integrations.filter((i) => i.connectionType === 'VPC_LINK' && i.connectionId && !i.connectionId.includes('${')).map((i) => i.connectionId))) {
-    const status = await ignoreFailure(reads.vpcLinkStatus(id));
+    const status = await dated(facts.vpcLinkStatus(id, maxAgeMs));
     if (status) vpcLinks.set(id, status);
   }
   const throttled = input.paths.some((p) => p.spec.methods.some((m) => m.throttling || m.apiKeyRequired));
-  const usagePlans = throttled ? await ignoreFailure(reads.usagePlans(restApiId, input.now.toISOString().slice(0, 10))) : new Map();
+  const usagePlans = throttled ? await dated(facts.usagePlans(restApiId, input.now.toISOString().slice(0, 10), maxAgeMs)) : new Map();
   const resourcePolicy = parseResourcePolicy(input.observed.resourcePolicy);
 
-  const out = new Map<string, ConditionFinding[]>();
+  const findings = new Map<string, ConditionFinding[]>();
   for (const p of input.paths) {
-    const key = pathKey(p);
+    const key = keyOfPath(p);
     const methods = desired.methods.filter((m) => m.owner === key);
     if (methods.length === 0) continue;
-    out.set(
+    const changedAt = input.changedAt?.get(key);
+    findings.set(
       key,
       diagnosePath({
         region: input.region,
@@ -92,14 +96,16 @@ export async function diagnoseApi(reads: DiagnoseReads, input: ApiDiagnosisInput
         methods,
         methodThrottling: new Map(p.spec.methods.flatMap((m) => (m.throttling ? [[m.httpMethod, m.throttling] as const] : []))),
         observed: input.observed,
-        ...(input.changedAt?.get(key) ? { changedAt: input.changedAt.get(key)! } : {}),
+        ...(changedAt ? { changedAt } : {}),
         stages,
         roles,
         ...(resourcePolicy ? { resourcePolicy } : {}),
         ...(usagePlans ? { usagePlans } : {}),
+        ...(input.pendingUsagePlans ? { pendingUsagePlans: input.pendingUsagePlans } : {}),
         vpcLinks,
       }),
     );
   }
-  return out;
+  const oldest = Math.min(...readTimes);
+  return { findings, ...(readTimes.length > 0 && oldest < started ? { readAt: new Date(oldest) } : {}) };
 }

@@ -4,7 +4,6 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import type { CustomObjectRef } from '../kube/writer.js';
-import { restPathKey } from '../model/build.js';
 
 export const FINALIZER = `${GROUP}/cleanup`;
 export const API_VERSION = `${GROUP}/${VERSION}`;
@@ -34,10 +33,6 @@ export function secretsOfPlan(p: UsagePlan): string[] {
   return (p.spec.apiKeys ?? []).map((k) => k.valueFrom?.secretKeyRef.name ?? k.generateInto?.secretName ?? '').filter(Boolean);
 }
 
-/** A RestPath's key in the model: namespace/name. */
-export function pathKey(p: RestPath): string {
-  return restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
-}
 
 /** Key prefix of a REST API managed elsewhere and named by RestPaths' restApiId. */
 export const EXTERNAL_KEY_PREFIX = 'id:';
@@ -63,8 +58,4 @@ export function regarding(o: RestApi | RestPath | UsagePlan) {
     name: o.metadata.name,
     ...(o.metadata.uid ? { uid: o.metadata.uid } : {}),
   };
-}
-
-export function invokeUrl(restApiId: string, region: string, stage: string, path = ''): string {
-  return `https://${restApiId}.execute-api.${region}.amazonaws.com/${stage}${path === '/' ? '/' : path}`;
 }

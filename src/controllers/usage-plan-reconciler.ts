@@ -1,21 +1,24 @@
-// One reconcile of one UsagePlan: key values from Secrets -> model -> observe -> diff -> execute ->
-// status + Events. Parts of the spec that cannot be applied yet (a RestApi or stage that does not
-// exist, a method no RestPath declares, a missing Secret) are left out and named in Ready=False; the
-// rest converges. Key values never reach a log line, status or Event: they travel as Sensitive.
+// One reconcile of one UsagePlan: key values from Secrets -> model -> identify (the only early write:
+// the plan's id) -> owner check -> diff -> execute, filling in a pass; the pure usagePlanStatusFor
+// turns it into the status and Events, written once. Parts of the spec that cannot be applied yet are
+// left out and named in Ready; the rest converges. Key values travel only as Sensitive.
 import type { V1Secret } from '@kubernetes/client-node';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
-import type { UsagePlan, UsagePlanStatus } from '../api/usage-plan.js';
-import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
-import { ApiKeyValueInUseError, deleteApiKey, deleteUsagePlan, ensureUsagePlan, executeUsagePlan, observeUsagePlan, ownedApiKeys, type UsagePlanSnapshot } from '../aws/usage-plans.js';
-import { readyFrom, setConditions, transitions, type Finding } from '../kube/conditions.js';
+import type { UsagePlan } from '../api/usage-plan.js';
+import { isGone } from '../aws/errors.js';
 import type { SecretWriter } from '../kube/secrets.js';
 import { OWNER_TAG } from '../model/build.js';
 import { methodKey } from '../model/shapes.js';
-import { API_KEY_NAME_TAG, buildUsagePlan, usagePlanOwner, type Problem, type RestApiFacts } from '../model/usage-plan.js';
-import { describeUsagePlanOperation, diffUsagePlan, type UsagePlanOperation } from '../plan/usage-plan-diff.js';
+import { buildUsagePlan, usagePlanOwner, type RestApiFacts } from '../model/usage-plan.js';
+import { describeUsagePlanOperation, diffUsagePlan } from '../plan/usage-plan-diff.js';
+import type { EventSpec } from '../status/rest-api-pass.js';
+import { appliedEvents, usagePlanStatusFor, type UsagePlanPass } from '../status/usage-plan-status.js';
 import { resolveKeyValues } from './api-key-values.js';
 import type { ControllerContext, Outcome } from './context.js';
+import { errorPolicy, outcomeOf, type Verdict } from './error-policy.js';
+import type { UsagePlanSnapshot } from './ports.js';
+import { failure } from './rest-api-pass.js';
 import { FINALIZER, regarding, usagePlanRef } from './refs.js';
 
 export interface UsagePlanStores {
@@ -26,16 +29,6 @@ export interface UsagePlanStores {
 }
 
 const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.metadata.deletionTimestamp);
-
-/** AWS's account quotas on usage plans and API keys (aws-quotas.md), recognized in AWS's refusals. */
-function limitReason(operation: UsagePlanOperation['kind'] | 'createUsagePlan', error: unknown): Problem | undefined {
-  const message = error instanceof AwsRequestError ? error.awsMessage : (error as Error).message;
-  const limited = error instanceof AwsRequestError && (error.code === 'LimitExceededException' || /limit|maximum|exceed/i.test(message));
-  if (!limited) return undefined;
-  if (operation === 'createUsagePlan') return { reason: 'UsagePlanLimitReached', message: `AWS refused to create the usage plan: ${message}. An account has at most 300 usage plans per Region; delete unused ones (aws apigateway get-usage-plans).` };
-  if (operation === 'createApiKey') return { reason: 'ApiKeyLimitReached', message: `AWS refused to create an API key: ${message}. An account has at most 10,000 API keys per Region; delete unused ones (aws apigateway get-api-keys).` };
-  return undefined;
-}
 
 export class UsagePlanReconciler {
   constructor(
@@ -50,139 +43,91 @@ export class UsagePlanReconciler {
     const plan = this.stores.getUsagePlan(key);
     if (!plan) return { kind: 'done' };
     if (deleting(plan)) return this.delete(plan);
-    return this.converge(plan);
+    const stored = await this.ctx.writer.addFinalizer(usagePlanRef(plan), plan, FINALIZER);
+    const { pass, verdict, error } = await this.run(stored);
+    const result = usagePlanStatusFor(pass);
+    await this.ctx.writer.updateStatus(usagePlanRef(pass.plan), pass.plan, result.status);
+    for (const e of result.events) await this.event(pass.plan, e);
+    return outcomeOf(verdict, error, result.recheckInMs);
   }
 
   private facts(namespace: string, name: string): RestApiFacts | undefined {
     const api = this.stores.getRestApi(`${namespace}/${name}`);
     if (!api) return undefined;
-    const methods = new Set(
-      this.stores.restPathsOf(namespace, name).filter((p) => !deleting(p)).flatMap((p) => p.spec.methods.map((m) => methodKey(p.spec.path, m.httpMethod))),
-    );
-    return {
-      id: api.status?.id,
-      declaredStages: (api.spec.stages ?? []).map((s) => s.name),
-      readyStages: (api.status?.stages ?? []).map((s) => s.name),
-      methods,
-    };
+    const methods = new Set(this.stores.restPathsOf(namespace, name).filter((p) => !deleting(p)).flatMap((p) => p.spec.methods.map((m) => methodKey(p.spec.path, m.httpMethod))));
+    return { id: api.status?.id, declaredStages: (api.spec.stages ?? []).map((s) => s.name), readyStages: (api.status?.stages ?? []).map((s) => s.name), methods };
   }
 
-  private async converge(input: UsagePlan): Promise<Outcome> {
+  /** The phases, filling in the pass; the first failure's verdict decides what the queue does next. */
+  private async run(plan: UsagePlan): Promise<{ pass: UsagePlanPass; verdict?: Verdict; error?: unknown }> {
     const ctx = this.ctx;
-    const namespace = input.metadata.namespace ?? '';
-    let plan = await ctx.writer.addFinalizer(usagePlanRef(input), input, FINALIZER);
+    const namespace = plan.metadata.namespace ?? '';
     const owner = usagePlanOwner(namespace, plan.metadata.name);
-
+    const pass: UsagePlanPass = { now: ctx.now(), plan, owner, problems: [], operations: [], applied: 0, createdKeys: new Map(), keys: [], events: [], referenceGraceMs: ctx.settings.referenceGraceMs, ...(plan.status?.usagePlanId ? { usagePlanId: plan.status.usagePlanId } : {}) };
+    const stop = (v: Verdict, error?: unknown) => {
+      pass.stopped = failure(v);
+      return { pass, verdict: v, ...(error !== undefined ? { error } : {}) };
+    };
     let keyValues: Awaited<ReturnType<typeof resolveKeyValues>>;
     try {
       keyValues = await resolveKeyValues(plan, { secret: this.stores.secret, writer: this.secrets });
     } catch (error) {
-      return this.failed(plan, error, 'Writing a generated API key into its Secret');
+      return stop(errorPolicy(error, 'Writing a generated API key into its Secret'), error);
     }
     for (const name of keyValues.generated) {
       const key = plan.spec.apiKeys?.find((k) => k.name === name);
-      await this.event(plan, 'Normal', 'SecretGenerated', 'Reconcile', `Generated a value for API key ${name} into Secret ${namespace}/${key?.generateInto?.secretName ?? ''}`);
+      pass.events.push({ type: 'Normal', reason: 'SecretGenerated', action: 'Reconcile', note: `Generated a value for API key ${name} into Secret ${namespace}/${key?.generateInto?.secretName ?? ''}` });
     }
     const { desired, problems } = buildUsagePlan(
       { namespace, name: plan.metadata.name, spec: plan.spec, restApi: (n) => this.facts(namespace, n), keyValues: keyValues.values },
       { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags },
     );
-
+    pass.desired = desired;
+    pass.problems = problems;
     let snapshot: UsagePlanSnapshot;
     try {
-      let id = plan.status?.usagePlanId;
-      if (!id) {
-        const ensured = await ensureUsagePlan(ctx.caller, ctx.clients, desired);
-        id = ensured.id;
-        // Written at once: a lost id would mean a second plan.
-        plan = await ctx.writer.updateStatus(usagePlanRef(plan), plan, { ...plan.status, usagePlanId: id });
-        if (ensured.created) await this.event(plan, 'Normal', 'Created', 'Reconcile', `Created usage plan ${id} (${desired.plan.name})`);
-      }
-      try {
-        snapshot = await observeUsagePlan(ctx.caller, ctx.clients, id, owner);
-      } catch (error) {
-        if (classifyError(error) !== 'notFound') throw error;
-        const ensured = await ensureUsagePlan(ctx.caller, ctx.clients, desired);
-        plan = await ctx.writer.updateStatus(usagePlanRef(plan), plan, { ...plan.status, usagePlanId: ensured.id });
-        await this.event(plan, 'Warning', 'DriftCorrected', 'Reconcile', `Usage plan ${id} was deleted outside the operator; created ${ensured.id} in its place`);
-        snapshot = await observeUsagePlan(ctx.caller, ctx.clients, ensured.id, owner);
-      }
+      snapshot = await this.identify(pass, desired);
     } catch (error) {
-      const limit = limitReason('createUsagePlan', error);
-      if (limit) return this.stalled(plan, limit);
-      return this.failed(plan, error, 'Reading or creating the usage plan');
+      return stop(errorPolicy(error, 'Reading or creating the usage plan', { operation: 'createUsagePlan' }), error);
     }
+    pass.usagePlanId = snapshot.plan.id;
+    pass.keys = snapshot.keys;
     const planOwner = snapshot.plan.tags[OWNER_TAG];
     if (planOwner && planOwner !== owner) {
-      return this.stalled(plan, { reason: 'OwnedByOther', message: `Usage plan ${snapshot.plan.id} belongs to ${planOwner} (tag ${OWNER_TAG}); the operator does not change it.` });
+      return stop({ reason: 'OwnedByOther', message: `Usage plan ${snapshot.plan.id} belongs to ${planOwner} (tag ${OWNER_TAG}); the operator does not change it.`, disposition: 'stalled' });
     }
-
-    const operations = diffUsagePlan(desired, snapshot.plan, snapshot.keys);
-    const result = await executeUsagePlan(ctx.caller, ctx.clients, snapshot.plan.id, operations);
-    const applied = operations.slice(0, result.completed);
-    await this.reportApplied(plan, applied);
+    pass.operations = diffUsagePlan(desired, snapshot.plan, snapshot.keys);
+    const result = await ctx.aws.executeUsagePlan(snapshot.plan.id, pass.operations);
+    pass.applied = result.completed;
+    pass.createdKeys = result.createdKeys;
+    const applied = pass.operations.slice(0, result.completed);
+    pass.events.push(...appliedEvents(plan, applied));
     if (applied.length > 0 || (plan.metadata.generation ?? 0) !== plan.status?.observedGeneration) {
-      const touched = new Set([...desired.plan.apiStages, ...snapshot.plan.plan.apiStages].map((s) => s.apiId));
-      this.onPlanChanged(namespace, [...touched]);
+      this.onPlanChanged(namespace, [...new Set([...desired.plan.apiStages, ...snapshot.plan.plan.apiStages].map((s) => s.apiId))]);
     }
-
-    let synced: Finding;
-    if (!result.failed) synced = { type: 'Synced', status: 'True', reason: 'Synced', message: `Usage plan ${snapshot.plan.id} matches the spec.` };
-    else {
-      const { operation, error } = result.failed;
-      const limit = limitReason(operation.kind, error);
-      const why = error instanceof AwsRequestError ? error.awsMessage : (error as Error).message;
-      synced = {
-        type: 'Synced',
-        status: 'False',
-        reason: limit?.reason ?? (error instanceof ApiKeyValueInUseError ? 'ApiKeyValueInUse' : error instanceof AwsRequestError ? error.code : errorName(error)),
-        message:
-          limit?.message ??
-          `${result.completed} of ${result.total} changes applied; stopped at "${describeUsagePlanOperation(operation)}": ${why}. The rest is applied on the next attempt; nothing applied so far is undone.`,
-      };
-    }
-    const problem: Finding | undefined = problems[0] && {
-      type: 'Ready',
-      status: 'False',
-      reason: problems[0].reason,
-      message: problems.map((p) => p.message).join(' '),
-    };
-    const ready = problem && synced.status === 'True' ? problem : readyFrom([synced], { reason: 'Ready', message: `Usage plan ${snapshot.plan.id} covers ${desired.plan.apiStages.length} stage(s) with ${desired.keys.length} API key(s).` });
-
-    // Keys as they are after this run: a key created now, else the observed key holding the value.
-    const status: UsagePlanStatus = {
-      ...plan.status,
-      usagePlanId: snapshot.plan.id,
-      apiKeys: desired.keys.map((k) => {
-        const created = result.createdKeys.get(k.name);
-        const mine = snapshot.keys.filter((o) => o.tags[OWNER_TAG] === owner && o.tags[API_KEY_NAME_TAG] === k.name);
-        const current = created ? undefined : (k.value ? mine.find((o) => k.value!.equals(o.value)) : mine[0]);
-        const id = created ?? current?.id;
-        const updated = !result.failed || applied.some((op) => op.kind === 'updateApiKey' && op.keyId === id);
-        const enabled = created ? k.enabled : current ? (updated ? k.enabled : current.enabled) : undefined;
-        return { name: k.name, ...(id ? { id } : {}), ...(enabled !== undefined ? { enabled } : {}) };
-      }),
-      observedGeneration: plan.metadata.generation ?? 0,
-    };
-    await this.writeStatus(plan, status, [synced, ready]);
-    if (result.failed) return classifyError(result.failed.error) === 'badRequest' || limitReason(result.failed.operation.kind, result.failed.error) ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error: result.failed.error };
-    return { kind: 'done' };
+    if (!result.failed) return { pass };
+    const v = errorPolicy(result.failed.error, 'Applying the usage plan', { operation: result.failed.operation.kind });
+    pass.executionFailure = { ...failure(v), message: v.message.replace(/^Applying the usage plan failed: /, ''), operation: describeUsagePlanOperation(result.failed.operation) };
+    return { pass, verdict: v, error: result.failed.error };
   }
 
-  /** One Event per kind of change: keys created, rotated, removed; plan settings updated. */
-  private async reportApplied(plan: UsagePlan, applied: UsagePlanOperation[]): Promise<void> {
-    if (applied.length === 0) return;
-    const specChanged = plan.metadata.generation !== plan.status?.observedGeneration;
-    const rotated = applied.filter((op) => op.kind === 'createApiKey' && op.replaces);
-    const settings = applied.filter((op) => ['updateUsagePlan', 'tagUsagePlan', 'untagUsagePlan'].includes(op.kind));
-    for (const op of rotated) await this.event(plan, 'Normal', 'ApiKeyRotated', 'Reconcile', describeUsagePlanOperation(op));
-    const rest = applied.filter((op) => !rotated.includes(op) && !(settings.includes(op) && !specChanged));
-    if (rest.length > 0) {
-      const summary = rest.slice(0, 6).map(describeUsagePlanOperation).join('; ');
-      await this.event(plan, 'Normal', 'Updated', 'Reconcile', `Applied ${rest.length} change(s): ${summary}${rest.length > 6 ? '; ...' : ''}`);
-    }
-    if (settings.length > 0 && !specChanged) {
-      await this.event(plan, 'Warning', 'DriftCorrected', 'Reconcile', `Usage plan differed from the spec without a spec change; restored: ${settings.map(describeUsagePlanOperation).join('; ')}`);
+  /** The plan's id (recorded, or found/created by its owner tag; written at once) and its snapshot. */
+  private async identify(pass: UsagePlanPass, desired: Parameters<ControllerContext['aws']['ensureUsagePlan']>[0]): Promise<UsagePlanSnapshot> {
+    const aws = this.ctx.aws;
+    const create = async (replacing?: string) => {
+      const ensured = await aws.ensureUsagePlan(desired);
+      // Written at once: a lost id would mean a second plan.
+      pass.plan = await this.ctx.writer.updateStatus(usagePlanRef(pass.plan), pass.plan, { ...pass.plan.status, usagePlanId: ensured.id });
+      if (replacing) pass.events.push({ type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `Usage plan ${replacing} was deleted outside the operator; created ${ensured.id} in its place` });
+      else if (ensured.created) pass.events.push({ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created usage plan ${ensured.id} (${desired.plan.name})` });
+      return ensured.id;
+    };
+    const id = pass.plan.status?.usagePlanId ?? (await create());
+    try {
+      return await aws.observeUsagePlan(id, pass.owner);
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      return aws.observeUsagePlan(await create(id), pass.owner);
     }
   }
 
@@ -192,53 +137,29 @@ export class UsagePlanReconciler {
     const id = plan.status?.usagePlanId;
     if ((plan.spec.deletionPolicy ?? 'Delete') === 'Delete') {
       try {
-        const owner = usagePlanOwner(namespace, plan.metadata.name);
-        if (id) await deleteUsagePlan(ctx.caller, ctx.clients, id);
+        if (id) await ctx.aws.deleteUsagePlan(id);
         // The plan's keys were the operator's (owner tag): they go with it, plan or no plan.
-        const keys = await ownedApiKeys(ctx.caller, ctx.clients, owner);
-        for (const k of keys) await deleteApiKey(ctx.caller, ctx.clients, k.id);
+        const keys = await ctx.aws.ownedApiKeys(usagePlanOwner(namespace, plan.metadata.name));
+        for (const k of keys) await ctx.aws.deleteApiKey(k.id);
         for (const key of plan.spec.apiKeys ?? []) {
           if (key.generateInto) await this.secrets.deleteOwned(namespace, key.generateInto.secretName, plan.metadata.uid ?? '', this.stores.secret(namespace, key.generateInto.secretName));
         }
-        await this.event(plan, 'Normal', 'Deleted', 'Delete', `Deleted usage plan ${id ?? '(none created)'} and ${keys.length} API key(s)`);
+        await this.event(plan, { type: 'Normal', reason: 'Deleted', action: 'Delete', note: `Deleted usage plan ${id ?? '(none created)'} and ${keys.length} API key(s)` });
         const ids = (plan.spec.apiStages ?? []).map((s) => this.stores.getRestApi(`${namespace}/${s.restApiRef.name}`)?.status?.id).filter((x): x is string => Boolean(x));
         this.onPlanChanged(namespace, ids);
       } catch (error) {
-        await this.event(plan, 'Warning', errorName(error), 'Delete', `Deleting usage plan ${id ?? ''} failed: ${(error as Error).message}`);
-        return { kind: 'retry', error };
+        const v = errorPolicy(error, `Deleting usage plan ${id ?? ''}`);
+        await this.event(plan, { type: 'Warning', reason: v.reason, action: 'Delete', note: v.message });
+        return outcomeOf(v, error);
       }
     }
     await ctx.writer.removeFinalizer(usagePlanRef(plan), plan, FINALIZER);
     return { kind: 'done' };
   }
 
-  private async writeStatus(plan: UsagePlan, status: UsagePlanStatus, findings: Finding[]): Promise<void> {
-    const conditions = setConditions(plan.status?.conditions, findings, plan.metadata.generation ?? 0, this.ctx.now());
-    await this.ctx.writer.updateStatus(usagePlanRef(plan), plan, { ...status, conditions });
-    // One Event per new reason: Ready repeats Synced's reason when that is what blocks it.
-    const reasons = new Set<string>();
-    for (const c of transitions(plan.status?.conditions, conditions).filter((x) => x.status === 'False')) {
-      if (reasons.has(c.reason)) continue;
-      reasons.add(c.reason);
-      await this.event(plan, 'Warning', c.reason, 'Reconcile', c.message);
-    }
-  }
-
-  private async stalled(plan: UsagePlan, problem: Problem): Promise<Outcome> {
-    const finding: Finding = { type: 'Ready', status: 'False', ...problem };
-    await this.writeStatus(plan, { ...plan.status, observedGeneration: plan.metadata.generation ?? 0 }, [{ ...finding, type: 'Synced' }, finding]);
-    return { kind: 'done', requeueAfterMs: 5 * 60_000 };
-  }
-
-  private async failed(plan: UsagePlan, error: unknown, what: string): Promise<Outcome> {
-    const finding: Finding = { type: 'Synced', status: 'False', reason: errorName(error), message: `${what} failed: ${(error as Error).message}` };
-    await this.writeStatus(plan, { ...plan.status }, [finding, { ...finding, type: 'Ready' }]);
-    return classifyError(error) === 'badRequest' ? { kind: 'done', requeueAfterMs: 5 * 60_000 } : { kind: 'retry', error };
-  }
-
-  private event(o: UsagePlan, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {
-    return this.ctx.events.record({ regarding: regarding(o), type, reason, action, note }).catch((error: unknown) => {
-      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: (error as Error).message, reason }, 'recording an Event failed');
+  private event(o: UsagePlan, e: EventSpec): Promise<void> {
+    return this.ctx.events.record({ regarding: regarding(o), ...e }).catch((error: unknown) => {
+      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: (error as Error).message, reason: e.reason }, 'recording an Event failed');
     });
   }
 }

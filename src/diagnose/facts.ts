@@ -60,6 +60,8 @@ export interface PathFacts {
   resourcePolicy?: PolicyDocument;
   /** Usage plans covering each stage, by stage name; undefined when they could not be read. */
   usagePlans?: Map<string, UsagePlanFacts[]>;
+  /** UsagePlans in the cluster covering a stage (by stage name) that are not applied to AWS yet: pending, not missing. */
+  pendingUsagePlans?: ReadonlyMap<string, string[]>;
   /** VPC link status by id, for VPC_LINK integrations; undefined entries could not be read. */
   vpcLinks: Map<string, string>;
 }

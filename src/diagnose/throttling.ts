@@ -16,6 +16,12 @@ export function checkThrottling(f: PathFacts): ConditionFinding {
     const planCommand = `aws apigateway get-usage-plans --query "items[?apiStages[?apiId=='${id}' && stage=='${s.name}']]"`;
     for (const m of f.methods) {
       const where = `${m.httpMethod} ${f.path} on stage ${s.name}`;
+      const pending = f.pendingUsagePlans?.get(s.name) ?? [];
+      if (m.shape.apiKeyRequired && pending.length > 0 && !plans.some((p) => p.keys.some((k) => k.enabled))) {
+        // Its UsagePlan is in the cluster and on its way to AWS: pending, not a failure (Unknown).
+        problems.push({ reason: 'UsagePlanPending', what: `${where} requires an API key; UsagePlan ${pending.join(', ')} covers stage ${s.name} but is not applied to AWS yet: clients get ${CLIENT.forbidden} until it is.`, command: planCommand, undecided: true });
+        continue;
+      }
       if (m.shape.apiKeyRequired) {
         if (plans.length === 0) {
           problems.push({ reason: 'NoUsagePlan', what: `${where} requires an API key, but no usage plan covers stage ${s.name} of REST API ${id}: every client gets ${CLIENT.forbidden}.`, command: planCommand });

@@ -206,29 +206,3 @@ export function diff(desired: DesiredApi, observed: ObservedApi, ledger: Ownersh
   }
   return ops;
 }
-
-/** What the desired state makes the operator own once a plan for it has run to the end. */
-export function ledgerOf(desired: DesiredApi): OwnershipLedger {
-  return {
-    methods: [...new Set([...desired.methods, ...desired.pending].map((m) => methodKey(m.path, m.httpMethod)))].sort(),
-    resources: desired.resources.map((r) => r.path).sort(),
-    gatewayResponses: Object.keys(desired.gatewayResponses).sort(),
-    tags: Object.keys(desired.tags).sort(),
-  };
-}
-
-/**
- * The ledger to keep after a plan ran: when it completed, exactly what is desired now; when it stopped
- * part-way, everything either ledger names, so what was not yet deleted is still known to be ours.
- */
-export function ledgerAfter(desired: DesiredApi, previous: OwnershipLedger, completed: boolean): OwnershipLedger {
-  const now = ledgerOf(desired);
-  if (completed) return now;
-  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
-  return {
-    methods: union(now.methods, previous.methods),
-    resources: union(now.resources, previous.resources),
-    gatewayResponses: union(now.gatewayResponses, previous.gatewayResponses),
-    tags: union(now.tags, previous.tags),
-  };
-}

@@ -2,11 +2,19 @@
 // inline policy reconciled both ways, deleted with everything attached to them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIamClients, type IamClients } from '../../src/aws/clients.js';
-import { accountId, deleteRole, ensureRole, type RoleSpec } from '../../src/aws/iam.js';
+import { accountId, changeRole, deleteRole, observeRole } from '../../src/aws/iam.js';
+import { roleChanges, type DesiredRole } from '../../src/plan/role-diff.js';
 import { trustPolicy } from '../../src/model/roles.js';
 import { awsTestContext, type AwsTestContext } from '../support/aws.js';
 
 let ctx: AwsTestContext;
+/** Observe, diff (pure), change: what the reconciler does for one role. */
+async function ensureRole(_caller: unknown, clients: IamClients, want: DesiredRole): Promise<{ arn: string; created: boolean }> {
+  const have = await observeRole(ctx.caller, clients, want.name);
+  const changes = roleChanges(want, have);
+  const arn = changes.length > 0 ? await changeRole(ctx.caller, clients, want, changes) : have!.arn;
+  return { arn, created: changes.some((c) => c.kind === 'createRole') };
+}
 let iam: IamClients;
 beforeAll(async () => {
   ctx = await awsTestContext();
@@ -23,7 +31,7 @@ describe('execution roles in IAM', () => {
   it('creates, reconciles both ways, and deletes a role', async () => {
     const account = await accountId(ctx.caller, iam);
     expect(account).toBe(ctx.account.accountId);
-    const spec: RoleSpec = { name: 'restpath-shop-checkout', trustPolicy: trustPolicy(account, 'us-east-1', 'a1b2c3d4e5'), managedPolicyArns: [LAMBDA_ROLE], inlinePolicy: invoke, tags: { 'restpath.dev/owner': 'shop/RestPath/checkout' } };
+    const spec: DesiredRole = { name: 'restpath-shop-checkout', trustPolicy: trustPolicy(account, 'us-east-1', 'a1b2c3d4e5'), managedPolicyArns: [LAMBDA_ROLE], inlinePolicy: invoke, tags: { 'restpath.dev/owner': 'shop/RestPath/checkout' } };
     const first = await ensureRole(ctx.caller, iam, spec);
     expect(first).toEqual({ arn: `arn:aws:iam::${account}:role/restpath/restpath-shop-checkout`, created: true });
     const role = (await ctx.cli(['iam', 'get-role', '--role-name', spec.name])) as { Role: { AssumeRolePolicyDocument: unknown; Tags?: { Key: string; Value: string }[] } };

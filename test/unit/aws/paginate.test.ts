@@ -197,10 +197,10 @@ describe('every paged read reads every page', () => {
   });
 
   it('pages GetUsage (keyed by API key) for the quota check of the diagnose reads', async () => {
-    const usage = Object.fromEntries(range(5, (i) => [`k${i}`, [[i, 10 - i]]])) as Record<string, number[][]>;
+    const usage: Record<string, number[][]> = Object.fromEntries(range(5, (i) => [`k${i}`, [[i, 10 - i]]] as [string, number[][]]) as [string, number[][]][]);
     const { client, requests } = pagingApiGateway(data, usage);
-    const reads = new DiagnoseReads(counted().caller, { region: 'us-east-1', apigateway: client, pageSize: 2 }, { iam: {} as IAMClient, sts: {} as STSClient }, 60_000);
-    const plans = await reads.usagePlans('a1', '2024-01-01');
+    const reads = new DiagnoseReads(counted().caller, { region: 'us-east-1', apigateway: client, pageSize: 2 }, { iam: {} as IAMClient, sts: {} as STSClient });
+    const plans = (await reads.usagePlans('a1', '2024-01-01', 0)).value;
     expect(plans?.get('prod')?.map((p) => p.id)).toEqual(['up4']);
     expect(plans?.get('prod')?.[0]?.keys.map((k) => [k.id, k.remaining])).toEqual(range(5, (i) => [`k${i}`, 10 - i]));
     expect(pagesSent(requests, 'GetUsage', 'position')).toEqual([undefined, '2', '4']);

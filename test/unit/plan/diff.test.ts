@@ -1,7 +1,8 @@
 // diff() with plain data: order, in-place patches, deletions limited by the ledger.
 import { describe, expect, it } from 'vitest';
 import { HTTP_METHODS, INTEGRATION_TYPES, type Integration, type Method } from '../../../src/api/rest-path.js';
-import { diff, ledgerAfter, ledgerOf } from '../../../src/plan/diff.js';
+import { diff } from '../../../src/plan/diff.js';
+import { ledgerAfter, ledgerOf } from '../../../src/plan/ledger.js';
 import { describeOperation } from '../../../src/plan/operations.js';
 import { simulate } from '../../../src/plan/simulate.js';
 import { EMPTY_LEDGER } from '../../../src/model/state.js';

@@ -3,7 +3,8 @@
 // ledger is ever deleted.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diff, ledgerOf } from '../../../src/plan/diff.js';
+import { diff } from '../../../src/plan/diff.js';
+import { ledgerOf } from '../../../src/plan/ledger.js';
 import { simulate } from '../../../src/plan/simulate.js';
 import { methodKey } from '../../../src/model/shapes.js';
 import type { DesiredApi, ObservedApi } from '../../../src/model/state.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readyFrom, setConditions, transitions, type Finding } from '../../../src/kube/conditions.js';
+import { readyFrom, setConditions, transitions, type Finding } from '../../../src/status/conditions.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const t1 = new Date('2026-01-01T00:05:00Z');

@@ -1,0 +1,49 @@
+// The real AWS behind the reconcilers' ports (controllers/ports.ts): API Gateway and IAM through the
+// one client layer (AwsCaller: rate limits, retries, metrics). The account id is looked up once.
+import type { RestApiAws, UsagePlanAws } from '../controllers/ports.js';
+import type { AwsCaller } from './caller.js';
+import type { AwsClients, IamClients } from './clients.js';
+import { executePlan } from './execute.js';
+import { accountId, changeRole, deleteRole, observeRole } from './iam.js';
+import { observeApi } from './observe.js';
+import { deleteRestApi, ensureRestApi } from './rest-api.js';
+import { createDeployment, ensureStage, observeStages } from './stages.js';
+import { deleteApiKey, deleteUsagePlan, ensureUsagePlan, executeUsagePlan, observeUsagePlan, ownedApiKeys } from './usage-plans.js';
+import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+
+export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients): RestApiAws & UsagePlanAws {
+  let account: Promise<string> | undefined;
+  return {
+    region: clients.region,
+    accountId: () => {
+      account ??= accountId(caller, iam).catch((error: unknown) => {
+        account = undefined; // looked up again next time
+        throw error;
+      });
+      return account;
+    },
+    ensureRestApi: (settings, tags) => ensureRestApi(caller, clients, settings, tags),
+    deleteRestApi: (id) => deleteRestApi(caller, clients, id),
+    observeApi: (id) => observeApi(caller, clients, id),
+    executePlan: (observed, plan) => executePlan(caller, clients, observed, plan),
+    observeStages: (id) => observeStages(caller, clients, id),
+    writeStage: async (restApiId, observed, want, patch, deploymentId) => {
+      if (!observed) {
+        await ensureStage(caller, clients, restApiId, undefined, want, deploymentId);
+        return;
+      }
+      if (patch.length === 0) return;
+      await caller.call('UpdateStage', () => clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: want.name, patchOperations: patch })));
+    },
+    createDeployment: (id, description) => createDeployment(caller, clients, id, description),
+    observeRole: (name) => observeRole(caller, iam, name),
+    changeRole: (want, changes) => changeRole(caller, iam, want, changes),
+    deleteRole: (name) => deleteRole(caller, iam, name),
+    ensureUsagePlan: (desired) => ensureUsagePlan(caller, clients, desired),
+    observeUsagePlan: (id, owner) => observeUsagePlan(caller, clients, id, owner),
+    executeUsagePlan: (id, ops) => executeUsagePlan(caller, clients, id, ops),
+    ownedApiKeys: (owner) => ownedApiKeys(caller, clients, owner),
+    deleteApiKey: (id) => deleteApiKey(caller, clients, id),
+    deleteUsagePlan: (id) => deleteUsagePlan(caller, clients, id),
+  };
+}

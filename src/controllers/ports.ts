@@ -1,0 +1,87 @@
+// What the reconcilers need from the outside world, as interfaces: AWS (API Gateway and IAM), the
+// Kubernetes writer, the Event sink and the diagnosis facts. Production passes the real adapters
+// (aws/ports.ts, kube/writer.ts); the reconciler tests pass an in-memory AWS built on the simulator and
+// a recording writer, so the very same reconcile code runs in both.
+import type { ObservedApi } from '../model/state.js';
+import type { ApiSettings, StringMap } from '../model/shapes.js';
+import type { DesiredUsagePlan } from '../model/usage-plan.js';
+import type { Operation, PatchOperation } from '../plan/operations.js';
+import type { ObservedStage, StageShape } from '../plan/stages.js';
+import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
+import type { ObservedApiKey, ObservedUsagePlan, UsagePlanOperation } from '../plan/usage-plan-diff.js';
+import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
+import type { CustomObjectRef, StoredObject } from '../kube/writer.js';
+import type { EventInput } from '../kube/events.js';
+
+export interface ExecutionResult {
+  completed: number;
+  total: number;
+  failed?: { operation: Operation; error: unknown };
+  resourceIds: Map<string, string>;
+}
+
+export interface RestApiAws {
+  readonly region: string;
+  accountId(): Promise<string>;
+  /** Found by its owner tag (a create whose answer was lost) or created. */
+  ensureRestApi(settings: ApiSettings, tags: StringMap): Promise<{ id: string; rootResourceId: string; created: boolean }>;
+  deleteRestApi(restApiId: string): Promise<void>;
+  observeApi(restApiId: string): Promise<ObservedApi>;
+  executePlan(observed: ObservedApi, plan: Operation[]): Promise<ExecutionResult>;
+  observeStages(restApiId: string): Promise<ObservedStage[]>;
+  /** Creates the stage (with `deploymentId`) when `observed` is undefined, else sends `patch`. */
+  writeStage(restApiId: string, observed: ObservedStage | undefined, want: StageShape, patch: PatchOperation[], deploymentId?: string): Promise<void>;
+  createDeployment(restApiId: string, description: string): Promise<string>;
+  observeRole(name: string): Promise<ObservedRole | undefined>;
+  /** Carries the changes out; returns the role's ARN. */
+  changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string>;
+  deleteRole(name: string): Promise<void>;
+}
+
+export interface UsagePlanSnapshot {
+  plan: ObservedUsagePlan;
+  keys: ObservedApiKey[];
+}
+
+export interface UsagePlanExecution {
+  completed: number;
+  total: number;
+  failed?: { operation: UsagePlanOperation; error: unknown };
+  createdKeys: Map<string, string>;
+}
+
+export interface UsagePlanAws {
+  ensureUsagePlan(desired: DesiredUsagePlan): Promise<{ id: string; created: boolean }>;
+  observeUsagePlan(usagePlanId: string, owner: string): Promise<UsagePlanSnapshot>;
+  executeUsagePlan(usagePlanId: string, plan: UsagePlanOperation[]): Promise<UsagePlanExecution>;
+  ownedApiKeys(owner: string): Promise<ObservedApiKey[]>;
+  deleteApiKey(keyId: string): Promise<void>;
+  deleteUsagePlan(usagePlanId: string): Promise<void>;
+}
+
+/** Facts for the runbook checks; `maxAgeMs` 0 reads AWS now, else a read younger than that may be reused. */
+export interface DiagnosisFacts {
+  deployment(restApiId: string, deploymentId: string): Promise<{ createdAt?: string; served?: Set<string> }>;
+  role(arn: string, maxAgeMs: number): Promise<Dated<RoleFacts>>;
+  vpcLinkStatus(id: string, maxAgeMs: number): Promise<Dated<string | undefined>>;
+  usagePlans(restApiId: string, today: string, maxAgeMs: number): Promise<Dated<Map<string, UsagePlanFacts[]> | undefined>>;
+  /** Forget what is cached for a REST API's usage plans (a UsagePlan covering it changed). */
+  usagePlansChanged(restApiId: string): void;
+}
+
+/** A fact and when it was read from AWS (epoch ms). */
+export interface Dated<T> {
+  value: T;
+  readAt: number;
+}
+
+export interface ObjectWriter {
+  updateStatus<T extends StoredObject<object>>(ref: CustomObjectRef, read: T, next: NonNullable<T['status']>): Promise<T>;
+  addFinalizer<T extends StoredObject<unknown>>(ref: CustomObjectRef, read: T, finalizer: string): Promise<T>;
+  removeFinalizer<T extends StoredObject<unknown>>(ref: CustomObjectRef, read: T, finalizer: string): Promise<T>;
+}
+
+export interface EventSink {
+  record(event: EventInput): Promise<void>;
+}
+

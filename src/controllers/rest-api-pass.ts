@@ -1,0 +1,176 @@
+// The phases of one pass over a REST API the operator manages, each filling in the pass:
+//   guard -> identify (find/create the REST API; the only early write: its id) -> owner check ->
+//   execution roles -> plan (model + diff) -> execute -> deploy -> diagnose.
+// A phase that fails records the error policy's verdict and the later phases that need it are skipped.
+// Nothing here writes status; status/rest-api-status.ts computes it from the pass.
+import type { RestApi } from '../api/rest-api.js';
+import type { RestPath } from '../api/rest-path.js';
+import { isGone } from '../aws/errors.js';
+import { OWNER_TAG, ownerRef } from '../model/build.js';
+import { desiredFromObjects, keyOfPath } from '../model/from-objects.js';
+import type { ObservedApi } from '../model/state.js';
+import { changedAtAfter, type LiveStage } from '../plan/deployments.js';
+import { planRestApi } from '../plan/api-plan.js';
+import { describeOperation } from '../plan/operations.js';
+import { simulate } from '../plan/simulate.js';
+import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
+import { PAUSE_ANNOTATION } from '../status/rest-api-status.js';
+import type { ControllerContext, Trigger } from './context.js';
+import { errorPolicy, progressOf, type Verdict } from './error-policy.js';
+import { convergeRoles } from './execution-roles.js';
+import { diagnoseApi } from './path-diagnosis.js';
+import { restApiRef } from './refs.js';
+import { deployStages, readLiveStages } from './stage-deployer.js';
+
+export interface PassOutput {
+  pass: RestApiPass;
+  /** The RestApi as last stored (after the id write). */
+  api?: RestApi;
+  /** The first error, and the error policy's verdict on it. */
+  error?: unknown;
+  verdict?: Verdict;
+}
+
+export const isPaused = (api: RestApi): boolean => api.metadata.annotations?.[PAUSE_ANNOTATION] === 'true';
+
+export function adoptionAllowed(ctx: ControllerContext, namespace: string): boolean {
+  const allowed = ctx.settings.adoptNamespaces;
+  return allowed.includes('*') || allowed.includes(namespace);
+}
+
+export function failure(v: Verdict): Failure {
+  return { reason: v.reason, message: v.message, progress: progressOf(v) };
+}
+
+const stalled = (reason: string, message: string): Verdict => ({ reason, message, disposition: 'stalled' });
+
+/** A path's methods changed in this pass unless all it got was a restore of content applied before (drift). */
+function pathChangedAt(pass: RestApiPass, touched: Set<string>): Map<string, string | undefined> {
+  return new Map(
+    pass.paths.map((p) => {
+      const key = keyOfPath(p);
+      const restored = p.metadata.generation === p.status?.observedGeneration && p.status?.conditions?.some((c) => c.type === 'Synced' && c.status === 'True');
+      return [key, touched.has(p.spec.path) && !restored ? pass.now.toISOString() : p.status?.changedAt];
+    }),
+  );
+}
+
+/** The REST API's id (recorded, adopted, or found/created by its owner tag) and its snapshot. */
+async function identify(ctx: ControllerContext, out: PassOutput, api: RestApi, pass: RestApiPass): Promise<ObservedApi> {
+  const base = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, pass.paths, new Map(), { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags });
+  const create = async (replacing?: string) => {
+    const ensured = await ctx.aws.ensureRestApi(base.settings, base.tags);
+    // Written at once: a lost id would mean a duplicate API (names are not unique).
+    out.api = await ctx.writer.updateStatus(restApiRef(api), out.api ?? api, { ...(out.api ?? api).status, id: ensured.id, rootResourceId: ensured.rootResourceId, ...(replacing ? { stages: [] } : {}) });
+    if (replacing) pass.apiEvents.push({ type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `REST API ${replacing} was deleted outside the operator; created ${ensured.id} in its place` });
+    else if (ensured.created) pass.apiEvents.push({ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created REST API ${ensured.id} (${base.settings.name})` });
+    if (replacing) pass.stages = [];
+    return ensured.id;
+  };
+  const id = api.status?.id ?? api.spec.adoptId ?? (await create());
+  try {
+    return await ctx.aws.observeApi(id);
+  } catch (error) {
+    // Deleted outside the operator: make it again (an adopted API is not the operator's to re-create).
+    if (isGone(error) && !api.spec.adoptId) return ctx.aws.observeApi(await create(id));
+    throw error;
+  }
+}
+
+/** `paths`: the RestPaths that stay; `leaving`: those being deleted (what they owned may go now). */
+export async function managedPass(ctx: ControllerContext, api: RestApi, paths: RestPath[], leaving: readonly RestPath[], trigger: Trigger, pendingPlans: ReadonlyMap<string, string[]>): Promise<PassOutput> {
+  const namespace = api.metadata.namespace ?? '';
+  const pass = emptyPass(ctx.now(), ctx.aws.region, paths, api);
+  const out: PassOutput = { pass, api };
+  pass.paused = isPaused(api);
+  const stop = (v: Verdict, error?: unknown): PassOutput => {
+    pass.stopped = failure(v);
+    return { ...out, verdict: v, ...(error !== undefined ? { error } : {}) };
+  };
+  if (api.spec.adoptId && !adoptionAllowed(ctx, namespace)) {
+    return stop(stalled('AdoptionNotAllowed', `Taking over REST API ${api.spec.adoptId} is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`));
+  }
+  if (pass.paused && !api.status?.id && !api.spec.adoptId) {
+    pass.stopped = { reason: 'Paused', message: `The REST API is not created while writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true.`, progress: { kind: 'reconciling', reason: 'Paused', message: `Creating the REST API waits for the annotation ${PAUSE_ANNOTATION}=true to be removed.` } };
+    return out;
+  }
+  let observed: ObservedApi;
+  try {
+    observed = await identify(ctx, out, api, pass);
+  } catch (error) {
+    return stop(errorPolicy(error, 'Reading or creating the REST API', { operation: 'createRestApi' }), error);
+  }
+  pass.restApiId = observed.id;
+  pass.rootResourceId = observed.rootResourceId;
+  pass.resourceIds = new Map(observed.resources.map((r) => [r.path, r.id]));
+  const owner = observed.tags[OWNER_TAG];
+  if (owner && owner !== ownerRef(namespace, 'RestApi', api.metadata.name)) {
+    return stop(stalled('OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`));
+  }
+  let roles: Awaited<ReturnType<typeof convergeRoles>>;
+  try {
+    roles = await convergeRoles(ctx, paths, observed.id, pass.paused);
+  } catch (error) {
+    return stop(errorPolicy(error, 'Creating or updating the execution roles', { operation: 'createRole' }), error);
+  }
+  pass.roleArns = roles.arns;
+  for (const [key, events] of roles.events) pass.pathEvents.set(key, [...(pass.pathEvents.get(key) ?? []), ...events]);
+
+  const { desired, operations } = planRestApi({ api, paths, leaving, observed, roleArns: roles.arns, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags } });
+  pass.desired = desired;
+  pass.plan = operations;
+  if (pass.paused) {
+    pass.waiting = [...pass.plan.map(describeOperation), ...roles.waiting];
+  } else {
+    const result = await ctx.aws.executePlan(observed, pass.plan);
+    pass.applied = result.completed;
+    pass.resourceIds = result.resourceIds;
+    if (result.failed) {
+      // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
+      const v = errorPolicy(result.failed.error, 'Applying the plan', { operation: result.failed.operation.kind, retryRefusals: roles.created });
+      pass.executionFailure = { ...failure(v), message: v.message.replace(/^Applying the plan failed: /, ''), operation: describeOperation(result.failed.operation), total: result.total };
+      out.error = result.failed.error;
+      out.verdict = v;
+    }
+    reportPlan(pass, api);
+  }
+  pass.changedAt = changedAtAfter(api.status?.changedAt, pass.applied, pass.now);
+  pass.pathChangedAt = pathChangedAt(pass, new Set(pass.plan.slice(0, pass.applied).map((op) => ('path' in op ? op.path : ''))));
+
+  let live: LiveStage[] | undefined;
+  try {
+    if (!pass.paused && !pass.executionFailure) {
+      const deployed = await deployStages(ctx, out.api ?? api, paths, desired, observed.id, pass.applied, pass.now);
+      ({ stages: pass.stages, live, manualPending: pass.manualPending } = deployed);
+      pass.apiEvents.push(...deployed.events);
+    } else live = await readLiveStages(ctx, out.api ?? api, observed.id);
+  } catch (error) {
+    if (!pass.paused && !pass.executionFailure) {
+      const v = errorPolicy(error, 'Deploying the stages');
+      pass.deployFailure = failure(v);
+      out.error ??= error;
+      out.verdict ??= v;
+    }
+  }
+  if (live) {
+    const diagnosis = await diagnoseApi(ctx.facts, {
+      region: ctx.aws.region, accountId: await ctx.aws.accountId(), restApiId: observed.id, desired,
+      observed: simulate(observed, pass.plan.slice(0, pass.applied)), stages: live, changedAt: pass.pathChangedAt, paths,
+      pendingUsagePlans: pendingPlans, now: pass.now,
+      // A pass someone asked for, or one right after the operator changed a role, reads IAM now.
+      maxAgeMs: trigger === 'requested' || roles.changed.length > 0 ? 0 : ctx.settings.diagnosisMaxAgeMs,
+    });
+    pass.diagnoses = diagnosis.findings;
+    if (diagnosis.readAt) pass.factsReadAt = diagnosis.readAt;
+  }
+  return out;
+}
+
+/** Updated when the spec changed, DriftCorrected when AWS differed without a spec change. */
+function reportPlan(pass: RestApiPass, api: RestApi): void {
+  const applied = pass.plan.slice(0, pass.applied).map(describeOperation);
+  if (applied.length === 0) return;
+  const specChanged = api.metadata.generation !== api.status?.observedGeneration || pass.paths.some((p) => p.metadata.generation !== p.status?.observedGeneration);
+  const summary = `${applied.length} operation(s): ${applied.slice(0, 5).join('; ')}${applied.length > 5 ? '; ...' : ''}`;
+  pass.apiEvents.push(specChanged ? { type: 'Normal', reason: 'Updated', action: 'Reconcile', note: `Applied ${summary}` } : { type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `AWS differed from the spec without a spec change; restored with ${summary}` });
+}

@@ -1,0 +1,66 @@
+// The Kubernetes objects as the model reads them, one way for the operator and the CLI: a RestPath as
+// model input, the per-method stage throttling of the methods that are really applied (a method lost
+// to a conflict has no say), and the desired state of one REST API from its objects.
+import type { RestApi } from '../api/rest-api.js';
+import type { RestPath } from '../api/rest-path.js';
+import type { UsagePlan } from '../api/usage-plan.js';
+import type { Throttling } from '../api/common.js';
+import { buildDesired, restPathKey, type ModelOptions, type RestPathInput } from './build.js';
+import type { DesiredApi } from './state.js';
+
+/** Stage throttling one method declares. */
+export interface MethodThrottling {
+  path: string;
+  httpMethod: string;
+  throttling: Throttling;
+}
+
+/** A RestPath's key in the model: namespace/name. */
+export function keyOfPath(p: Pick<RestPath, 'metadata'>): string {
+  return restPathKey({ namespace: p.metadata.namespace ?? '', name: p.metadata.name });
+}
+
+export function restPathInput(p: RestPath, executionRoleArn: string | undefined): RestPathInput {
+  return {
+    namespace: p.metadata.namespace ?? '',
+    name: p.metadata.name,
+    createdAt: p.metadata.creationTimestamp ?? '',
+    spec: p.spec,
+    ...(executionRoleArn ? { executionRoleArn } : {}),
+  };
+}
+
+/**
+ * The desired REST API from a RestApi (or, for an API managed elsewhere, just a name) and its RestPaths;
+ * `roleArns` holds the execution-role ARN of each RestPath that has one, by RestPath key.
+ */
+export function desiredFromObjects(api: { namespace: string; name: string; spec: RestApi['spec'] }, paths: readonly RestPath[], roleArns: ReadonlyMap<string, string>, options: ModelOptions): DesiredApi {
+  return buildDesired(api, paths.map((p) => restPathInput(p, roleArns.get(keyOfPath(p)))), options);
+}
+
+/** Per-method stage throttling of the methods each RestPath really owns in `desired`. */
+export function methodThrottlingOf(paths: readonly RestPath[], desired: DesiredApi): MethodThrottling[] {
+  return paths.flatMap((p) =>
+    p.spec.methods
+      .filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === keyOfPath(p)))
+      .map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, throttling: m.throttling! })),
+  );
+}
+
+/**
+ * Stages of one RestApi covered by UsagePlans that are in the cluster but not applied to AWS for their
+ * current generation yet, with the plans' names: their keys are on the way, not missing.
+ */
+export function pendingUsagePlans(restApiName: string, plans: readonly UsagePlan[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const plan of plans) {
+    if (plan.metadata.deletionTimestamp) continue;
+    const synced = plan.status?.conditions?.some((c) => c.type === 'Synced' && c.status === 'True');
+    const applied = plan.status?.usagePlanId && plan.status.observedGeneration === (plan.metadata.generation ?? 0) && synced;
+    if (applied) continue;
+    for (const s of (plan.spec.apiStages ?? []).filter((x) => x.restApiRef.name === restApiName)) {
+      out.set(s.stage, [...(out.get(s.stage) ?? []), plan.metadata.name]);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+// What a pass over one REST API will do, decided once for the operator and the CLI's `plan`: the
+// desired state from the objects, the operations against what AWS has (with the ledger the statuses
+// hold, RestPaths being deleted included), and then for each stage whether it is deployed.
+import type { RestApi } from '../api/rest-api.js';
+import type { RestPath } from '../api/rest-path.js';
+import { DEPLOY_ANNOTATION } from '../api/rest-api.js';
+import type { ModelOptions } from '../model/build.js';
+import { desiredFromObjects, methodThrottlingOf } from '../model/from-objects.js';
+import type { DesiredApi, ObservedApi } from '../model/state.js';
+import { changedAtAfter, decideStages, type StageDecision } from './deployments.js';
+import { diff } from './diff.js';
+import { ledgerOfStatuses } from './ledger.js';
+import type { Operation } from './operations.js';
+import type { ObservedStage } from './stages.js';
+
+export interface ApiPlanInput {
+  api: RestApi;
+  /** RestPaths that stay, and those being deleted (what they owned may go). */
+  paths: readonly RestPath[];
+  leaving: readonly RestPath[];
+  observed: ObservedApi;
+  /** Execution-role ARNs by RestPath key. */
+  roleArns: ReadonlyMap<string, string>;
+  options: ModelOptions;
+}
+
+export function planRestApi(input: ApiPlanInput): { desired: DesiredApi; operations: Operation[] } {
+  const { api } = input;
+  const desired = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, input.paths, input.roleArns, input.options);
+  const ledger = ledgerOfStatuses(api.status?.ownership, [...input.paths, ...input.leaving].map((p) => p.status?.ownership));
+  return { desired, operations: diff(desired, input.observed, ledger) };
+}
+
+/** The stage decisions once `applied` operations have run (the deploy step runs only after a whole plan). */
+export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], desired: DesiredApi, observedStages: readonly ObservedStage[], applied: number, now: Date): StageDecision[] {
+  return decideStages({
+    stages: api.spec.stages ?? [],
+    observed: observedStages,
+    previous: api.status?.stages ?? [],
+    annotation: api.metadata.annotations?.[DEPLOY_ANNOTATION],
+    changedAt: changedAtAfter(api.status?.changedAt, applied, now),
+    methodThrottling: methodThrottlingOf(paths, desired),
+  });
+}

@@ -1,0 +1,126 @@
+// Stages and deployments, decided once for the operator and the CLI's `plan`: for each stage of a
+// RestApi, the settings it should have, the UpdateStage patch that gets it there, and whether it is
+// deployed in this pass. Then the status and the live view (what the diagnosis sees) after the pass.
+import type { Stage, StageStatus } from '../api/rest-api.js';
+import type { MethodThrottling } from '../model/from-objects.js';
+import type { PatchOperation } from './operations.js';
+import { desiredStage, stagePatch, STAGE_DEFAULT, type ObservedStage, type StageShape } from './stages.js';
+
+/** A stage as it is in AWS next to what the operator last deployed to it: the diagnosis's view. */
+export interface LiveStage {
+  name: string;
+  exists: boolean;
+  manual: boolean;
+  deploymentId: string;
+  variables: Record<string, string>;
+  throttle?: { rateLimit: number; burstLimit: number };
+  latestDeploymentId?: string;
+  latestDeployedAt?: string;
+}
+
+export type DeployReason = 'StageMissing' | 'ApiChanged' | 'DeployRequested';
+
+export interface StageDecision {
+  name: string;
+  manual: boolean;
+  want: StageShape;
+  /** The stage as AWS has it; undefined when it does not exist yet. */
+  observed?: ObservedStage;
+  /** UpdateStage operations for its settings (empty for a stage that is created by the deployment). */
+  settings: PatchOperation[];
+  /** Why this pass deploys it; undefined: it is not deployed. */
+  deploy?: DeployReason;
+  /** A Manual stage behind the API: it waits for the deploy annotation to change. */
+  waitsForAnnotation: boolean;
+}
+
+export interface StagesInput {
+  stages: readonly Stage[];
+  observed: readonly ObservedStage[];
+  previous: readonly StageStatus[];
+  /** The restpath.dev/deploy annotation's value. */
+  annotation: string | undefined;
+  /** When the operator last changed the API in AWS (after this pass's plan). */
+  changedAt: string | undefined;
+  methodThrottling: readonly MethodThrottling[];
+}
+
+export function invokeUrl(restApiId: string, region: string, stage: string, path = ''): string {
+  return `https://${restApiId}.execute-api.${region}.amazonaws.com/${stage}${path === '/' ? '/' : path}`;
+}
+
+/** When the API last changed in AWS after a pass that applied `applied` operations. */
+export function changedAtAfter(previous: string | undefined, applied: number, now: Date): string | undefined {
+  return applied > 0 ? now.toISOString() : previous;
+}
+
+/**
+ * A stage is deployed when it is missing, or (Automatic) when the API changed after its last deployment,
+ * or (Manual) when the deploy annotation changed since the deployment it records.
+ */
+export function decideStages(input: StagesInput): StageDecision[] {
+  return input.stages.map((stage) => {
+    const observed = input.observed.find((s) => s.name === stage.name);
+    const previous = input.previous.find((s) => s.name === stage.name);
+    const manual = stage.deployment === 'Manual';
+    const want = desiredStage(stage, [...input.methodThrottling]);
+    const behind = !previous?.deployedAt || (input.changedAt !== undefined && previous.deployedAt < input.changedAt);
+    const requested = input.annotation !== undefined && input.annotation !== previous?.deployedAnnotation;
+    const deploy: DeployReason | undefined = !observed ? 'StageMissing' : manual ? (requested ? 'DeployRequested' : undefined) : behind ? 'ApiChanged' : undefined;
+    return {
+      name: stage.name,
+      manual,
+      want,
+      ...(observed ? { observed } : {}),
+      settings: observed ? stagePatch(observed, want) : [],
+      ...(deploy ? { deploy } : {}),
+      waitsForAnnotation: manual && !deploy && behind,
+    };
+  });
+}
+
+/** The status entry of a stage after the pass (`deploymentId`: the one this pass made, if it deployed). */
+export function stageStatusAfter(d: StageDecision, previous: StageStatus | undefined, deployment: { id: string; at: string } | undefined, annotation: string | undefined, invokeUrl: string): StageStatus {
+  // What the operator deployed; the stage may have been pointed elsewhere since (a rollback by hand),
+  // which the diagnosis reports rather than undoes.
+  const deploymentId = deployment?.id ?? previous?.deploymentId ?? d.observed?.deploymentId;
+  const deployedAt = deployment?.at ?? previous?.deployedAt;
+  const deployedAnnotation = deployment && d.manual ? annotation : previous?.deployedAnnotation;
+  return {
+    name: d.name,
+    ...(deploymentId ? { deploymentId } : {}),
+    ...(deployedAt ? { deployedAt } : {}),
+    invokeUrl,
+    ...(deployedAnnotation !== undefined ? { deployedAnnotation } : {}),
+  };
+}
+
+/** The diagnosis's view of a stage: as AWS serves it, next to what the operator last deployed. */
+export function liveStage(name: string, manual: boolean, observed: ObservedStage | undefined, status: StageStatus | undefined): LiveStage {
+  const throttle = observed?.throttling[STAGE_DEFAULT];
+  return {
+    name,
+    exists: Boolean(observed),
+    manual,
+    deploymentId: observed?.deploymentId ?? '',
+    variables: observed?.variables ?? {},
+    ...(throttle ? { throttle } : {}),
+    ...(status?.deploymentId ? { latestDeploymentId: status.deploymentId } : {}),
+    ...(status?.deployedAt ? { latestDeployedAt: status.deployedAt } : {}),
+  };
+}
+
+/** The live view of every declared stage from what AWS has and what the status records. */
+export function liveStages(stages: readonly Stage[], observed: readonly ObservedStage[], statuses: readonly StageStatus[]): LiveStage[] {
+  return stages.map((s) => liveStage(s.name, s.deployment === 'Manual', observed.find((o) => o.name === s.name), statuses.find((x) => x.name === s.name)));
+}
+
+/** Stages of an API managed elsewhere: whatever it has; their deployments are not the operator's. */
+export function externalLiveStages(observed: readonly ObservedStage[]): LiveStage[] {
+  return observed.map((o) => liveStage(o.name, true, o, undefined));
+}
+
+/** The stage as it is once the decision was carried out (settings applied, deployment pointed). */
+export function observedAfter(d: StageDecision, deploymentId: string | undefined): ObservedStage {
+  return { ...d.want, deploymentId: deploymentId ?? d.observed?.deploymentId ?? '' };
+}

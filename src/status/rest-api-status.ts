@@ -1,0 +1,162 @@
+// statusFor(pass), pure: every object's status after one pass over a REST API, and the Events that
+// go with it. One place decides Synced, the runbook conditions, Ready, Reconciling and Stalled for the
+// RestApi and each RestPath; the reconciler writes each object once with what this returns.
+import type { RestApiStatus } from '../api/rest-api.js';
+import type { RestPath, RestPathStatus } from '../api/rest-path.js';
+import { RUNBOOK_CONDITIONS, type ConditionFinding } from '../diagnose/index.js';
+import { keyOfPath } from '../model/from-objects.js';
+import { invokeUrl } from '../plan/deployments.js';
+import { apiOwnershipAfter, pathOwnershipAfter } from '../plan/ledger.js';
+import { setConditions, transitions, type Finding } from './conditions.js';
+import type { EventSpec, RestApiPass } from './rest-api-pass.js';
+import { CURRENT, summaryConditions, type Progress } from './summary.js';
+
+export const PAUSE_ANNOTATION = 'restpath.dev/paused';
+
+export interface ObjectResult<S> {
+  status: S;
+  events: EventSpec[];
+}
+
+export interface RestApiResults {
+  api?: ObjectResult<RestApiStatus>;
+  /** By RestPath key. */
+  paths: Map<string, ObjectResult<RestPathStatus>>;
+}
+
+const list = (items: string[], max = 5) => `${items.slice(0, max).join('; ')}${items.length > max ? `; and ${items.length - max} more` : ''}`;
+
+function completed(pass: RestApiPass): boolean {
+  return !pass.stopped && !pass.paused && !pass.executionFailure;
+}
+
+function synced(pass: RestApiPass): Finding {
+  if (pass.stopped) return { type: 'Synced', status: 'False', reason: pass.stopped.reason, message: pass.stopped.message };
+  if (pass.paused) {
+    const what = pass.waiting.length === 0 ? 'nothing waits: AWS matches the spec' : `${pass.waiting.length} write(s) wait: ${list(pass.waiting)}`;
+    return { type: 'Synced', status: 'False', reason: 'Paused', message: `Writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true; ${what}. The other conditions describe AWS as it is.` };
+  }
+  const f = pass.executionFailure;
+  if (f) {
+    return { type: 'Synced', status: 'False', reason: f.reason, message: `${pass.applied} of ${f.total} operations applied; stopped at "${f.operation}": ${f.message} The rest is applied on the next attempt; nothing applied so far is undone.` };
+  }
+  if (pass.deployFailure) return { type: 'Synced', status: 'False', reason: pass.deployFailure.reason, message: `Deploying the stages failed: ${pass.deployFailure.message}` };
+  const d = pass.desired;
+  if (pass.external) {
+    return { type: 'Synced', status: 'True', reason: 'Synced', message: `Applied to REST API ${pass.restApiId ?? ''}, which is managed elsewhere: deploy its stages to serve the change (aws apigateway create-deployment --rest-api-id ${pass.restApiId ?? ''} --stage-name STAGE).` };
+  }
+  return { type: 'Synced', status: 'True', reason: 'Synced', message: `REST API ${pass.restApiId ?? ''} matches the spec (${d?.methods.length ?? 0} methods on ${d?.resources.length ?? 0} paths).` };
+}
+
+/** The progress the whole API is in (a RestPath may add its own: a conflict, a pending role). */
+function apiProgress(pass: RestApiPass): Progress {
+  if (pass.stopped) return pass.stopped.progress;
+  if (pass.executionFailure) return pass.executionFailure.progress;
+  if (pass.deployFailure) return pass.deployFailure.progress;
+  if (pass.paused && pass.waiting.length > 0) return { kind: 'reconciling', reason: 'Paused', message: `${pass.waiting.length} write(s) wait for the annotation ${PAUSE_ANNOTATION}=true to be removed: ${list(pass.waiting)}.` };
+  return CURRENT;
+}
+
+function withFactsAge(f: ConditionFinding, readAt: Date | undefined): ConditionFinding {
+  if (!readAt || (f.type !== 'PermissionsReady' && f.type !== 'ThrottlingReady')) return f;
+  return { ...f, message: `${f.message} (IAM and usage-plan facts as read at ${readAt.toISOString()}; annotate the RestApi to read them now.)` };
+}
+
+function pathProgress(pass: RestApiPass, path: RestPath, diagnoses: readonly ConditionFinding[]): Progress {
+  const key = keyOfPath(path);
+  const conflicts = pass.desired?.conflicts.filter((c) => c.refused === key) ?? [];
+  if (conflicts.length > 0) {
+    const c = conflicts[0]!;
+    const methods = conflicts.map((x) => x.httpMethod).join(', ');
+    return { kind: 'stalled', reason: 'Conflict', message: `${c.httpMethod} ${c.path} is already declared by RestPath ${c.keptBy}, which is older; this RestPath's ${methods} on it ${conflicts.length > 1 ? 'are' : 'is'} not applied.` };
+  }
+  const api = apiProgress(pass);
+  if (api.kind !== 'current') return api;
+  const pending = pass.desired?.pending.filter((p) => p.owner === key) ?? [];
+  if (pending.length > 0) return { kind: 'reconciling', reason: 'WaitingForExecutionRole', message: `${pending.map((p) => `${p.httpMethod} ${p.path}`).join(', ')}: ${pending[0]!.reason}.` };
+  const waiting = diagnoses.find((d) => d.status === 'Unknown' && d.reason === 'UsagePlanPending');
+  if (waiting) return { kind: 'reconciling', reason: waiting.reason, message: waiting.message };
+  return CURRENT;
+}
+
+function pathStatus(pass: RestApiPass, path: RestPath, sync: Finding): ObjectResult<RestPathStatus> {
+  const key = keyOfPath(path);
+  const diagnoses = (pass.diagnoses.get(key) ?? []).map((f) => withFactsAge(f, pass.factsReadAt));
+  const progress = pathProgress(pass, path, diagnoses);
+  const stageNames = pass.external ? pass.stages.map((s) => s.name) : (pass.api?.spec.stages ?? []).map((s) => s.name);
+  // A Manual stage's pending deployment is reported truthfully but does not hold Ready back: the user
+  // decides when to deploy (ADR 0007).
+  const blocking = [sync, ...diagnoses.filter((d) => d.reason !== 'DeploymentPending')];
+  const where = pass.external
+    ? ` to REST API ${pass.restApiId ?? ''}, which is managed elsewhere: it is served once that API's stages are deployed`
+    : stageNames.length > 0 ? ` and served on stages ${stageNames.join(', ')}` : '';
+  const deferred = diagnoses.some((d) => d.reason === 'DeploymentPending') && pass.manualPending.length > 0 ? `; stage ${pass.manualPending.join(', ')} (Manual) serves the change once the restpath.dev/deploy annotation changes` : '';
+  const generation = path.metadata.generation ?? 0;
+  const findings: Finding[] = [sync, ...diagnoses, ...summaryConditions(progress, blocking, { reason: 'Ready', message: `${path.spec.path} is applied${where}${deferred}.` }, generation)];
+  const conditions = setConditions(path.status?.conditions, findings, generation, pass.now);
+  const restApiId = pass.restApiId ?? path.status?.restApiId;
+  const resourceId = path.spec.path === '/' ? undefined : (pass.resourceIds.get(path.spec.path) ?? path.status?.resourceId);
+  const arn = pass.roleArns.get(key);
+  const changedAt = pass.pathChangedAt.get(key);
+  const status: RestPathStatus = {
+    ...(restApiId ? { restApiId } : {}),
+    ...(resourceId ? { resourceId } : {}),
+    ...(restApiId ? { urls: stageNames.map((stage) => ({ stage, url: invokeUrl(restApiId, pass.region, stage, path.spec.path) })) } : {}),
+    ...(arn ? { executionRoleArn: arn } : {}),
+    ...(changedAt ? { changedAt } : {}),
+    ...(pass.desired ? { ownership: pathOwnershipAfter(pass.desired, key, path.status?.ownership, completed(pass)) } : path.status?.ownership ? { ownership: path.status.ownership } : {}),
+    observedGeneration: generation,
+    conditions,
+  };
+  return { status, events: [...(pass.pathEvents.get(key) ?? []), ...pathTransitionEvents(path, conditions)] };
+}
+
+/** Warning as a runbook condition turns bad, Normal `<Type>Restored` when it recovers; Warning when Stalled. */
+function pathTransitionEvents(path: RestPath, conditions: RestPathStatus['conditions'] & object): EventSpec[] {
+  const out: EventSpec[] = [];
+  for (const c of transitions(path.status?.conditions, conditions)) {
+    const before = path.status?.conditions?.find((x) => x.type === c.type);
+    if ((RUNBOOK_CONDITIONS as readonly string[]).includes(c.type)) {
+      if (c.status === 'Unknown') continue; // not decided yet (e.g. a usage plan still being applied)
+      if (c.status === 'True' && (!before || before.status === 'True')) continue;
+      out.push({ type: c.status === 'True' ? 'Normal' : 'Warning', reason: c.status === 'True' ? `${c.type}Restored` : c.reason, action: 'Diagnose', note: `${c.type}: ${c.message}` });
+    } else if (c.type === 'Stalled' && c.status === 'True') {
+      out.push({ type: 'Warning', reason: c.reason, action: 'Reconcile', note: c.message });
+    }
+  }
+  return out;
+}
+
+function apiStatus(pass: RestApiPass, sync: Finding): ObjectResult<RestApiStatus> | undefined {
+  const api = pass.api;
+  if (!api) return undefined;
+  const generation = api.metadata.generation ?? 0;
+  const pending = pass.manualPending.length > 0 ? `; stage ${pass.manualPending.join(', ')} (Manual) serves the latest changes once the restpath.dev/deploy annotation changes` : '';
+  const findings = [sync, ...summaryConditions(apiProgress(pass), [sync], { reason: 'Ready', message: `REST API ${pass.restApiId ?? ''} is in sync and deployed${pending}.` }, generation)];
+  const conditions = setConditions(api.status?.conditions, findings, generation, pass.now);
+  const status: RestApiStatus = {
+    ...api.status,
+    ...(pass.restApiId ? { id: pass.restApiId } : {}),
+    ...(pass.rootResourceId ? { rootResourceId: pass.rootResourceId } : {}),
+    ...(pass.changedAt ? { changedAt: pass.changedAt } : {}),
+    stages: pass.stages,
+    ...(pass.desired ? { ownership: apiOwnershipAfter(pass.desired, api.status?.ownership, completed(pass)) } : {}),
+    observedGeneration: generation,
+    conditions,
+  };
+  if (!pass.restApiId && !api.status?.id) delete status.stages;
+  const events = [...pass.apiEvents];
+  for (const c of transitions(api.status?.conditions, conditions)) {
+    const warn = (c.type === 'Synced' && c.status === 'False' && c.reason !== 'Paused') || (c.type === 'Stalled' && c.status === 'True');
+    if (warn && !events.some((e) => e.reason === c.reason)) events.push({ type: 'Warning', reason: c.reason, action: 'Reconcile', note: c.message });
+  }
+  return { status, events };
+}
+
+/** Every object's status after the pass, and the Events to emit. */
+export function restApiStatusFor(pass: RestApiPass): RestApiResults {
+  const sync = synced(pass);
+  const paths = new Map(pass.paths.map((p) => [keyOfPath(p), pathStatus(pass, p, sync)] as const));
+  const api = apiStatus(pass, sync);
+  return { ...(api ? { api } : {}), paths };
+}

@@ -1,0 +1,107 @@
+// One pass over one UsagePlan as plain data, and statusFor(pass), pure: the plan's status (id, keys,
+// Synced, Ready, Reconciling, Stalled) and the Events to emit. Parts of the spec that cannot be applied
+// yet are named in Ready: a reference that may appear a moment later (a RestApi, a stage, a Secret, a
+// method) is waited for, then Stalled; a stage still being created is Reconciling; the rest is Stalled.
+import type { UsagePlan, UsagePlanStatus } from '../api/usage-plan.js';
+import { OWNER_TAG } from '../model/build.js';
+import { API_KEY_NAME_TAG, type DesiredUsagePlan, type Problem } from '../model/usage-plan.js';
+import { describeUsagePlanOperation, type ObservedApiKey, type UsagePlanOperation } from '../plan/usage-plan-diff.js';
+import { setConditions, transitions, type Finding } from './conditions.js';
+import type { EventSpec, Failure } from './rest-api-pass.js';
+import { awaitingReference, CURRENT, summaryConditions, type Progress } from './summary.js';
+
+export interface UsagePlanPass {
+  now: Date;
+  plan: UsagePlan;
+  owner: string;
+  stopped?: Failure;
+  usagePlanId?: string;
+  desired?: DesiredUsagePlan;
+  problems: Problem[];
+  operations: UsagePlanOperation[];
+  applied: number;
+  executionFailure?: Failure & { operation: string };
+  createdKeys: ReadonlyMap<string, string>;
+  /** The keys as observed before the pass. */
+  keys: readonly ObservedApiKey[];
+  events: EventSpec[];
+  referenceGraceMs: number;
+}
+
+/** References that GitOps tools may apply a moment later: waited for, then Stalled. */
+const AWAITED = new Set(['RestApiNotFound', 'StageNotFound', 'SecretNotFound', 'SecretKeyNotFound', 'UnknownMethod']);
+/** The RestApi is on its way to creating the stage: the operator gets there by itself. */
+const PROGRESSING = new Set(['StageNotReady']);
+
+export function usagePlanProgress(pass: UsagePlanPass): { progress: Progress; recheckInMs?: number } {
+  if (pass.stopped) return { progress: pass.stopped.progress };
+  if (pass.executionFailure) return { progress: pass.executionFailure.progress };
+  const first = pass.problems[0];
+  if (!first) return { progress: CURRENT };
+  const message = pass.problems.map((p) => p.message).join(' ');
+  if (PROGRESSING.has(first.reason)) return { progress: { kind: 'reconciling', reason: first.reason, message } };
+  if (AWAITED.has(first.reason)) return awaitingReference(pass.plan.status?.conditions, first.reason, message, pass.now, pass.referenceGraceMs);
+  return { progress: { kind: 'stalled', reason: first.reason, message } };
+}
+
+function synced(pass: UsagePlanPass): Finding {
+  if (pass.stopped) return { type: 'Synced', status: 'False', reason: pass.stopped.reason, message: pass.stopped.message };
+  const f = pass.executionFailure;
+  if (f) return { type: 'Synced', status: 'False', reason: f.reason, message: `${pass.applied} of ${pass.operations.length} changes applied; stopped at "${f.operation}": ${f.message} The rest is applied on the next attempt; nothing applied so far is undone.` };
+  return { type: 'Synced', status: 'True', reason: 'Synced', message: `Usage plan ${pass.usagePlanId ?? ''} matches the spec.` };
+}
+
+/** Keys as they are after the pass: a key created now, else the observed key holding the value. */
+function apiKeys(pass: UsagePlanPass): NonNullable<UsagePlanStatus['apiKeys']> {
+  const applied = pass.operations.slice(0, pass.applied);
+  return (pass.desired?.keys ?? []).map((k) => {
+    const created = pass.createdKeys.get(k.name);
+    const mine = pass.keys.filter((o) => o.tags[OWNER_TAG] === pass.owner && o.tags[API_KEY_NAME_TAG] === k.name);
+    const current = created ? undefined : k.value ? mine.find((o) => k.value!.equals(o.value)) : mine[0];
+    const id = created ?? current?.id;
+    const updated = !pass.executionFailure || applied.some((op) => op.kind === 'updateApiKey' && op.keyId === id);
+    const enabled = created ? k.enabled : current ? (updated ? k.enabled : current.enabled) : undefined;
+    return { name: k.name, ...(id ? { id } : {}), ...(enabled !== undefined ? { enabled } : {}) };
+  });
+}
+
+export function usagePlanStatusFor(pass: UsagePlanPass): { status: UsagePlanStatus; events: EventSpec[]; recheckInMs?: number } {
+  const plan = pass.plan;
+  const generation = plan.metadata.generation ?? 0;
+  const sync = synced(pass);
+  const { progress, recheckInMs } = usagePlanProgress(pass);
+  const d = pass.desired;
+  const findings = [sync, ...summaryConditions(progress, [sync], { reason: 'Ready', message: `Usage plan ${pass.usagePlanId ?? ''} covers ${d?.plan.apiStages.length ?? 0} stage(s) with ${d?.keys.length ?? 0} API key(s).` }, generation)];
+  const conditions = setConditions(plan.status?.conditions, findings, generation, pass.now);
+  const status: UsagePlanStatus = {
+    ...plan.status,
+    ...(pass.usagePlanId ? { usagePlanId: pass.usagePlanId } : {}),
+    ...(d && !pass.stopped ? { apiKeys: apiKeys(pass) } : {}),
+    observedGeneration: generation,
+    conditions,
+  };
+  // One Warning per new reason: Ready repeats the reason of what blocks it.
+  const events = [...pass.events];
+  for (const c of transitions(plan.status?.conditions, conditions)) {
+    const bad = (c.type === 'Synced' && c.status === 'False') || (c.type === 'Stalled' && c.status === 'True');
+    if (bad && !events.some((e) => e.reason === c.reason)) events.push({ type: 'Warning', reason: c.reason, action: 'Reconcile', note: c.message });
+  }
+  return { status, events, ...(recheckInMs !== undefined ? { recheckInMs } : {}) };
+}
+
+/** One Event per kind of change: keys created, rotated, removed; plan settings updated or restored. */
+export function appliedEvents(plan: UsagePlan, applied: readonly UsagePlanOperation[]): EventSpec[] {
+  if (applied.length === 0) return [];
+  const specChanged = plan.metadata.generation !== plan.status?.observedGeneration;
+  const rotated = applied.filter((op) => op.kind === 'createApiKey' && op.replaces);
+  const settings = applied.filter((op) => ['updateUsagePlan', 'tagUsagePlan', 'untagUsagePlan'].includes(op.kind));
+  const out: EventSpec[] = rotated.map((op) => ({ type: 'Normal', reason: 'ApiKeyRotated', action: 'Reconcile', note: describeUsagePlanOperation(op) }));
+  const rest = applied.filter((op) => !rotated.includes(op) && !(settings.includes(op) && !specChanged));
+  if (rest.length > 0) {
+    out.push({ type: 'Normal', reason: 'Updated', action: 'Reconcile', note: `Applied ${rest.length} change(s): ${rest.slice(0, 6).map(describeUsagePlanOperation).join('; ')}${rest.length > 6 ? '; ...' : ''}` });
+  }
+  if (settings.length > 0 && !specChanged) {
+    out.push({ type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `Usage plan differed from the spec without a spec change; restored: ${settings.map(describeUsagePlanOperation).join('; ')}` });
+  }
+  return out;
+}
