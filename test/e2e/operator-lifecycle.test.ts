@@ -1,11 +1,10 @@
 // The operator's life as a process: probes and metrics; deletionPolicy; Manual deployments; a
 // SIGKILL in the middle of applying; two replicas with one leader.
 import { afterEach, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
-import { until as waitUntil } from '../support/until.js';
+import { never as neverWithin, until as waitUntil } from '../support/until.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'lifecycle');
@@ -21,7 +20,18 @@ const paths = (apiName: string, count: number) =>
 const apply = (manifest: string) => kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifest);
 const jsonpath = async (what: string, path: string) => (await kubectl(['get', what, '-n', namespace(), '-o', `jsonpath=${path}`])).stdout.trim();
 
-const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, () => running.map((o) => o.logs()).join('\n'));
+const operatorLogs = () => running.map((o) => o.logs()).join('\n');
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, operatorLogs);
+const never = <T>(what: string, probe: () => Promise<T | undefined>, windowMs: number) => neverWithin(what, probe, windowMs, operatorLogs);
+// A negative check's window, started once the operator has shown its decision (a condition): long
+// enough for the reconciles a change can still cause after it (--debounce 300ms, a requeue), so a
+// late wrong write shows up; it synchronizes nothing.
+const LATE_WRITE_WINDOW_MS = 1_500;
+/** The Ready condition as status, reason and message; undefined until the operator has written one. */
+const readyOf = async (what: string) => {
+  const [status, reason, ...message] = (await jsonpath(what, '{.status.conditions[?(@.type=="Ready")].status}|{.status.conditions[?(@.type=="Ready")].reason}|{.status.conditions[?(@.type=="Ready")].message}')).split('|');
+  return status ? { status, reason, message: message.join('|') } : undefined;
+};
 const readyApi = (name: string) => until(`${name} Ready`, async () => ((await jsonpath(`restapi/${name}`, '{.status.conditions[?(@.type=="Ready")].status}')) === 'True' ? true : undefined));
 const apiIdOf = (name: string) => until(`${name} id`, () => jsonpath(`restapi/${name}`, '{.status.id}'));
 
@@ -59,8 +69,10 @@ describe('the operator process', () => {
     expect(await deployments()).toBe(1);
     await apply(paths('manual', 2)); // a change, but the stage is Manual
     await until('the new path in AWS', async () => ((await o.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: { path: string }[] }).items.some((r) => r.path === '/items/i1') ? true : undefined);
-    await sleep(1500);
+    // The operator's decision on the change: applied, and waiting for a deployment it does not make itself.
+    await until('manual-p1 waiting for a deployment', async () => ((await jsonpath('restpath/manual-p1', '{.status.conditions[?(@.type=="ResourcePathReady")].reason}')) === 'DeploymentPending' ? true : undefined));
     expect(await deployments()).toBe(1);
+    await never('a deployment of the Manual stage without the annotation', async () => { const n = await deployments(); return n !== 1 ? n : undefined; }, LATE_WRITE_WINDOW_MS);
     await kubectl.ok(['annotate', 'restapi', 'manual', '-n', namespace(), 'restpath.dev/deploy=release-2']);
     await until('a second deployment', async () => ((await deployments()) === 2 ? true : undefined));
     expect(await jsonpath('restapi/manual', '{.status.stages[0].deployedAnnotation}')).toBe('release-2');
@@ -84,8 +96,9 @@ describe('the operator process', () => {
     const count = async () => ((await first.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: unknown[] }).items.length;
     await until('a few paths in AWS', async () => ((await count()) >= 3 ? true : undefined));
     process.kill(first.process.pid, 'SIGKILL');
+    // Gone before the count and the second replica: a dying process writes no more.
+    expect(await until('the first replica gone', () => Promise.resolve(first.process.exited() ? first.process.exitDescription() : undefined), 10_000)).toBe('killed by SIGKILL');
     expect(await count()).toBeLessThan(31); // killed in the middle: not all 30 paths (+ root) exist yet
-    await sleep(300);
     const second = await operator([], first);
     await until('all paths Ready', async () => {
       const ready = (await jsonpath('restpaths', '{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{" "}{end}')).split(' ').filter((s) => s === 'True');
@@ -102,8 +115,12 @@ describe('the operator process', () => {
     const refusing = await operator();
     const external = (await refusing.aws(['apigateway', 'create-rest-api', '--name', 'legacy', '--tags', 'team=legacy'])) as { id: string };
     await apply(`${H}\nkind: RestPath\nmetadata: { name: legacy-status }\nspec:\n  restApiId: ${external.id}\n  path: /status\n  methods:\n    - httpMethod: GET\n      integration: { type: MOCK, requestTemplates: { application/json: '{"statusCode": 200}' } }\n`);
-    const refused = await until('AdoptionNotAllowed', async () => ((await jsonpath('restpath/legacy-status', '{.status.conditions[?(@.type=="Ready")].reason}')) === 'AdoptionNotAllowed' ? true : undefined));
-    expect(refused).toBe(true);
+    // The operator's first verdict on the path, whatever it is: it must be the refusal, and AWS untouched.
+    const verdict = await until('a Ready condition on legacy-status', () => readyOf('restpath/legacy-status'));
+    expect([verdict.status, verdict.reason]).toEqual(['False', 'AdoptionNotAllowed']);
+    expect(verdict.message).toContain(`REST API ${external.id}, which the operator did not create, is not allowed in namespace ${namespace()}`);
+    const untouched = ((await refusing.aws(['apigateway', 'get-resources', '--rest-api-id', external.id])) as { items: { path: string }[] }).items.map((r) => r.path);
+    expect(untouched).toEqual(['/']);
     await refusing.stop();
     running.splice(running.indexOf(refusing), 1);
 
