@@ -33,6 +33,9 @@ typecheck: deps ## tsc --noEmit over src, test, scripts
 test-unit: deps ## unit tests: no cluster, no AWS
 	$(call VITEST,unit)
 
+test-reconciler: deps ## reconciler tests: the real reconcilers over an in-memory AWS (the simulator) and a recording writer
+	$(call VITEST,reconciler)
+
 test-integration: setup ## integration tests: real kube-apiserver + etcd and the AWS emulator
 	$(call VITEST,integration)
 
@@ -41,7 +44,7 @@ test-e2e: setup ## end-to-end tests: kubectl as a user, against the real control
 
 test: ## lint, typecheck, unit, integration and e2e tests (what CI runs)
 	rm -rf .test-results
-	$(MAKE) lint typecheck test-unit test-integration test-e2e
+	$(MAKE) lint typecheck test-unit test-reconciler test-integration test-e2e
 	@npx tsx scripts/test-summary.ts
 
 bench: setup ## benchmarks: convergence under AWS's quotas, steady-state calls, plan time (BENCH_QUICK=1: skip 300 paths)
@@ -62,4 +65,4 @@ run: setup ## local control plane + AWS emulator, CRDs installed, examples appli
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build crds lint typecheck test-unit test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run clean
+.PHONY: help deps setup build crds lint typecheck test-unit test-reconciler test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run clean

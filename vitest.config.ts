@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The reconcilers driven in-process: an in-memory AWS on the simulator and a recording writer.
+      { test: { name: 'reconciler', include: ['test/reconciler/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...withEnvironment } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...withEnvironment } },
     ],

@@ -39,6 +39,7 @@ export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], de
     previous: api.status?.stages ?? [],
     annotation: api.metadata.annotations?.[DEPLOY_ANNOTATION],
     changedAt: changedAtAfter(api.status?.changedAt, applied, now),
+    changedNow: applied > 0,
     methodThrottling: methodThrottlingOf(paths, desired),
   });
 }

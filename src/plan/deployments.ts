@@ -42,6 +42,8 @@ export interface StagesInput {
   annotation: string | undefined;
   /** When the operator last changed the API in AWS (after this pass's plan). */
   changedAt: string | undefined;
+  /** This pass changed the API: behind whatever the clock says (two passes may share a millisecond). */
+  changedNow: boolean;
   methodThrottling: readonly MethodThrottling[];
 }
 
@@ -64,7 +66,7 @@ export function decideStages(input: StagesInput): StageDecision[] {
     const previous = input.previous.find((s) => s.name === stage.name);
     const manual = stage.deployment === 'Manual';
     const want = desiredStage(stage, [...input.methodThrottling]);
-    const behind = !previous?.deployedAt || (input.changedAt !== undefined && previous.deployedAt < input.changedAt);
+    const behind = input.changedNow || !previous?.deployedAt || (input.changedAt !== undefined && previous.deployedAt < input.changedAt);
     const requested = input.annotation !== undefined && input.annotation !== previous?.deployedAnnotation;
     const deploy: DeployReason | undefined = !observed ? 'StageMissing' : manual ? (requested ? 'DeployRequested' : undefined) : behind ? 'ApiChanged' : undefined;
     return {

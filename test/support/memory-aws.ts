@@ -1,0 +1,301 @@
+// An in-memory AWS for the reconciler tier, built on the project's own simulator: REST APIs change
+// exactly as plan/simulate.ts says (test/integration/simulator-agreement.test.ts shows the simulator
+// agrees with the emulator), stages, deployments, roles, usage plans and API keys are plain maps.
+// Faults are injected per operation ("fail the next createMethod with this error"), and every call is
+// recorded so tests can count them.
+import type { DiagnosisFacts, ExecutionResult, RestApiAws, UsagePlanAws, UsagePlanExecution, UsagePlanSnapshot } from '../../src/controllers/ports.js';
+import type { RoleFacts, UsagePlanFacts } from '../../src/diagnose/facts.js';
+import { OWNER_TAG } from '../../src/model/build.js';
+import type { ApiSettings, StringMap } from '../../src/model/shapes.js';
+import type { ObservedApi } from '../../src/model/state.js';
+import type { DesiredUsagePlan, UsagePlanShape } from '../../src/model/usage-plan.js';
+import type { Operation, PatchOperation } from '../../src/plan/operations.js';
+import type { DesiredRole, ObservedRole, RoleChange } from '../../src/plan/role-diff.js';
+import { simulate } from '../../src/plan/simulate.js';
+import type { ObservedStage, StageShape } from '../../src/plan/stages.js';
+import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-plan-diff.js';
+import { applyUsagePlanPatch } from './usage-plan-patch.js';
+
+export class AwsFault extends Error {
+  constructor(readonly name: string, message: string, readonly $metadata: { httpStatusCode: number } = { httpStatusCode: 400 }) {
+    super(message);
+  }
+}
+
+interface Deployment {
+  id: string;
+  createdAt: string;
+  served: Set<string>;
+}
+
+export class MemoryAws implements RestApiAws, UsagePlanAws {
+  readonly region = 'us-east-1';
+  readonly account = '123456789012';
+  readonly apis = new Map<string, ObservedApi>();
+  readonly stages = new Map<string, Map<string, ObservedStage>>();
+  readonly deployments = new Map<string, Deployment[]>();
+  readonly roles = new Map<string, ObservedRole & { tags: StringMap }>();
+  readonly plans = new Map<string, { shape: UsagePlanShape; tags: StringMap; keys: Set<string> }>();
+  readonly keys = new Map<string, Omit<ObservedApiKey, 'inPlan'>>();
+  /** Every call, in order: the port method or the plan operation's kind. */
+  readonly calls: string[] = [];
+  private readonly faults: { what: string; error: Error; times: number }[] = [];
+  private counter = 0;
+
+  constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z')) {}
+
+  /** The next `times` calls of `what` (a port method or a plan operation kind) fail with `error`. */
+  fail(what: string, error: Error, times = 1): void {
+    this.faults.push({ what, error, times });
+  }
+
+  private id(prefix: string): string {
+    return `${prefix}${(this.counter += 1).toString(36).padStart(8, '0')}`;
+  }
+
+  private call(what: string): void {
+    this.calls.push(what);
+    const fault = this.faults.find((f) => f.what === what && f.times > 0);
+    if (fault) {
+      fault.times -= 1;
+      throw fault.error;
+    }
+  }
+
+  private api(id: string): ObservedApi {
+    const api = this.apis.get(id);
+    if (!api) throw new AwsFault('NotFoundException', `Invalid REST API identifier specified ${this.account}:${id}`, { httpStatusCode: 404 });
+    return api;
+  }
+
+  async accountId(): Promise<string> {
+    this.call('accountId');
+    return this.account;
+  }
+
+  async ensureRestApi(settings: ApiSettings, tags: StringMap): Promise<{ id: string; rootResourceId: string; created: boolean }> {
+    this.call('ensureRestApi');
+    const existing = [...this.apis.values()].find((a) => a.tags[OWNER_TAG] === tags[OWNER_TAG]);
+    if (existing) return { id: existing.id, rootResourceId: existing.rootResourceId, created: false };
+    const id = this.id('api').slice(0, 10);
+    const api: ObservedApi = { id, rootResourceId: this.id('root'), settings: structuredClone(settings), tags: { ...tags }, resources: [], methods: [], gatewayResponses: {} };
+    this.apis.set(id, api);
+    return { id, rootResourceId: api.rootResourceId, created: true };
+  }
+
+  async deleteRestApi(id: string): Promise<void> {
+    this.call('deleteRestApi');
+    this.apis.delete(id);
+    this.stages.delete(id);
+  }
+
+  async observeApi(id: string): Promise<ObservedApi> {
+    this.call('observeApi');
+    return structuredClone(this.api(id));
+  }
+
+  async executePlan(observed: ObservedApi, plan: Operation[]): Promise<ExecutionResult> {
+    this.call('executePlan');
+    let state = this.api(observed.id);
+    let completed = 0;
+    for (const op of plan) {
+      try {
+        this.call(op.kind);
+      } catch (error) {
+        return { completed, total: plan.length, failed: { operation: op, error }, resourceIds: ids(state) };
+      }
+      state = this.withOwnIds(state, simulate(state, [op]));
+      this.apis.set(observed.id, state);
+      completed += 1;
+    }
+    return { completed, total: plan.length, resourceIds: ids(state) };
+  }
+
+  /** The simulator numbers new resources per call; give them ids unique in this AWS. */
+  private withOwnIds(before: ObservedApi, after: ObservedApi): ObservedApi {
+    const known = new Set(before.resources.map((r) => r.id));
+    const renamed = new Map(after.resources.filter((r) => !known.has(r.id)).map((r) => [r.id, this.id('res')]));
+    const rename = (id: string) => renamed.get(id) ?? id;
+    return { ...after, resources: after.resources.map((r) => ({ ...r, id: rename(r.id), parentId: rename(r.parentId) })) };
+  }
+
+  async observeStages(id: string): Promise<ObservedStage[]> {
+    this.call('observeStages');
+    this.api(id);
+    return [...(this.stages.get(id)?.values() ?? [])].map((s) => structuredClone(s));
+  }
+
+  async writeStage(restApiId: string, observed: ObservedStage | undefined, want: StageShape, patch: PatchOperation[], deploymentId?: string): Promise<void> {
+    this.call(observed ? 'updateStage' : 'createStage');
+    const stages = this.stages.get(restApiId) ?? new Map<string, ObservedStage>();
+    this.stages.set(restApiId, stages);
+    if (!observed) {
+      stages.set(want.name, { ...structuredClone(want), deploymentId: deploymentId ?? '' });
+      return;
+    }
+    const current = stages.get(want.name)!;
+    const next: ObservedStage = { ...current };
+    for (const p of patch) {
+      if (p.path === '/deploymentId') next.deploymentId = p.value ?? '';
+    }
+    // Settings patches bring the stage to `want` (stagePatch is the pure diff the adapter sends).
+    if (patch.some((p) => p.path !== '/deploymentId')) Object.assign(next, structuredClone(want), { deploymentId: next.deploymentId });
+    stages.set(want.name, next);
+  }
+
+  async createDeployment(restApiId: string): Promise<string> {
+    this.call('createDeployment');
+    const api = this.api(restApiId);
+    const d: Deployment = { id: this.id('dep'), createdAt: this.clock().toISOString(), served: new Set(api.methods.map((m) => `${m.path} ${m.httpMethod}`)) };
+    this.deployments.set(restApiId, [...(this.deployments.get(restApiId) ?? []), d]);
+    return d.id;
+  }
+
+  async observeRole(name: string): Promise<ObservedRole | undefined> {
+    this.call('observeRole');
+    const r = this.roles.get(name);
+    return r && structuredClone({ arn: r.arn, trustPolicy: r.trustPolicy, managedPolicyArns: [...r.managedPolicyArns].sort(), inlinePolicy: r.inlinePolicy });
+  }
+
+  async changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string> {
+    for (const c of changes) {
+      this.call(c.kind);
+      const role = this.roles.get(want.name) ?? { arn: `arn:aws:iam::${this.account}:role/restpath/${want.name}`, trustPolicy: want.trustPolicy, managedPolicyArns: [], inlinePolicy: undefined, tags: want.tags };
+      if (c.kind === 'updateTrustPolicy') role.trustPolicy = want.trustPolicy;
+      if (c.kind === 'attachPolicy') role.managedPolicyArns.push(c.policyArn);
+      if (c.kind === 'detachPolicy') role.managedPolicyArns = role.managedPolicyArns.filter((a) => a !== c.policyArn);
+      if (c.kind === 'putInlinePolicy') role.inlinePolicy = want.inlinePolicy;
+      if (c.kind === 'deleteInlinePolicy') role.inlinePolicy = undefined;
+      this.roles.set(want.name, role);
+    }
+    return this.roles.get(want.name)!.arn;
+  }
+
+  async deleteRole(name: string): Promise<void> {
+    this.call('deleteRole');
+    this.roles.delete(name);
+  }
+
+  async ensureUsagePlan(desired: DesiredUsagePlan): Promise<{ id: string; created: boolean }> {
+    this.call('createUsagePlan');
+    const existing = [...this.plans.entries()].find(([, p]) => p.tags[OWNER_TAG] === desired.tags[OWNER_TAG]);
+    if (existing) return { id: existing[0], created: false };
+    const id = this.id('up');
+    this.plans.set(id, { shape: structuredClone(desired.plan), tags: { ...desired.tags }, keys: new Set() });
+    return { id, created: true };
+  }
+
+  async observeUsagePlan(id: string, owner: string): Promise<UsagePlanSnapshot> {
+    this.call('observeUsagePlan');
+    const plan = this.plans.get(id);
+    if (!plan) throw new AwsFault('NotFoundException', `Invalid Usage Plan ID specified`, { httpStatusCode: 404 });
+    const keys = [...this.keys.values()].filter((k) => plan.keys.has(k.id) || k.tags[OWNER_TAG] === owner).map((k) => ({ ...k, inPlan: plan.keys.has(k.id) }));
+    return { plan: { id, plan: structuredClone(plan.shape), tags: { ...plan.tags } }, keys };
+  }
+
+  async executeUsagePlan(id: string, ops: UsagePlanOperation[]): Promise<UsagePlanExecution> {
+    const plan = this.plans.get(id)!;
+    const createdKeys = new Map<string, string>();
+    let completed = 0;
+    for (const op of ops) {
+      try {
+        this.call(op.kind);
+        this.applyUsagePlanOperation(plan, op, createdKeys);
+      } catch (error) {
+        return { completed, total: ops.length, failed: { operation: op, error }, createdKeys };
+      }
+      completed += 1;
+    }
+    return { completed, total: ops.length, createdKeys };
+  }
+
+  private applyUsagePlanOperation(plan: { shape: UsagePlanShape; tags: StringMap; keys: Set<string> }, op: UsagePlanOperation, created: Map<string, string>): void {
+    switch (op.kind) {
+      case 'updateUsagePlan':
+        plan.shape = applyUsagePlanPatch(plan.shape, op.patch);
+        return;
+      case 'tagUsagePlan':
+        Object.assign(plan.tags, op.tags);
+        return;
+      case 'untagUsagePlan':
+        for (const k of op.keys) delete plan.tags[k];
+        return;
+      case 'createApiKey': {
+        if ([...this.keys.values()].some((k) => k.value.equals(op.value))) throw new AwsFault('ConflictException', 'API Key already exists', { httpStatusCode: 409 });
+        const id = this.id('key');
+        this.keys.set(id, { id, name: op.keyName, description: op.description, enabled: op.enabled, value: op.value, tags: { ...op.tags } });
+        plan.keys.add(id);
+        created.set(op.keyName, id);
+        return;
+      }
+      case 'addKeyToPlan':
+        plan.keys.add(op.keyId);
+        return;
+      case 'updateApiKey': {
+        const key = this.keys.get(op.keyId)!;
+        for (const p of op.patch) {
+          if (p.path === '/enabled') key.enabled = p.value === 'true';
+          if (p.path === '/name') key.name = p.value ?? '';
+          if (p.path === '/description') key.description = p.value ?? '';
+        }
+        return;
+      }
+      case 'removeKeyFromPlan':
+        plan.keys.delete(op.keyId);
+        return;
+      case 'deleteApiKey':
+        this.keys.delete(op.keyId);
+        for (const p of this.plans.values()) p.keys.delete(op.keyId);
+    }
+  }
+
+  async ownedApiKeys(owner: string): Promise<ObservedApiKey[]> {
+    this.call('ownedApiKeys');
+    return [...this.keys.values()].filter((k) => k.tags[OWNER_TAG] === owner).map((k) => ({ ...k, inPlan: false }));
+  }
+
+  async deleteApiKey(id: string): Promise<void> {
+    this.call('deleteApiKey');
+    this.keys.delete(id);
+  }
+
+  async deleteUsagePlan(id: string): Promise<void> {
+    this.call('deleteUsagePlan');
+    this.plans.delete(id);
+  }
+
+  /** The diagnosis facts this AWS would give (always fresh: the cache is what the e2e tier tests). */
+  facts(): DiagnosisFacts {
+    const now = () => this.clock().getTime();
+    return {
+      deployment: async (apiId, id) => {
+        const d = this.deployments.get(apiId)?.find((x) => x.id === id);
+        return d ? { createdAt: d.createdAt, served: d.served } : {};
+      },
+      role: async (arn) => {
+        const name = arn.slice(arn.lastIndexOf('/') + 1);
+        const r = this.roles.get(name);
+        const value: RoleFacts = r
+          ? { arn, name, exists: true, trustPolicy: r.trustPolicy as RoleFacts['trustPolicy'], policies: r.inlinePolicy ? [{ source: 'inline restpath-inline', document: r.inlinePolicy as RoleFacts['policies'][number]['document'] }] : [] }
+          : { arn, name, exists: false, policies: [] };
+        return { value, readAt: now() };
+      },
+      vpcLinkStatus: async () => ({ value: 'AVAILABLE', readAt: now() }),
+      usagePlans: async (apiId) => {
+        const out = new Map<string, UsagePlanFacts[]>();
+        for (const [id, p] of this.plans) {
+          for (const s of p.shape.apiStages.filter((x) => x.apiId === apiId)) {
+            const keys = [...p.keys].map((k) => this.keys.get(k)!).map((k) => ({ id: k.id, name: k.name, enabled: k.enabled }));
+            out.set(s.stage, [...(out.get(s.stage) ?? []), { id, name: p.shape.name, methodThrottle: s.throttle, keys }]);
+          }
+        }
+        return { value: out, readAt: now() };
+      },
+      usagePlansChanged: () => undefined,
+    };
+  }
+}
+
+function ids(api: ObservedApi): Map<string, string> {
+  return new Map(api.resources.map((r) => [r.path, r.id]));
+}
