@@ -23,6 +23,16 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
       continue;
     }
     const notServed = s.served ? f.methods.filter((m) => !s.served!.has(`${f.path} ${m.httpMethod}`)) : [];
+    // A Manual stage deployed before this path changed: not served yet because nobody deployed it yet.
+    const manualBehind = s.manual && Boolean(s.latestDeployedAt && f.changedAt && s.latestDeployedAt < f.changedAt);
+    if (notServed.length > 0 && manualBehind) {
+      problems.push({
+        reason: 'DeploymentPending',
+        what: `${notServed.map((m) => `${m.httpMethod} ${f.path}`).join(', ')} ${notServed.length > 1 ? 'are' : 'is'} not in deployment ${s.deploymentId} that stage ${s.name} serves: clients get ${CLIENT.missingToken} until the restpath.dev/deploy annotation on the RestApi changes (the stage is Manual).`,
+        command: `aws apigateway get-deployment --rest-api-id ${id} --deployment-id ${s.deploymentId} --embed apisummary`,
+      });
+      continue;
+    }
     if (notServed.length > 0) {
       problems.push({
         reason: 'NotDeployed',
