@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { RestPath } from '../../src/api/rest-path.js';
-import { AwsFault } from '../support/memory-aws.js';
 import { ReconcilerWorld } from '../support/reconciler-world.js';
 import { http, mock, restApi, restPath } from './objects.js';
 
@@ -109,7 +108,7 @@ describe('RestApi reconciler: conflicts and pause', () => {
     const w = new ReconcilerWorld();
     w.apply(restApi('shop'));
     const inline = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }] };
-    const lambda = { httpMethod: 'POST' as const, integration: { type: 'AWS_PROXY' as const, httpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations', credentials: { executionRole: true } } };
+    const lambda = { httpMethod: 'POST' as const, integration: { type: 'AWS_PROXY' as const, httpMethod: 'POST' as const, uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations', credentials: { executionRole: true } } };
     w.apply(restPath('checkout', '/checkout', [lambda], { executionRole: { inlinePolicy: inline } }));
     await w.reconcileApi('shop');
     expect(w.condition('restpaths', 'checkout', 'Ready')?.status).toBe('True');

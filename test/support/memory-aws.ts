@@ -17,7 +17,7 @@ import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-pl
 import { applyUsagePlanPatch } from './usage-plan-patch.js';
 
 export class AwsFault extends Error {
-  constructor(readonly name: string, message: string, readonly $metadata: { httpStatusCode: number } = { httpStatusCode: 400 }) {
+  constructor(override readonly name: string, message: string, readonly $metadata: { httpStatusCode: number } = { httpStatusCode: 400 }) {
     super(message);
   }
 }
@@ -276,7 +276,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
         const name = arn.slice(arn.lastIndexOf('/') + 1);
         const r = this.roles.get(name);
         const value: RoleFacts = r
-          ? { arn, name, exists: true, trustPolicy: r.trustPolicy as RoleFacts['trustPolicy'], policies: r.inlinePolicy ? [{ source: 'inline restpath-inline', document: r.inlinePolicy as RoleFacts['policies'][number]['document'] }] : [] }
+          ? { arn, name, exists: true, trustPolicy: r.trustPolicy as RoleFacts['trustPolicy'], policies: r.inlinePolicy ? [{ source: 'inline restpath-inline', document: r.inlinePolicy }] : [] }
           : { arn, name, exists: false, policies: [] };
         return { value, readAt: now() };
       },

@@ -96,7 +96,7 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
     const o = this.objects.get(key);
     if (!o) return;
     if ((o.metadata.finalizers ?? []).length === 0) this.objects.delete(key);
-    else this.objects.set(key, { ...o, metadata: { ...o.metadata, deletionTimestamp: this.now.toISOString() } } as AnyObject);
+    else this.objects.set(key, { ...o, metadata: { ...o.metadata, deletionTimestamp: this.now.toISOString() } });
   }
 
   get<T extends AnyObject>(kind: Kind, name: string, namespace = 'default'): T | undefined {
