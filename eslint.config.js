@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's type-aware recommended rules. The pure core (model, plan, diagnose, api)
+// Lint: typescript-eslint's type-aware recommended rules. The pure core (model, plan, diagnose, status, api)
 // must not know Kubernetes, the AWS SDK, the adapters (aws, kube, controllers, cli) or Node's I/O;
 // kube/ must not know aws/. Those rules are enforced here, not by convention.
 import js from '@eslint/js';
@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**', 'src/plan/**', 'src/diagnose/**', 'src/api/**'],
+    files: ['src/model/**', 'src/plan/**', 'src/diagnose/**', 'src/status/**', 'src/api/**'],
     rules: {
       'no-restricted-imports': [
         'error',

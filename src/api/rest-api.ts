@@ -28,6 +28,8 @@ export const DEPLOYMENT_MODES = ['Automatic', 'Manual'] as const;
 
 /** Annotation on a RestApi whose change deploys its Manual stages. */
 export const DEPLOY_ANNOTATION = 'restpath.dev/deploy';
+/** On a RestApi: "true" stops all writes to AWS for it and its paths; observing and diagnosing go on. */
+export const PAUSE_ANNOTATION = 'restpath.dev/paused';
 
 export const Stage = Type.Object(
   {

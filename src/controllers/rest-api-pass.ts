@@ -3,7 +3,7 @@
 //   execution roles -> plan (model + diff) -> execute -> deploy -> diagnose.
 // A phase that fails records the error policy's verdict and the later phases that need it are skipped.
 // Nothing here writes status; status/rest-api-status.ts computes it from the pass.
-import type { RestApi } from '../api/rest-api.js';
+import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { isGone } from '../aws/errors.js';
 import { OWNER_TAG, ownerRef } from '../model/build.js';
@@ -14,7 +14,6 @@ import { planRestApi } from '../plan/api-plan.js';
 import { describeOperation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
 import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
-import { PAUSE_ANNOTATION } from '../status/rest-api-status.js';
 import type { ControllerContext, Trigger } from './context.js';
 import { errorPolicy, progressOf, type Verdict } from './error-policy.js';
 import { convergeRoles } from './execution-roles.js';

@@ -2,7 +2,7 @@
 // the phases fill in a pass (rest-api-pass.ts, external-api-pass.ts), the pure statusFor turns it into
 // each object's status and Events, and each object is written once. The error policy's verdict on
 // the first failure is what the queue does next. Work on one API is serialized by the queue key.
-import type { RestApi } from '../api/rest-api.js';
+import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import { executionRoleName } from '../model/roles.js';
@@ -15,7 +15,6 @@ import { errorPolicy, outcomeOf } from './error-policy.js';
 import { externalPass } from './external-api-pass.js';
 import { isPaused, managedPass } from './rest-api-pass.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, regarding, restApiRef, restPathRef } from './refs.js';
-import { PAUSE_ANNOTATION } from '../status/rest-api-status.js';
 
 export interface ApiStores {
   getRestApi: (key: string) => RestApi | undefined;

@@ -1,7 +1,7 @@
 // statusFor(pass), pure: every object's status after one pass over a REST API, and the Events that
 // go with it. One place decides Synced, the runbook conditions, Ready, Reconciling and Stalled for the
 // RestApi and each RestPath; the reconciler writes each object once with what this returns.
-import type { RestApiStatus } from '../api/rest-api.js';
+import { PAUSE_ANNOTATION, type RestApiStatus } from '../api/rest-api.js';
 import type { RestPath, RestPathStatus } from '../api/rest-path.js';
 import { RUNBOOK_CONDITIONS, type ConditionFinding } from '../diagnose/index.js';
 import { keyOfPath } from '../model/from-objects.js';
@@ -10,8 +10,6 @@ import { apiOwnershipAfter, pathOwnershipAfter } from '../plan/ledger.js';
 import { setConditions, transitions, type Finding } from './conditions.js';
 import type { EventSpec, RestApiPass } from './rest-api-pass.js';
 import { CURRENT, summaryConditions, type Progress } from './summary.js';
-
-export const PAUSE_ANNOTATION = 'restpath.dev/paused';
 
 export interface ObjectResult<S> {
   status: S;

@@ -37,6 +37,8 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
   readonly roles = new Map<string, ObservedRole & { tags: StringMap }>();
   readonly plans = new Map<string, { shape: UsagePlanShape; tags: StringMap; keys: Set<string> }>();
   readonly keys = new Map<string, Omit<ObservedApiKey, 'inPlan'>>();
+  /** The plans executePlan was given, in order. */
+  readonly executedPlans: Operation[][] = [];
   /** Every call, in order: the port method or the plan operation's kind. */
   readonly calls: string[] = [];
   private readonly faults: { what: string; error: Error; times: number }[] = [];
@@ -96,6 +98,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
 
   async executePlan(observed: ObservedApi, plan: Operation[]): Promise<ExecutionResult> {
     this.call('executePlan');
+    this.executedPlans.push(plan);
     let state = this.api(observed.id);
     let completed = 0;
     for (const op of plan) {
