@@ -8,17 +8,15 @@ import type { DesiredUsagePlan } from '../model/usage-plan.js';
 import type { Operation, PatchOperation } from '../plan/operations.js';
 import type { ObservedStage, StageShape } from '../plan/stages.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
-import type { ObservedApiKey, ObservedUsagePlan, UsagePlanOperation } from '../plan/usage-plan-diff.js';
+import type { ObservedApiKey, UsagePlanOperation } from '../plan/usage-plan-diff.js';
+// Result shapes are the AWS adapter's; the in-memory AWS of the tests gives the same.
+import type { ExecutionResult } from '../aws/execute.js';
+import type { UsagePlanExecution, UsagePlanSnapshot } from '../aws/usage-plans.js';
+
+export type { ExecutionResult, UsagePlanExecution, UsagePlanSnapshot };
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
 import type { CustomObjectRef, StoredObject } from '../kube/writer.js';
 import type { EventInput } from '../kube/events.js';
-
-export interface ExecutionResult {
-  completed: number;
-  total: number;
-  failed?: { operation: Operation; error: unknown };
-  resourceIds: Map<string, string>;
-}
 
 export interface RestApiAws {
   readonly region: string;
@@ -36,18 +34,6 @@ export interface RestApiAws {
   /** Carries the changes out; returns the role's ARN. */
   changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string>;
   deleteRole(name: string): Promise<void>;
-}
-
-export interface UsagePlanSnapshot {
-  plan: ObservedUsagePlan;
-  keys: ObservedApiKey[];
-}
-
-export interface UsagePlanExecution {
-  completed: number;
-  total: number;
-  failed?: { operation: UsagePlanOperation; error: unknown };
-  createdKeys: Map<string, string>;
 }
 
 export interface UsagePlanAws {
