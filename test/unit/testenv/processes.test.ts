@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { reapStaleRuns, startProcess } from '../../../scripts/testenv/processes.js';
 import { waitUntilReady } from '../../../scripts/testenv/wait.js';
@@ -40,6 +39,7 @@ describe('managed processes', () => {
     const staleRun = mkdtempSync(join(tmpdir(), 'proc-test-'));
     const liveRun = mkdtempSync(join(tmpdir(), 'proc-test-'));
     const orphan = spawn('sleep', ['61'], { stdio: 'ignore', detached: true });
+    const orphanExited = new Promise((r) => orphan.on('exit', r));
     const kept = spawn('sleep', ['62'], { stdio: 'ignore', detached: true });
     const deadOwner = spawn('true');
     await new Promise((r) => deadOwner.on('exit', r));
@@ -47,7 +47,8 @@ describe('managed processes', () => {
     writeFileSync(join(liveRun, 'sleeper.pid'), `${kept.pid} ${process.pid} sleep\n`);
 
     expect(reapStaleRuns([staleRun, liveRun])).toBe(1);
-    await sleep(100);
+    // Reaped by its pid: the orphan exits (the test's timeout bounds the wait).
+    await orphanExited;
     expect(alive(orphan.pid!)).toBe(false);
     expect(existsSync(staleRun)).toBe(false);
     expect(alive(kept.pid!)).toBe(true);
