@@ -1,4 +1,5 @@
 // Small manifests for the reconciler tier, built like the YAML users apply.
+import type { V1Secret } from '@kubernetes/client-node';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { RestPath } from '../../src/api/rest-path.js';
 import type { UsagePlan } from '../../src/api/usage-plan.js';
@@ -42,3 +43,16 @@ export function usagePlan(name: string, spec: Partial<Spec<UsagePlan>> = {}): Us
     spec: { name: `${name}-plan`, apiStages: [{ restApiRef: { name: 'shop' }, stage: 'dev' }], ...spec },
   };
 }
+
+/** A Secret as the API server keeps it: values base64 in `data`. */
+export function secret(name: string, values: Record<string, string>): V1Secret {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) };
+}
+
+type ApiKeySpec = NonNullable<Spec<UsagePlan>['apiKeys']>[number];
+
+/** An API key whose value the user brings in Secret `secretName` under `key`. */
+export const keyFrom = (name: string, secretName: string, key = 'apiKey', extra: Partial<ApiKeySpec> = {}): ApiKeySpec => ({ name, valueFrom: { secretKeyRef: { name: secretName, key } }, ...extra });
+
+/** An API key whose value the operator generates into Secret `secretName`. */
+export const generated = (name: string, secretName: string, extra: Partial<ApiKeySpec> = {}): ApiKeySpec => ({ name, generateInto: { secretName }, ...extra });
