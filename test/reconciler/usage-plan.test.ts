@@ -325,6 +325,19 @@ describe('UsagePlan reconciler: quotas, drift and ownership', () => {
     expect(state(w)).toBe(READY);
   });
 
+  it('a value already used by a key the plan does not own is Stalled (ApiKeyValueInUse); nothing is taken over', async () => {
+    const w = planWorld();
+    w.aws.keys.set('keyforeign', { id: 'keyforeign', name: 'foreign', description: '', enabled: true, value: secretValue(secret('x', { v: V1 }), 'v')!, tags: {} });
+    addSecret(w, secret('partner-b', { apiKey: V1 }));
+    w.apply(usagePlan('partners', { apiKeys: [keyFrom('b', 'partner-b')] }));
+    await w.reconcileApi('shop');
+    expect(await w.reconcilePlan('partners')).toMatchObject({ kind: 'stalled', reason: 'ApiKeyValueInUse' });
+    expect(state(w)).toBe('Synced=False/ApiKeyValueInUse Ready=False/ApiKeyValueInUse Reconciling=False/Reconciled Stalled=True/ApiKeyValueInUse');
+    expect(w.condition('usageplans', 'partners', 'Stalled')?.message).toContain('already used by API key keyforeign');
+    expect([...w.aws.plans.get(planId(w))!.keys]).toEqual([]);
+    expect([...w.aws.keys.keys()]).toEqual(['keyforeign']);
+  });
+
   it('a plan deleted outside the operator is recreated, with its keys, the new id in status and a DriftCorrected Warning', async () => {
     const w = planWorld();
     addSecret(w, secret('partner-b', { apiKey: V1 }));

@@ -5,6 +5,7 @@
 // recorded so tests can count them.
 import type { DiagnosisFacts, ExecutionResult, RestApiAws, UsagePlanAws, UsagePlanExecution, UsagePlanSnapshot } from '../../src/controllers/ports.js';
 import type { RoleFacts, UsagePlanFacts } from '../../src/diagnose/facts.js';
+import { ApiKeyValueInUseError } from '../../src/aws/usage-plans.js';
 import { OWNER_TAG } from '../../src/model/build.js';
 import type { ApiSettings, StringMap } from '../../src/model/shapes.js';
 import type { ObservedApi } from '../../src/model/state.js';
@@ -224,9 +225,12 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
         for (const k of op.keys) delete plan.tags[k];
         return;
       case 'createApiKey': {
-        if ([...this.keys.values()].some((k) => k.value.equals(op.value))) throw new AwsFault('ConflictException', 'API Key already exists', { httpStatusCode: 409 });
-        const id = this.id('key');
-        this.keys.set(id, { id, name: op.keyName, description: op.description, enabled: op.enabled, value: op.value, tags: { ...op.tags } });
+        // Values are unique in an account. As the adapter does with CreateApiKey's 409: a key with this
+        // value and this owner's tag is the answer of a create that was lost; anyone else's is refused.
+        const same = [...this.keys.values()].find((k) => k.value.equals(op.value));
+        if (same && same.tags[OWNER_TAG] !== op.tags[OWNER_TAG]) throw new ApiKeyValueInUseError(op.keyName, same.id);
+        const id = same?.id ?? this.id('key');
+        if (!same) this.keys.set(id, { id, name: op.keyName, description: op.description, enabled: op.enabled, value: op.value, tags: { ...op.tags } });
         plan.keys.add(id);
         created.set(op.keyName, id);
         return;
@@ -260,6 +264,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
   async deleteApiKey(id: string): Promise<void> {
     this.call('deleteApiKey');
     this.keys.delete(id);
+    for (const p of this.plans.values()) p.keys.delete(id);
   }
 
   async deleteUsagePlan(id: string): Promise<void> {
