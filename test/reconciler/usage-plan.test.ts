@@ -7,7 +7,6 @@ import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { UsagePlan } from '../../src/api/usage-plan.js';
-import { isOwnedBy, secretValue, type SecretWriter } from '../../src/kube/secrets.js';
 import { OWNER_TAG } from '../../src/model/build.js';
 import { API_KEY_NAME_TAG } from '../../src/model/usage-plan.js';
 import { AwsFault } from '../support/memory-aws.js';
@@ -23,27 +22,9 @@ const state = (w: ReconcilerWorld, name = 'partners') =>
   ['Synced', 'Ready', 'Reconciling', 'Stalled'].map((t) => `${t}=${w.condition('usageplans', name, t)?.status}/${w.condition('usageplans', name, t)?.reason}`).join(' ');
 const READY = 'Synced=True/Synced Ready=True/Ready Reconciling=False/Reconciled Stalled=False/NotStalled';
 
-/**
- * The world, with a Secret writer that does what src/kube/secrets.ts's SecretWriter does (creates the
- * Secret owned by the plan, or sets one key in an existing one; deletes only a Secret the plan owns).
- * The world's own stand-in takes (namespace, name, data) where the reconciler calls
- * write(namespace, name, key, value, owner, existing): it stores the characters of the key name and
- * no ownerReference, so the next pass finds a Secret it does not own (SecretOwnedByOther).
- */
+/** A world with the shop RestApi applied. */
 function planWorld(settings: ConstructorParameters<typeof ReconcilerWorld>[0] = {}): ReconcilerWorld {
   const w = new ReconcilerWorld(settings);
-  const writer: Pick<SecretWriter, 'write' | 'deleteOwned'> = {
-    write: (namespace, name, key, value, owner, existing) => {
-      const data = { ...existing?.data, [key]: Buffer.from(value.reveal()).toString('base64') };
-      w.secrets.set(`${namespace}/${name}`, existing ? { ...existing, data } : { apiVersion: 'v1', kind: 'Secret', metadata: { namespace, name, ownerReferences: [owner] }, data });
-      return Promise.resolve();
-    },
-    deleteOwned: (namespace, name, ownerUid, existing) => {
-      if (existing && isOwnedBy(existing, ownerUid)) w.secrets.delete(`${namespace}/${name}`);
-      return Promise.resolve();
-    },
-  };
-  (w.usagePlans as unknown as { secrets: Pick<SecretWriter, 'write' | 'deleteOwned'> }).secrets = writer;
   w.apply(restApi('shop'));
   return w;
 }

@@ -14,7 +14,7 @@ import { pathBelongsTo } from '../../src/controllers/refs.js';
 import { RestApiReconciler } from '../../src/controllers/rest-api-reconciler.js';
 import { UsagePlanReconciler } from '../../src/controllers/usage-plan-reconciler.js';
 import type { EventInput } from '../../src/kube/events.js';
-import type { SecretWriter } from '../../src/kube/secrets.js';
+import { isOwnedBy, type SecretWriter } from '../../src/kube/secrets.js';
 import type { CustomObjectRef, StoredObject } from '../../src/kube/writer.js';
 import { MemoryAws } from './memory-aws.js';
 
@@ -57,18 +57,21 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
       usagePlansIn: (namespace: string) => list<UsagePlan>('usageplans').filter((p) => p.metadata.namespace === namespace),
     };
     this.restApis = new RestApiReconciler(this.ctx, stores);
-    const secretWriter = {
-      write: async (namespace: string, name: string, data: Record<string, string>) => {
-        this.secrets.set(`${namespace}/${name}`, { metadata: { namespace, name }, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+    // What kube/secrets.ts's SecretWriter does: create the Secret owned by the plan, or set one key in
+    // an existing one; delete only a Secret the plan owns.
+    const secretWriter: Pick<SecretWriter, 'write' | 'deleteOwned'> = {
+      write: async (namespace, name, key, value, owner, existing) => {
+        const data = { ...existing?.data, [key]: Buffer.from(value.reveal()).toString('base64') };
+        this.secrets.set(`${namespace}/${name}`, existing ? { ...existing, data } : { apiVersion: 'v1', kind: 'Secret', metadata: { namespace, name, ownerReferences: [owner] }, data });
       },
-      deleteOwned: async (namespace: string, name: string) => {
-        this.secrets.delete(`${namespace}/${name}`);
+      deleteOwned: async (namespace, name, ownerUid, existing) => {
+        if (existing && isOwnedBy(existing, ownerUid)) this.secrets.delete(`${namespace}/${name}`);
       },
-    } as unknown as SecretWriter;
+    };
     this.usagePlans = new UsagePlanReconciler(
       this.ctx,
       { ...stores, getUsagePlan: (key) => this.objects.get(`usageplans/${key}`) as UsagePlan | undefined, secret: (ns, name) => this.secrets.get(`${ns}/${name}`) },
-      secretWriter,
+      secretWriter as SecretWriter,
     );
   }
 
