@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { UsagePlan } from '../../src/api/usage-plan.js';
+import { secretValue } from '../../src/kube/secrets.js';
 import { OWNER_TAG } from '../../src/model/build.js';
 import { API_KEY_NAME_TAG } from '../../src/model/usage-plan.js';
 import { AwsFault } from '../support/memory-aws.js';
