@@ -51,13 +51,14 @@ function synced(pass: UsagePlanPass): Finding {
   return { type: 'Synced', status: 'True', reason: 'Synced', message: `Usage plan ${pass.usagePlanId ?? ''} matches the spec.` };
 }
 
-/** Keys as they are after the pass: a key created now, else the observed key holding the value. */
+/** Keys as they are after the pass: a key created now, else the observed key holding the value (or still serving). */
 function apiKeys(pass: UsagePlanPass): NonNullable<UsagePlanStatus['apiKeys']> {
   const applied = pass.operations.slice(0, pass.applied);
   return (pass.desired?.keys ?? []).map((k) => {
     const created = pass.createdKeys.get(k.name);
     const mine = pass.keys.filter((o) => o.tags[OWNER_TAG] === pass.owner && o.tags[API_KEY_NAME_TAG] === k.name);
-    const current = created ? undefined : k.value ? mine.find((o) => k.value!.equals(o.value)) : mine[0];
+    // The key holding the value; while a rotation is unfinished, the one still in the plan serves.
+    const current = created ? undefined : ((k.value ? mine.find((o) => k.value!.equals(o.value)) : undefined) ?? mine.find((o) => o.inPlan) ?? mine[0]);
     const id = created ?? current?.id;
     const updated = !pass.executionFailure || applied.some((op) => op.kind === 'updateApiKey' && op.keyId === id);
     const enabled = created ? k.enabled : current ? (updated ? k.enabled : current.enabled) : undefined;

@@ -155,6 +155,9 @@ describe('UsagePlan reconciler: bring-your-own values and rotation', () => {
       w.aws.fail(at, unavailable());
       expect((await w.reconcilePlan('partners')).kind).toBe('retry');
       expect(valuesInPlan(w)).toEqual(inPlan);
+      // status.apiKeys names the key that serves: the old one until the new one exists.
+      const serving = [...w.aws.plans.get(planId(w))!.keys].at(-1);
+      expect(plan(w).status?.apiKeys?.[0]?.id).toBe(at === 'createApiKey' ? oldKey : serving);
       expect(state(w)).toMatch(/^Synced=False\/ServiceUnavailableException Ready=False\/ServiceUnavailableException Reconciling=True\/ServiceUnavailableException Stalled=False/);
       expect(await w.reconcilePlan('partners')).toEqual({ kind: 'done' });
       expect(valuesInPlan(w)).toEqual([V2]);
