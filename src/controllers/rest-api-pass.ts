@@ -8,7 +8,7 @@ import type { RestPath } from '../api/rest-path.js';
 import { isGone } from '../aws/errors.js';
 import { OWNER_TAG, ownerRef } from '../model/build.js';
 import { desiredFromObjects, keyOfPath } from '../model/from-objects.js';
-import type { ObservedApi } from '../model/state.js';
+import type { DesiredApi, ObservedApi } from '../model/state.js';
 import { changedAtAfter, type LiveStage } from '../plan/deployments.js';
 import { planRestApi } from '../plan/api-plan.js';
 import { describeOperation } from '../plan/operations.js';
@@ -131,45 +131,54 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
       out.error = result.failed.error;
       out.verdict = v;
     }
-    reportPlan(pass, api);
+    reportPlan(pass, api, leaving);
   }
   pass.changedAt = changedAtAfter(api.status?.changedAt, pass.applied, pass.now);
   pass.pathChangedAt = pathChangedAt(pass, new Set(pass.plan.slice(0, pass.applied).map((op) => ('path' in op ? op.path : ''))));
 
-  let live: LiveStage[] | undefined;
-  try {
-    if (!pass.paused && !pass.executionFailure) {
-      const deployed = await deployStages(ctx, out.api ?? api, paths, desired, observed.id, pass.applied, pass.now);
-      ({ stages: pass.stages, live, manualPending: pass.manualPending } = deployed);
-      pass.apiEvents.push(...deployed.events);
-    } else live = await readLiveStages(ctx, out.api ?? api, observed.id);
-  } catch (error) {
-    if (!pass.paused && !pass.executionFailure) {
-      const v = errorPolicy(error, 'Deploying the stages');
-      pass.deployFailure = failure(v);
-      out.error ??= error;
-      out.verdict ??= v;
-    }
-  }
-  if (live) {
-    const diagnosis = await diagnoseApi(ctx.facts, {
-      region: ctx.aws.region, accountId: await ctx.aws.accountId(), restApiId: observed.id, desired,
-      observed: simulate(observed, pass.plan.slice(0, pass.applied)), stages: live, changedAt: pass.pathChangedAt, paths,
-      pendingUsagePlans: pendingPlans, now: pass.now,
-      // A pass someone asked for, or one right after the operator changed a role, reads IAM now.
-      maxAgeMs: trigger === 'requested' || roles.changed.length > 0 ? 0 : ctx.settings.diagnosisMaxAgeMs,
-    });
-    pass.diagnoses = diagnosis.findings;
-    if (diagnosis.readAt) pass.factsReadAt = diagnosis.readAt;
-  }
+  const live = await deployPhase(ctx, out, api, paths, desired, observed.id);
+  if (live) await diagnosePhase(ctx, pass, { observed, desired, live, paths, pendingPlans, fresh: trigger === 'requested' || roles.changed.length > 0 });
   return out;
 }
 
-/** Updated when the spec changed, DriftCorrected when AWS differed without a spec change. */
-function reportPlan(pass: RestApiPass, api: RestApi): void {
+/** Stages and deployments once the whole plan ran; else the stages as they are. Undefined: unreadable. */
+async function deployPhase(ctx: ControllerContext, out: PassOutput, api: RestApi, paths: RestPath[], desired: DesiredApi, restApiId: string): Promise<LiveStage[] | undefined> {
+  const pass = out.pass;
+  const stored = out.api ?? api;
+  if (pass.paused || pass.executionFailure) return readLiveStages(ctx, stored, restApiId).catch(() => undefined);
+  try {
+    const deployed = await deployStages(ctx, stored, paths, desired, restApiId, pass.applied, pass.now);
+    pass.stages = deployed.stages;
+    pass.manualPending = deployed.manualPending;
+    pass.apiEvents.push(...deployed.events);
+    return deployed.live;
+  } catch (error) {
+    const v = errorPolicy(error, 'Deploying the stages');
+    pass.deployFailure = failure(v);
+    out.error ??= error;
+    out.verdict ??= v;
+    return undefined;
+  }
+}
+
+/** The runbook checks on AWS as it is after the pass (the simulator applies what ran: no re-read). */
+async function diagnosePhase(ctx: ControllerContext, pass: RestApiPass, input: { observed: ObservedApi; desired: DesiredApi; live: LiveStage[]; paths: RestPath[]; pendingPlans: ReadonlyMap<string, string[]>; fresh: boolean }): Promise<void> {
+  const diagnosis = await diagnoseApi(ctx.facts, {
+    region: ctx.aws.region, accountId: await ctx.aws.accountId(), restApiId: input.observed.id, desired: input.desired,
+    observed: simulate(input.observed, pass.plan.slice(0, pass.applied)), stages: input.live, changedAt: pass.pathChangedAt, paths: input.paths,
+    pendingUsagePlans: input.pendingPlans, now: pass.now,
+    // A pass someone asked for, or one right after the operator changed a role, reads IAM now.
+    maxAgeMs: input.fresh ? 0 : ctx.settings.diagnosisMaxAgeMs,
+  });
+  pass.diagnoses = diagnosis.findings;
+  if (diagnosis.readAt) pass.factsReadAt = diagnosis.readAt;
+}
+
+/** Updated when the spec changed (a RestPath deleted included), DriftCorrected when AWS differed without one. */
+function reportPlan(pass: RestApiPass, api: RestApi, leaving: readonly RestPath[]): void {
   const applied = pass.plan.slice(0, pass.applied).map(describeOperation);
   if (applied.length === 0) return;
-  const specChanged = api.metadata.generation !== api.status?.observedGeneration || pass.paths.some((p) => p.metadata.generation !== p.status?.observedGeneration);
+  const specChanged = leaving.length > 0 || api.metadata.generation !== api.status?.observedGeneration || pass.paths.some((p) => p.metadata.generation !== p.status?.observedGeneration);
   const summary = `${applied.length} operation(s): ${applied.slice(0, 5).join('; ')}${applied.length > 5 ? '; ...' : ''}`;
   pass.apiEvents.push(specChanged ? { type: 'Normal', reason: 'Updated', action: 'Reconcile', note: `Applied ${summary}` } : { type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `AWS differed from the spec without a spec change; restored with ${summary}` });
 }

@@ -145,5 +145,8 @@ describe('RestApi reconciler: deletion', () => {
     const id = w.get<RestApi>('restapis', 'shop')!.status!.id!;
     expect(w.aws.apis.get(id)!.resources.map((r) => r.path)).toEqual(['/orders']);
     expect(w.get('restpaths', 'health')).toBeUndefined();
+    // A deletion is a change someone made, not drift.
+    expect(w.events.at(-2)).toMatchObject({ type: 'Normal', reason: 'Updated' });
+    expect(w.warnings()).toEqual([]);
   });
 });
