@@ -1,6 +1,7 @@
-// Three tiers (docs: ../shared/design/conventions.md): unit tests need nothing; integration and e2e
-// tests run against a real kube-apiserver + etcd and the AWS emulator that test/global-setup.ts
-// starts once per run and stops by pid at the end.
+// Four tiers (docs/architecture.md): unit and reconciler tests need nothing (the reconciler tier runs
+// the real reconcilers over an in-memory AWS); integration and e2e tests run against a real
+// kube-apiserver + etcd and the AWS emulator that test/global-setup.ts starts once per run and stops
+// by pid at the end.
 import { defineConfig } from 'vitest/config';
 
 const withEnvironment = {

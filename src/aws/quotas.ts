@@ -1,5 +1,5 @@
 // API Gateway's control-plane quotas (per account and Region; none can be raised), from AWS's
-// "Amazon API Gateway quotas" page (../shared/design/aws-quotas.md). The rate limiter's defaults and
+// "Amazon API Gateway quotas" page. The rate limiter's defaults and
 // the quota proxy the tests and benchmarks run behind both use this table.
 import type { BucketSpec } from '../util/token-bucket.js';
 

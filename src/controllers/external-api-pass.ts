@@ -6,7 +6,7 @@ import { desiredFromObjects } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
 import { externalLiveStages, invokeUrl } from '../plan/deployments.js';
 import { diff } from '../plan/diff.js';
-import { ledgerOfStatuses } from '../plan/ledger.js';
+import { ledgerFor } from '../plan/api-plan.js';
 import { describeOperation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
 import type { ObservedStage } from '../plan/stages.js';
@@ -49,7 +49,7 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
   const built = desiredFromObjects({ namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} }, paths, roles.arns, { managedBy: ctx.settings.managedBy });
   const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses };
   pass.desired = desired;
-  pass.plan = diff(desired, observed, { ...ledgerOfStatuses(undefined, [...paths, ...leaving].map((p) => p.status?.ownership)), gatewayResponses: [], tags: [] });
+  pass.plan = diff(desired, observed, { ...ledgerFor(undefined, paths, leaving), gatewayResponses: [], tags: [] });
   const result = await ctx.aws.executePlan(observed, pass.plan);
   pass.applied = result.completed;
   pass.resourceIds = result.resourceIds;

@@ -6,7 +6,8 @@ import type { RestPath } from '../api/rest-path.js';
 import { DEPLOY_ANNOTATION } from '../api/rest-api.js';
 import type { ModelOptions } from '../model/build.js';
 import { desiredFromObjects, methodThrottlingOf } from '../model/from-objects.js';
-import type { DesiredApi, ObservedApi } from '../model/state.js';
+import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
+import type { Ownership } from '../api/common.js';
 import { changedAtAfter, decideStages, type StageDecision } from './deployments.js';
 import { diff } from './diff.js';
 import { ledgerOfStatuses } from './ledger.js';
@@ -24,11 +25,20 @@ export interface ApiPlanInput {
   options: ModelOptions;
 }
 
+/**
+ * The ledger of one REST API from the statuses: the RestApi's share, the RestPaths that stay, and those
+ * being deleted with deletionPolicy Delete. A RestPath deleted with Retain leaves its methods in AWS:
+ * they drop out of the ledger, unowned, and are never deleted.
+ */
+export function ledgerFor(api: Ownership | undefined, paths: readonly RestPath[], leaving: readonly RestPath[]): OwnershipLedger {
+  const removed = leaving.filter((p) => (p.spec.deletionPolicy ?? 'Delete') === 'Delete');
+  return ledgerOfStatuses(api, [...paths, ...removed].map((p) => p.status?.ownership));
+}
+
 export function planRestApi(input: ApiPlanInput): { desired: DesiredApi; operations: Operation[] } {
   const { api } = input;
   const desired = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, input.paths, input.roleArns, input.options);
-  const ledger = ledgerOfStatuses(api.status?.ownership, [...input.paths, ...input.leaving].map((p) => p.status?.ownership));
-  return { desired, operations: diff(desired, input.observed, ledger) };
+  return { desired, operations: diff(desired, input.observed, ledgerFor(api.status?.ownership, input.paths, input.leaving)) };
 }
 
 /** The stage decisions once `applied` operations have run (the deploy step runs only after a whole plan). */

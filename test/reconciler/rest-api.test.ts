@@ -135,6 +135,21 @@ describe('RestApi reconciler: deletion', () => {
     }
   });
 
+  it('a RestPath deleted with deletionPolicy Retain leaves its methods in AWS, unowned', async () => {
+    const w = new ReconcilerWorld();
+    shop(w);
+    w.apply(restPath('health', '/health', [mock('GET')], { deletionPolicy: 'Retain' }));
+    await w.reconcileApi('shop');
+    w.delete('restpaths', 'health');
+    await w.reconcileApi('shop');
+    const id = w.get<RestApi>('restapis', 'shop')!.status!.id!;
+    expect(w.aws.apis.get(id)!.methods.map((m) => `${m.path} ${m.httpMethod}`).sort()).toEqual(['/health GET', '/orders GET']);
+    expect(w.get('restpaths', 'health')).toBeUndefined();
+    // Unowned now: a later pass leaves it alone too.
+    await w.reconcileApi('shop', 'resync');
+    expect(w.aws.apis.get(id)!.methods).toHaveLength(2);
+  });
+
   it('a deleted RestPath loses its methods and its finalizer once the plan has run', async () => {
     const w = new ReconcilerWorld();
     shop(w);
