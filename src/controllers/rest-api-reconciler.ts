@@ -5,6 +5,8 @@
 import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
+import { isGone } from '../aws/errors.js';
+import { OWNER_TAG, ownerRef } from '../model/build.js';
 import { executionRoleName } from '../model/roles.js';
 import { keyOfPath, pendingUsagePlans } from '../model/from-objects.js';
 import { emptyPass, type EventSpec, type RestApiPass } from '../status/rest-api-pass.js';
@@ -85,6 +87,17 @@ export class RestApiReconciler {
     }
     if (policy === 'Delete' && api.status?.id) {
       try {
+        // Never delete what another object owns (an adopted API may carry someone else's owner tag).
+        const owner = await this.ctx.aws.observeApi(api.status.id).then((o) => o.tags[OWNER_TAG], (error: unknown) => {
+          if (isGone(error)) return undefined;
+          throw error;
+        });
+        if (owner && owner !== ownerRef(api.metadata.namespace ?? '', 'RestApi', api.metadata.name)) {
+          await this.event(api, { type: 'Warning', reason: 'OwnedByOther', action: 'Delete', note: `REST API ${api.status.id} belongs to ${owner} (tag ${OWNER_TAG}); it is left in AWS.` });
+          await this.release(all.filter(deleting));
+          await this.ctx.writer.removeFinalizer(restApiRef(api), api, FINALIZER);
+          return { kind: 'done' };
+        }
         await this.ctx.aws.deleteRestApi(api.status.id);
       } catch (error) {
         const v = errorPolicy(error, `Deleting REST API ${api.status.id}`);

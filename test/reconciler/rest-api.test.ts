@@ -135,6 +135,19 @@ describe('RestApi reconciler: deletion', () => {
     }
   });
 
+  it('Delete never deletes a REST API whose owner tag names another object', async () => {
+    const w = new ReconcilerWorld();
+    shop(w, { deletionPolicy: 'Delete' });
+    await w.reconcileApi('shop');
+    const id = w.get<RestApi>('restapis', 'shop')!.status!.id!;
+    w.aws.apis.get(id)!.tags['restpath.dev/owner'] = 'other/RestApi/owner';
+    w.delete('restapis', 'shop');
+    await w.reconcileApi('shop');
+    expect(w.aws.apis.has(id)).toBe(true);
+    expect(w.get('restapis', 'shop')).toBeUndefined();
+    expect(w.warnings().map((e) => e.reason)).toEqual(['OwnedByOther']);
+  });
+
   it('a RestPath deleted with deletionPolicy Retain leaves its methods in AWS, unowned', async () => {
     const w = new ReconcilerWorld();
     shop(w);
