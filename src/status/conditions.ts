@@ -1,6 +1,6 @@
 // Status conditions, pure: merging new findings into the conditions an object has. lastTransitionTime
 // moves only when a condition's status changes; every condition written carries the generation it
-// describes. Ready summarizes the others (kstatus: Ready=True only when every check is True).
+// describes. Ready, Reconciling and Stalled are derived in summary.ts.
 import type { Condition } from '../api/common.js';
 
 export type ConditionStatus = Condition['status'];
@@ -29,14 +29,6 @@ export function setConditions(existing: readonly Condition[] | undefined, findin
     else out.push(next);
   }
   return out;
-}
-
-/** Ready from the other findings: the first one that is not True explains why not. */
-export function readyFrom(findings: readonly Finding[], whenReady: { reason: string; message: string }): Finding {
-  const blocking = findings.find((f) => f.status === 'False') ?? findings.find((f) => f.status === 'Unknown');
-  return blocking
-    ? { type: 'Ready', status: blocking.status, reason: blocking.reason, message: blocking.message }
-    : { type: 'Ready', status: 'True', ...whenReady };
 }
 
 /** Conditions whose status changed between two lists: what deserves an Event. */

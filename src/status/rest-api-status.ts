@@ -24,6 +24,16 @@ export interface RestApiResults {
 
 const list = (items: string[], max = 5) => `${items.slice(0, max).join('; ')}${items.length > max ? `; and ${items.length - max} more` : ''}`;
 
+/**
+ * Runbook findings that are true and worth reading but do not hold Ready back (ADR 0007): a Manual
+ * stage's pending deployment (the user decides when to deploy), one key's used-up quota and a plan limit
+ * that cannot be reached (they concern some clients' limits, not whether the API is applied).
+ */
+const NOT_BLOCKING = new Set(['DeploymentPending', 'QuotaExhausted', 'PlanLimitUnreachable']);
+
+/** Paused with nothing waiting: AWS is what the spec says; Ready, with reason Paused. */
+const idlePause = (pass: RestApiPass) => pass.paused && !pass.stopped && pass.waiting.length === 0;
+
 function completed(pass: RestApiPass): boolean {
   return !pass.stopped && !pass.paused && !pass.executionFailure;
 }
@@ -82,15 +92,14 @@ function pathStatus(pass: RestApiPass, path: RestPath, sync: Finding): ObjectRes
   const diagnoses = (pass.diagnoses.get(key) ?? []).map((f) => withFactsAge(f, pass.factsReadAt));
   const progress = pathProgress(pass, path, diagnoses);
   const stageNames = pass.external ? pass.stages.map((s) => s.name) : (pass.api?.spec.stages ?? []).map((s) => s.name);
-  // A Manual stage's pending deployment is reported truthfully but does not hold Ready back: the user
-  // decides when to deploy (ADR 0007).
-  const blocking = [sync, ...diagnoses.filter((d) => d.reason !== 'DeploymentPending')];
+  const blocking = [...(idlePause(pass) ? [] : [sync]), ...diagnoses.filter((d) => !NOT_BLOCKING.has(d.reason))];
   const where = pass.external
     ? ` to REST API ${pass.restApiId ?? ''}, which is managed elsewhere: it is served once that API's stages are deployed`
     : stageNames.length > 0 ? ` and served on stages ${stageNames.join(', ')}` : '';
   const deferred = diagnoses.some((d) => d.reason === 'DeploymentPending') && pass.manualPending.length > 0 ? `; stage ${pass.manualPending.join(', ')} (Manual) serves the change once the restpath.dev/deploy annotation changes` : '';
   const generation = path.metadata.generation ?? 0;
-  const findings: Finding[] = [sync, ...diagnoses, ...summaryConditions(progress, blocking, { reason: 'Ready', message: `${path.spec.path} is applied${where}${deferred}.` }, generation)];
+  const whenReady = idlePause(pass) ? { reason: 'Paused', message: sync.message } : { reason: 'Ready', message: `${path.spec.path} is applied${where}${deferred}.` };
+  const findings: Finding[] = [sync, ...diagnoses, ...summaryConditions(progress, blocking, whenReady, generation)];
   const conditions = setConditions(path.status?.conditions, findings, generation, pass.now);
   const restApiId = pass.restApiId ?? path.status?.restApiId;
   const resourceId = path.spec.path === '/' ? undefined : (pass.resourceIds.get(path.spec.path) ?? path.status?.resourceId);
@@ -112,16 +121,16 @@ function pathStatus(pass: RestApiPass, path: RestPath, sync: Finding): ObjectRes
 /** Warning as a runbook condition turns bad, Normal `<Type>Restored` when it recovers; Warning when Stalled. */
 function pathTransitionEvents(path: RestPath, conditions: RestPathStatus['conditions'] & object): EventSpec[] {
   const out: EventSpec[] = [];
-  for (const c of transitions(path.status?.conditions, conditions)) {
+  const changed = transitions(path.status?.conditions, conditions);
+  for (const c of changed.filter((x) => (RUNBOOK_CONDITIONS as readonly string[]).includes(x.type))) {
     const before = path.status?.conditions?.find((x) => x.type === c.type);
-    if ((RUNBOOK_CONDITIONS as readonly string[]).includes(c.type)) {
-      if (c.status === 'Unknown') continue; // not decided yet (e.g. a usage plan still being applied)
-      if (c.status === 'True' && (!before || before.status === 'True')) continue;
-      out.push({ type: c.status === 'True' ? 'Normal' : 'Warning', reason: c.status === 'True' ? `${c.type}Restored` : c.reason, action: 'Diagnose', note: `${c.type}: ${c.message}` });
-    } else if (c.type === 'Stalled' && c.status === 'True') {
-      out.push({ type: 'Warning', reason: c.reason, action: 'Reconcile', note: c.message });
-    }
+    if (c.status === 'Unknown') continue; // not decided yet (e.g. a usage plan still being applied)
+    if (c.status === 'True' && (!before || before.status === 'True')) continue;
+    out.push({ type: c.status === 'True' ? 'Normal' : 'Warning', reason: c.status === 'True' ? `${c.type}Restored` : c.reason, action: 'Diagnose', note: `${c.type}: ${c.message}` });
   }
+  // Stalled for a reason no runbook Event just told.
+  const stalled = changed.find((c) => c.type === 'Stalled' && c.status === 'True');
+  if (stalled && !out.some((e) => e.reason === stalled.reason)) out.push({ type: 'Warning', reason: stalled.reason, action: 'Reconcile', note: stalled.message });
   return out;
 }
 
@@ -130,7 +139,8 @@ function apiStatus(pass: RestApiPass, sync: Finding): ObjectResult<RestApiStatus
   if (!api) return undefined;
   const generation = api.metadata.generation ?? 0;
   const pending = pass.manualPending.length > 0 ? `; stage ${pass.manualPending.join(', ')} (Manual) serves the latest changes once the restpath.dev/deploy annotation changes` : '';
-  const findings = [sync, ...summaryConditions(apiProgress(pass), [sync], { reason: 'Ready', message: `REST API ${pass.restApiId ?? ''} is in sync and deployed${pending}.` }, generation)];
+  const whenReady = idlePause(pass) ? { reason: 'Paused', message: sync.message } : { reason: 'Ready', message: `REST API ${pass.restApiId ?? ''} is in sync and deployed${pending}.` };
+  const findings = [sync, ...summaryConditions(apiProgress(pass), idlePause(pass) ? [] : [sync], whenReady, generation)];
   const conditions = setConditions(api.status?.conditions, findings, generation, pass.now);
   const status: RestApiStatus = {
     ...api.status,

@@ -7,7 +7,7 @@
 //                     holds and no check that blocks clients is False.
 // kstatus reads Reconciling/Stalled (InProgress / Failed, else Current); Argo CD and kubectl read Ready.
 import type { Condition } from '../api/common.js';
-import { readyFrom, type Finding } from './conditions.js';
+import type { Finding } from './conditions.js';
 
 /** Where the operator stands with an object's spec. */
 export type Progress =
@@ -17,16 +17,23 @@ export type Progress =
 
 export const CURRENT: Progress = { kind: 'current' };
 
-/** Ready, Reconciling and Stalled from the progress and the checks that hold Ready back when False. */
+/**
+ * Ready, Reconciling and Stalled from the progress and the checks that hold Ready back when False.
+ * kstatus reads Ready too (False: InProgress), so a check that fails while the operator has nothing
+ * left to do makes the object Stalled with that check's reason: only a person can fix what clients
+ * hit, and a pipeline should fail with the reason rather than wait for its timeout.
+ */
 export function summaryConditions(progress: Progress, checks: readonly Finding[], whenReady: { reason: string; message: string }, generation: number): Finding[] {
-  const ready: Finding = progress.kind === 'current' ? readyFrom(checks, whenReady) : { type: 'Ready', status: 'False', reason: progress.reason, message: progress.message };
+  const failing = checks.find((f) => f.status === 'False');
+  const effective: Progress = progress.kind === 'current' && failing ? { kind: 'stalled', reason: failing.reason, message: failing.message } : progress;
+  const ready: Finding = effective.kind === 'current' ? { type: 'Ready', status: 'True', ...whenReady } : { type: 'Ready', status: 'False', reason: effective.reason, message: effective.message };
   return [
     ready,
-    progress.kind === 'reconciling'
-      ? { type: 'Reconciling', status: 'True', reason: progress.reason, message: progress.message }
+    effective.kind === 'reconciling'
+      ? { type: 'Reconciling', status: 'True', reason: effective.reason, message: effective.message }
       : { type: 'Reconciling', status: 'False', reason: 'Reconciled', message: `Generation ${generation} is reconciled; nothing is in progress.` },
-    progress.kind === 'stalled'
-      ? { type: 'Stalled', status: 'True', reason: progress.reason, message: progress.message }
+    effective.kind === 'stalled'
+      ? { type: 'Stalled', status: 'True', reason: effective.reason, message: effective.message }
       : { type: 'Stalled', status: 'False', reason: 'NotStalled', message: 'Nothing keeps the operator from the spec.' },
   ];
 }

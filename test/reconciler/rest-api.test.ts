@@ -91,7 +91,9 @@ describe('RestApi reconciler: conflicts and pause', () => {
     await w.reconcileApi('shop');
     w.apply(restApi('shop', {}, { 'restpath.dev/paused': 'true' }));
     await w.reconcileApi('shop');
-    expect(summary(w, 'restapis', 'shop')).toMatchObject({ Synced: 'False/Paused', Reconciling: 'False/Reconciled', Stalled: 'False/NotStalled' });
+    // Nothing waits: AWS is what the spec says, so Ready (reason Paused) and kstatus Current.
+    expect(summary(w, 'restapis', 'shop')).toEqual({ Ready: 'True/Paused', Synced: 'False/Paused', Reconciling: 'False/Reconciled', Stalled: 'False/NotStalled' });
+    expect(summary(w, 'restpaths', 'orders')).toEqual({ Ready: 'True/Paused', Synced: 'False/Paused', Reconciling: 'False/Reconciled', Stalled: 'False/NotStalled' });
     expect(w.condition('restapis', 'shop', 'Synced')?.message).toContain('nothing waits');
     w.aws.calls.length = 0;
     w.apply(restPath('orders', '/orders', [mock('GET'), mock('POST')]));
@@ -118,6 +120,22 @@ describe('RestApi reconciler: conflicts and pause', () => {
     const synced = w.condition('restapis', 'shop', 'Synced')!;
     expect(synced.message).toContain('1 write(s) wait: put the inline policy of role restpath-default-checkout');
     expect(synced.message).not.toMatch(/wait: \./);
+  });
+});
+
+describe('RestApi reconciler: what clients hit', () => {
+  it('a runbook check that fails once everything is applied makes the path Stalled with its reason: only a person can fix it', async () => {
+    const w = new ReconcilerWorld();
+    w.apply(restApi('shop'));
+    w.apply(restPath('orders', '/orders', [http('http://${stageVariables.backendHost}/orders')]));
+    await w.reconcileApi('shop');
+    expect(w.condition('restpaths', 'orders', 'IntegrationReady')).toMatchObject({ status: 'False', reason: 'UndefinedStageVariable' });
+    expect(summary(w, 'restpaths', 'orders')).toEqual({ Ready: 'False/UndefinedStageVariable', Reconciling: 'False/Reconciled', Stalled: 'True/UndefinedStageVariable', Synced: 'True/Synced' });
+    // One Warning for it (the runbook's), not a second one for Stalled.
+    expect(w.warnings().map((e) => e.reason)).toEqual(['UndefinedStageVariable']);
+    w.apply(restApi('shop', { stages: [{ name: 'dev', deployment: 'Automatic', variables: { backendHost: 'orders.dev' } }] }));
+    await w.reconcileApi('shop');
+    expect(summary(w, 'restpaths', 'orders')).toEqual({ Ready: 'True/Ready', Reconciling: 'False/Reconciled', Stalled: 'False/NotStalled', Synced: 'True/Synced' });
   });
 });
 

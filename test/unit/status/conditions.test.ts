@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readyFrom, setConditions, transitions, type Finding } from '../../../src/status/conditions.js';
+import { setConditions, transitions, type Finding } from '../../../src/status/conditions.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const t1 = new Date('2026-01-01T00:05:00Z');
@@ -20,13 +20,6 @@ describe('conditions', () => {
     const out = setConditions(existing, [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'ok' }], 1, t1);
     expect(out.map((c) => c.type)).toEqual(['Synced', 'Ready']);
     expect(out[0]).toEqual(existing[0]);
-  });
-
-  it('summarizes Ready from the first check that is not True', () => {
-    const ok = { reason: 'Ready', message: 'all good' };
-    expect(readyFrom([synced('True')], ok)).toEqual({ type: 'Ready', status: 'True', ...ok });
-    expect(readyFrom([synced('True'), { type: 'IntegrationReady', status: 'False', reason: 'IntegrationMissing', message: 'm' }], ok)).toMatchObject({ status: 'False', reason: 'IntegrationMissing' });
-    expect(readyFrom([{ type: 'X', status: 'Unknown', reason: 'Waiting', message: 'w' }], ok)).toMatchObject({ status: 'Unknown', reason: 'Waiting' });
   });
 
   it('reports transitions (status or reason changed) for Events, not repeats', () => {
