@@ -160,7 +160,8 @@ describe('kstatus of what the operator writes', { timeout: 180_000 }, () => {
     await ready('restpath/pausable-path');
     await kubectl.ok(['annotate', 'restapi', 'pausable', '-n', namespace(), 'restpath.dev/paused=true']);
     const idle = await snapshotWhen('restapi/pausable', 'Synced=False (Paused), nothing waiting', (o) => observed(o) && has(o, 'Synced', 'False', 'Paused') && (condition(o, 'Synced')?.message.includes('nothing waits') ?? false));
-    expect(condition(idle.object, 'Ready')).toMatchObject({ status: 'False', reason: 'Paused' });
+    // AWS is what the spec says: Ready, with reason Paused.
+    expect(condition(idle.object, 'Ready')).toMatchObject({ status: 'True', reason: 'Paused' });
     expect(has(idle.object, 'Reconciling', 'False') && has(idle.object, 'Stalled', 'False')).toBe(true);
     await kstatusOf('paused, nothing waiting', 'restapi/pausable', idle, 'Current');
     const idlePath = await snapshotWhen('restpath/pausable-path', 'Synced=False (Paused), nothing waiting', (o) => observed(o) && has(o, 'Synced', 'False', 'Paused'));
@@ -177,6 +178,14 @@ describe('kstatus of what the operator writes', { timeout: 180_000 }, () => {
     const resumed = await snapshotWhen('restpath/pausable-path', 'Ready=True and Synced=True after the pause', (o) => observed(o) && has(o, 'Ready', 'True') && has(o, 'Synced', 'True'));
     await kstatusOf('unpaused', 'restpath/pausable-path', resumed, 'Current');
     await kstatusOf('unpaused', 'restapi/pausable', await snapshotWhen('restapi/pausable', 'Ready=True after the pause', (o) => observed(o) && has(o, 'Ready', 'True') && has(o, 'Synced', 'True')), 'Current');
+  });
+
+  it('a runbook check that fails once everything is applied (API key required, no usage plan) is Failed with its reason', async () => {
+    await apply(mockPath('keyed', 'shop', '/keyed').replace('    - httpMethod: GET\n', '    - httpMethod: GET\n      apiKeyRequired: true\n'));
+    const s = await snapshotWhen('restpath/keyed', 'ThrottlingReady=False (NoUsagePlan)', (o) => observed(o) && has(o, 'ThrottlingReady', 'False', 'NoUsagePlan'));
+    expect(condition(s.object, 'Stalled')).toMatchObject({ status: 'True', reason: 'NoUsagePlan' });
+    const r = await kstatusOf('runbook check False (no usage plan for a keyed method)', 'restpath/keyed', s, 'Failed');
+    expect(r.message).toContain('requires an API key, but no usage plan covers stage live');
   });
 
   it('a Manual stage behind a changed path: Current, with ResourcePathReady=False (DeploymentPending)', async () => {
