@@ -1,6 +1,15 @@
 # restpath-operator: the targets a newcomer needs. `make run` and `make test` do everything.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# The pinned Node (scripts/node/ensure-node.sh; installed into the cache when the node on PATH is older)
+# comes first on PATH for every target and everything they start; npm and npx run under it.
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+NODE_BIN := $(lastword $(shell bash scripts/node/ensure-node.sh))
+ifeq ($(NODE_BIN),)
+$(error scripts/node/ensure-node.sh found or installed no Node: see its messages above)
+endif
+export PATH := $(NODE_BIN):$(PATH)
+endif
 NPM_STAMP := node_modules/.package-lock.json
 # Each tier also writes a JSON report; `make test` closes with one summary line over all of them.
 VITEST = npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/$(1).json --project $(1)
@@ -56,7 +65,7 @@ bench-usage-plans: setup ## benchmark: one usage plan with 10/100/300 API keys u
 bench-diagnose: setup ## benchmark: AWS calls of the diagnose step per pass and per RestPath (10 and 100 paths)
 	npx tsx bench/diagnose.ts
 
-bench-controller: setup ## benchmark: the operator as a process, 100 RestPaths at once under AWS's quotas; RSS with 1,000
+bench-controller: setup ## benchmark: the compiled operator (dist/) as a process: RSS idle and with 1,000/5,000 RestPaths, start-up to leader, 100 RestPaths at once under AWS's quotas
 	npx tsx bench/controller.ts
 
 run: setup ## local control plane + AWS emulator, CRDs installed, examples applied; Ctrl-C stops it
