@@ -25,6 +25,11 @@ function duration(value: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
+/** Unset: half the resync period, at most 5 minutes, so every resync reads the facts again. */
+function diagnosisMaxAge(value: string | undefined, resyncMs: number): number {
+  return value ? duration(value) : Math.min(5 * 60_000, resyncMs / 2);
+}
+
 function tags(value: string | undefined): Record<string, string> {
   return Object.fromEntries(list(value).map((kv) => kv.split('=', 2) as [string, string]));
 }
@@ -45,7 +50,7 @@ export function addControllerCommand(program: Command): void {
     .option('--leader-election-namespace <ns>', 'namespace of the Lease (env POD_NAMESPACE)', env.POD_NAMESPACE ?? 'restpath-system')
     .option('--adopt-namespaces <list>', 'namespaces allowed to take over existing APIs with adoptId/restApiId; * for all (env ADOPT_NAMESPACES)', env.ADOPT_NAMESPACES ?? '')
     .option('--default-tags <k=v,...>', 'tags on everything the operator creates (env DEFAULT_TAGS)', env.DEFAULT_TAGS ?? '')
-    .option('--diagnosis-max-age <duration>', 'how old IAM and usage-plan facts may be on a resync pass; a pass someone asked for reads them fresh (env DIAGNOSIS_MAX_AGE)', env.DIAGNOSIS_MAX_AGE ?? '5m')
+    .option('--diagnosis-max-age <duration>', 'how old IAM and usage-plan facts may be on a resync pass (default: half the resync period, at most 5m); a pass someone asked for reads them fresh (env DIAGNOSIS_MAX_AGE)', env.DIAGNOSIS_MAX_AGE)
     .option('--reference-grace <duration>', 'how long a missing RestApi, stage, Secret or method is waited for before Stalled (env REFERENCE_GRACE)', env.REFERENCE_GRACE ?? '2m')
     .option('--health-port <port>', 'port of /healthz, /readyz and /metrics; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
@@ -67,7 +72,7 @@ export function addControllerCommand(program: Command): void {
           writer: new KubeWriter(kc),
           events: new EventRecorder(kc, 'restpath.dev/operator', identity),
           log,
-          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: duration(String(opts.diagnosisMaxAge)), referenceGraceMs: duration(String(opts.referenceGrace)) },
+          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: diagnosisMaxAge(opts.diagnosisMaxAge as string | undefined, duration(String(opts.resync))), referenceGraceMs: duration(String(opts.referenceGrace)) },
           now: () => new Date(),
         },
         {

@@ -3,7 +3,7 @@
 // burst of edits becomes one reconcile and one deployment; a periodic resync catches drift in AWS;
 // N workers run different APIs in parallel; with leader election only the leader works.
 import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
-import type { RestApi } from '../api/rest-api.js';
+import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import { Informer, objectKey, type KubeMeta } from '../kube/informer.js';
@@ -60,9 +60,11 @@ export class Manager {
     this.restApis = scopes.map((namespace) =>
       new Informer<RestApi>(source<RestApi>('RestApi', 'restapis', API_VERSION, namespace), { onError: onError('RestApi') }).on((e) => {
         if (this.filter.changed('RestApi', e.type, e.object)) this.enqueue(objectKey(e.object));
-        // Plans resolve stages through the RestApi's status: its id and the stages that exist.
-        const reachable = [e.object.status?.id, (e.object.status?.stages ?? []).map((s) => s.name)];
-        if (this.filter.changed('RestApi-for-plans', e.type, e.object, reachable)) this.enqueuePlansOf(e.object.metadata.namespace ?? '', e.object.metadata.name);
+        // Plans resolve stages through the RestApi's status (its id and the stages that exist) and wait
+        // while it is paused: only those matter to them, not its other annotations or its spec.
+        const { namespace = '', name } = e.object.metadata;
+        const forPlans = [e.object.status?.id, (e.object.status?.stages ?? []).map((s) => s.name), e.object.metadata.annotations?.[PAUSE_ANNOTATION] === 'true'];
+        if (this.filter.changed('RestApi-for-plans', e.type, { metadata: { namespace, name } }, forPlans)) this.enqueuePlansOf(namespace, name);
       }),
     );
     this.restPaths = scopes.map((namespace) =>

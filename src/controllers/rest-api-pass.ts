@@ -14,6 +14,7 @@ import { planRestApi } from '../plan/api-plan.js';
 import { describeOperation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
 import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
+import { wasSettled } from '../status/summary.js';
 import type { ControllerContext, Trigger } from './context.js';
 import { errorPolicy, progressOf, type Verdict } from './error-policy.js';
 import { convergeRoles } from './execution-roles.js';
@@ -76,8 +77,11 @@ async function identify(ctx: ControllerContext, out: PassOutput, api: RestApi, p
   }
 }
 
-/** `paths`: the RestPaths that stay; `leaving`: those being deleted (what they owned may go now). */
-export async function managedPass(ctx: ControllerContext, api: RestApi, paths: RestPath[], leaving: readonly RestPath[], trigger: Trigger, pendingPlans: ReadonlyMap<string, string[]>): Promise<PassOutput> {
+/**
+ * `paths`: the RestPaths that stay; `leaving`: those being deleted (what they owned may go now);
+ * `waitingPlans`: UsagePlans whose writes wait for this API's pause, listed with its own.
+ */
+export async function managedPass(ctx: ControllerContext, api: RestApi, paths: RestPath[], leaving: readonly RestPath[], trigger: Trigger, pendingPlans: ReadonlyMap<string, string[]>, waitingPlans: readonly string[] = []): Promise<PassOutput> {
   const namespace = api.metadata.namespace ?? '';
   const pass = emptyPass(ctx.now(), ctx.aws.region, paths, api);
   const out: PassOutput = { pass, api };
@@ -90,7 +94,8 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
     return stop(stalled('AdoptionNotAllowed', `Taking over REST API ${api.spec.adoptId} is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`));
   }
   if (pass.paused && !api.status?.id && !api.spec.adoptId) {
-    pass.stopped = { reason: 'Paused', message: `The REST API is not created while writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true.`, progress: { kind: 'reconciling', reason: 'Paused', message: `Creating the REST API waits for the annotation ${PAUSE_ANNOTATION}=true to be removed.` } };
+    const message = `The REST API is not created while writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true.`;
+    pass.stopped = { reason: 'Paused', message, progress: { kind: 'reconciling', reason: 'Paused', message } };
     return out;
   }
   let observed: ObservedApi;
@@ -119,7 +124,7 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   pass.desired = desired;
   pass.plan = operations;
   if (pass.paused) {
-    pass.waiting = [...pass.plan.map(describeOperation), ...roles.waiting];
+    pass.waiting = [...pass.plan.map(describeOperation), ...roles.waiting, ...waitingPlans];
   } else {
     const result = await ctx.aws.executePlan(observed, pass.plan);
     pass.applied = result.completed;
@@ -174,11 +179,11 @@ async function diagnosePhase(ctx: ControllerContext, pass: RestApiPass, input: {
   if (diagnosis.readAt) pass.factsReadAt = diagnosis.readAt;
 }
 
-/** Updated when the spec changed (a RestPath deleted included), DriftCorrected when AWS differed without one. */
+/** Updated when the spec changed (a RestPath deleted included) or a pass is being finished; DriftCorrected when AWS differed from a settled spec. */
 function reportPlan(pass: RestApiPass, api: RestApi, leaving: readonly RestPath[]): void {
   const applied = pass.plan.slice(0, pass.applied).map(describeOperation);
   if (applied.length === 0) return;
-  const specChanged = leaving.length > 0 || api.metadata.generation !== api.status?.observedGeneration || pass.paths.some((p) => p.metadata.generation !== p.status?.observedGeneration);
+  const specChanged = leaving.length > 0 || !wasSettled(api) || pass.paths.some((p) => p.metadata.generation !== p.status?.observedGeneration);
   const summary = `${applied.length} operation(s): ${applied.slice(0, 5).join('; ')}${applied.length > 5 ? '; ...' : ''}`;
   pass.apiEvents.push(specChanged ? { type: 'Normal', reason: 'Updated', action: 'Reconcile', note: `Applied ${summary}` } : { type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `AWS differed from the spec without a spec change; restored with ${summary}` });
 }

@@ -26,6 +26,14 @@ export interface ApiStores {
 
 const deleting = (o: { metadata: { deletionTimestamp?: string } }) => Boolean(o.metadata.deletionTimestamp);
 
+/** UsagePlans covering this RestApi whose writes wait for its pause, as the pause message lists them. */
+function plansWaitingFor(restApiName: string, plans: readonly UsagePlan[]): string[] {
+  return plans
+    .filter((p) => (p.spec.apiStages ?? []).some((s) => s.restApiRef.name === restApiName))
+    .filter((p) => p.status?.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'Paused'))
+    .map((p) => `changes to UsagePlan ${p.metadata.name} (see its Synced condition)`);
+}
+
 export class RestApiReconciler {
   constructor(
     private readonly ctx: ControllerContext,
@@ -47,7 +55,8 @@ export class RestApiReconciler {
     if (deleting(api)) return this.deleteApi(api, all);
     const stored = await this.ctx.writer.addFinalizer(restApiRef(api), api, FINALIZER);
     const paths = await this.withFinalizers(all.filter((p) => !deleting(p)));
-    const out = await managedPass(this.ctx, stored, paths, all.filter(deleting), trigger, pendingUsagePlans(name, this.stores.usagePlansIn(namespace)));
+    const plans = this.stores.usagePlansIn(namespace);
+    const out = await managedPass(this.ctx, stored, paths, all.filter(deleting), trigger, pendingUsagePlans(name, plans), plansWaitingFor(name, plans));
     const p = out.pass;
     if (!p.stopped && !p.paused && !p.executionFailure) await this.release(all.filter(deleting));
     await this.write(p, out.api ?? stored);

@@ -3,7 +3,7 @@
 // turns it into the status and Events, written once. Parts of the spec that cannot be applied yet are
 // left out and named in Ready; the rest converges. Key values travel only as Sensitive.
 import type { V1Secret } from '@kubernetes/client-node';
-import type { RestApi } from '../api/rest-api.js';
+import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import { isGone } from '../aws/errors.js';
@@ -47,6 +47,11 @@ export class UsagePlanReconciler {
     const { pass, verdict, error } = await this.run(stored);
     const result = usagePlanStatusFor(pass);
     await this.ctx.writer.updateStatus(usagePlanRef(pass.plan), pass.plan, result.status);
+    // Its REST APIs list the plan's writes that wait for their pause: tell them when that changes.
+    const waitingBefore = pass.plan.status?.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'Paused') ?? false;
+    if (waitingBefore !== result.status.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'Paused')) {
+      this.onPlanChanged(pass.plan.metadata.namespace ?? '', [...new Set(pass.desired?.plan.apiStages.map((s) => s.apiId) ?? [])]);
+    }
     for (const e of result.events) await this.event(pass.plan, e);
     return outcomeOf(verdict, error, result.recheckInMs);
   }
@@ -84,6 +89,13 @@ export class UsagePlanReconciler {
     );
     pass.desired = desired;
     pass.problems = problems;
+    // A pause on a RestApi the plan covers holds its writes to AWS too (not its Secrets: they are Kubernetes').
+    const pausedBy = [...new Set((plan.spec.apiStages ?? []).map((s) => s.restApiRef.name))].filter((n) => this.stores.getRestApi(`${namespace}/${n}`)?.metadata.annotations?.[PAUSE_ANNOTATION] === 'true');
+    if (pausedBy.length > 0 && !pass.usagePlanId) {
+      const message = `The usage plan is not created while writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true on RestApi ${pausedBy.join(', ')}.`;
+      pass.stopped = { reason: 'Paused', message, progress: { kind: 'reconciling', reason: 'Paused', message } };
+      return { pass };
+    }
     let snapshot: UsagePlanSnapshot;
     try {
       snapshot = await this.identify(pass, desired);
@@ -97,11 +109,15 @@ export class UsagePlanReconciler {
       return stop({ reason: 'OwnedByOther', message: `Usage plan ${snapshot.plan.id} belongs to ${planOwner} (tag ${OWNER_TAG}); the operator does not change it.`, disposition: 'stalled' });
     }
     pass.operations = diffUsagePlan(desired, snapshot.plan, snapshot.keys);
+    if (pausedBy.length > 0) {
+      pass.paused = { by: pausedBy, waiting: pass.operations.map(describeUsagePlanOperation) };
+      return { pass };
+    }
     const result = await ctx.aws.executeUsagePlan(snapshot.plan.id, pass.operations);
     pass.applied = result.completed;
     pass.createdKeys = result.createdKeys;
     const applied = pass.operations.slice(0, result.completed);
-    pass.events.push(...appliedEvents(plan, applied));
+    pass.events.push(...appliedEvents(plan, applied, pass.events.some((e) => e.reason === 'DriftCorrected')));
     if (applied.length > 0 || (plan.metadata.generation ?? 0) !== plan.status?.observedGeneration) {
       this.onPlanChanged(namespace, [...new Set([...desired.plan.apiStages, ...snapshot.plan.plan.apiStages].map((s) => s.apiId))]);
     }

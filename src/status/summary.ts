@@ -52,3 +52,13 @@ export function awaitingReference(existing: readonly Condition[] | undefined, re
   if (left <= 0) return { progress: { kind: 'stalled', reason, message } };
   return { progress: { kind: 'reconciling', reason, message }, recheckInMs: left };
 }
+
+/**
+ * Whether the previous pass left the object settled: its generation observed, in sync with AWS and
+ * nothing in progress. Only then is a change found in AWS drift (someone changed AWS); otherwise it
+ * is the operator finishing what it had started (a retry, a stage that appeared, a pause that ended).
+ */
+export function wasSettled(o: { metadata: { generation?: number }; status?: { observedGeneration?: number; conditions?: readonly Condition[] } }): boolean {
+  const is = (type: string, status: string) => o.status?.conditions?.some((c) => c.type === type && c.status === status) ?? false;
+  return o.status?.observedGeneration === (o.metadata.generation ?? 0) && is('Synced', 'True') && !is('Reconciling', 'True');
+}

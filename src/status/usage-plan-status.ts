@@ -8,7 +8,7 @@ import { API_KEY_NAME_TAG, type DesiredUsagePlan, type Problem } from '../model/
 import { describeUsagePlanOperation, type ObservedApiKey, type UsagePlanOperation } from '../plan/usage-plan-diff.js';
 import { setConditions, transitions, type Finding } from './conditions.js';
 import type { EventSpec, Failure } from './rest-api-pass.js';
-import { awaitingReference, CURRENT, summaryConditions, type Progress } from './summary.js';
+import { awaitingReference, CURRENT, summaryConditions, wasSettled, type Progress } from './summary.js';
 
 export interface UsagePlanPass {
   now: Date;
@@ -26,6 +26,8 @@ export interface UsagePlanPass {
   keys: readonly ObservedApiKey[];
   events: EventSpec[];
   referenceGraceMs: number;
+  /** A RestApi the plan covers is paused (restpath.dev/paused): its writes to AWS wait, described. */
+  paused?: { by: string[]; waiting: string[] };
 }
 
 /** References that GitOps tools may apply a moment later: waited for, then Stalled. */
@@ -35,6 +37,7 @@ const PROGRESSING = new Set(['StageNotReady']);
 
 export function usagePlanProgress(pass: UsagePlanPass): { progress: Progress; recheckInMs?: number } {
   if (pass.stopped) return { progress: pass.stopped.progress };
+  if (pass.paused && pass.paused.waiting.length > 0) return { progress: { kind: 'reconciling', reason: 'Paused', message: `${pass.paused.waiting.length} change(s) wait for the pause of RestApi ${pass.paused.by.join(', ')} to end: ${pass.paused.waiting.slice(0, 5).join('; ')}${pass.paused.waiting.length > 5 ? '; ...' : ''}.` } };
   if (pass.executionFailure) return { progress: pass.executionFailure.progress };
   const first = pass.problems[0];
   if (!first) return { progress: CURRENT };
@@ -46,6 +49,10 @@ export function usagePlanProgress(pass: UsagePlanPass): { progress: Progress; re
 
 function synced(pass: UsagePlanPass): Finding {
   if (pass.stopped) return { type: 'Synced', status: 'False', reason: pass.stopped.reason, message: pass.stopped.message };
+  if (pass.paused) {
+    const what = pass.paused.waiting.length === 0 ? 'nothing waits: AWS matches the spec' : `${pass.paused.waiting.length} change(s) wait: ${pass.paused.waiting.slice(0, 5).join('; ')}${pass.paused.waiting.length > 5 ? '; ...' : ''}`;
+    return { type: 'Synced', status: 'False', reason: 'Paused', message: `Writes to AWS are paused by the annotation restpath.dev/paused=true on RestApi ${pass.paused.by.join(', ')}; ${what}.` };
+  }
   const f = pass.executionFailure;
   if (f) return { type: 'Synced', status: 'False', reason: f.reason, message: `${pass.applied} of ${pass.operations.length} changes applied; stopped at "${f.operation}": ${f.message} The rest is applied on the next attempt; nothing applied so far is undone.` };
   return { type: 'Synced', status: 'True', reason: 'Synced', message: `Usage plan ${pass.usagePlanId ?? ''} matches the spec.` };
@@ -72,7 +79,10 @@ export function usagePlanStatusFor(pass: UsagePlanPass): { status: UsagePlanStat
   const sync = synced(pass);
   const { progress, recheckInMs } = usagePlanProgress(pass);
   const d = pass.desired;
-  const findings = [sync, ...summaryConditions(progress, [sync], { reason: 'Ready', message: `Usage plan ${pass.usagePlanId ?? ''} covers ${d?.plan.apiStages.length ?? 0} stage(s) with ${d?.keys.length ?? 0} API key(s).` }, generation)];
+  // Paused with nothing waiting: AWS is what the spec says (Ready, reason Paused), as for a RestApi.
+  const idle = pass.paused && pass.paused.waiting.length === 0 && !pass.stopped;
+  const whenReady = idle ? { reason: 'Paused', message: sync.message } : { reason: 'Ready', message: `Usage plan ${pass.usagePlanId ?? ''} covers ${d?.plan.apiStages.length ?? 0} stage(s) with ${d?.keys.length ?? 0} API key(s).` };
+  const findings = [sync, ...summaryConditions(progress, idle ? [] : [sync], whenReady, generation)];
   const conditions = setConditions(plan.status?.conditions, findings, generation, pass.now);
   const status: UsagePlanStatus = {
     ...plan.status,
@@ -84,25 +94,29 @@ export function usagePlanStatusFor(pass: UsagePlanPass): { status: UsagePlanStat
   // One Warning per new reason: Ready repeats the reason of what blocks it.
   const events = [...pass.events];
   for (const c of transitions(plan.status?.conditions, conditions)) {
-    const bad = (c.type === 'Synced' && c.status === 'False') || (c.type === 'Stalled' && c.status === 'True');
+    const bad = (c.type === 'Synced' && c.status === 'False' && c.reason !== 'Paused') || (c.type === 'Stalled' && c.status === 'True');
     if (bad && !events.some((e) => e.reason === c.reason)) events.push({ type: 'Warning', reason: c.reason, action: 'Reconcile', note: c.message });
   }
   return { status, events, ...(recheckInMs !== undefined ? { recheckInMs } : {}) };
 }
 
-/** One Event per kind of change: keys created, rotated, removed; plan settings updated or restored. */
-export function appliedEvents(plan: UsagePlan, applied: readonly UsagePlanOperation[]): EventSpec[] {
+/**
+ * One Event per kind of change: keys created, rotated, removed; plan settings updated or restored.
+ * `driftReported`: the pass already said the plan was re-created, which covers restoring its parts.
+ */
+export function appliedEvents(plan: UsagePlan, applied: readonly UsagePlanOperation[], driftReported = false): EventSpec[] {
   if (applied.length === 0) return [];
-  const specChanged = plan.metadata.generation !== plan.status?.observedGeneration;
+  // Drift: AWS changed although the spec did not and the previous pass had settled everything.
+  const drift = wasSettled(plan) && !driftReported;
   const rotated = applied.filter((op) => op.kind === 'createApiKey' && op.replaces);
-  const settings = applied.filter((op) => ['updateUsagePlan', 'tagUsagePlan', 'untagUsagePlan'].includes(op.kind));
+  const restored = drift ? applied.filter((op) => ['updateUsagePlan', 'tagUsagePlan', 'untagUsagePlan', 'updateApiKey', 'addKeyToPlan'].includes(op.kind)) : [];
   const out: EventSpec[] = rotated.map((op) => ({ type: 'Normal', reason: 'ApiKeyRotated', action: 'Reconcile', note: describeUsagePlanOperation(op) }));
-  const rest = applied.filter((op) => !rotated.includes(op) && !(settings.includes(op) && !specChanged));
+  const rest = applied.filter((op) => !rotated.includes(op) && !restored.includes(op));
   if (rest.length > 0) {
     out.push({ type: 'Normal', reason: 'Updated', action: 'Reconcile', note: `Applied ${rest.length} change(s): ${rest.slice(0, 6).map(describeUsagePlanOperation).join('; ')}${rest.length > 6 ? '; ...' : ''}` });
   }
-  if (settings.length > 0 && !specChanged) {
-    out.push({ type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `Usage plan differed from the spec without a spec change; restored: ${settings.map(describeUsagePlanOperation).join('; ')}` });
+  if (restored.length > 0) {
+    out.push({ type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `Usage plan or its keys differed from the spec without a spec change; restored: ${restored.map(describeUsagePlanOperation).join('; ')}` });
   }
   return out;
 }

@@ -405,3 +405,31 @@ describe('UsagePlan reconciler: deletion', () => {
     expect(w.get('usageplans', 'partners')).toBeUndefined();
   });
 });
+
+describe('a pause on the RestApi holds the plan too', () => {
+  it("a key disabled by hand while the RestApi is paused stays disabled; both objects list the plan's waiting change; unpausing restores it", async () => {
+    const w = planWorld();
+    addSecret(w, secret('partner-b', { apiKey: V1 }));
+    w.apply(usagePlan('partners', { apiKeys: [keyFrom('b', 'partner-b')] }));
+    await w.reconcileApi('shop');
+    await w.reconcilePlan('partners');
+    await w.reconcilePlan('partners');
+    expect(state(w)).toBe(READY);
+    const keyId = plan(w).status!.apiKeys![0]!.id!;
+    w.apply(restApi('shop', {}, { 'restpath.dev/paused': 'true' }));
+    w.aws.keys.get(keyId)!.enabled = false;
+    await w.reconcilePlan('partners');
+    expect(w.aws.keys.get(keyId)!.enabled).toBe(false);
+    expect(state(w)).toBe('Synced=False/Paused Ready=False/Paused Reconciling=True/Paused Stalled=False/NotStalled');
+    expect(w.condition('usageplans', 'partners', 'Synced')?.message).toContain(`1 change(s) wait: update API key b (${keyId}): enabled=true`);
+    await w.reconcileApi('shop');
+    expect(w.condition('restapis', 'shop', 'Synced')?.message).toContain('1 write(s) wait: changes to UsagePlan partners (see its Synced condition)');
+    w.apply(restApi('shop'));
+    await w.reconcilePlan('partners');
+    expect(w.aws.keys.get(keyId)!.enabled).toBe(true);
+    expect(state(w)).toBe(READY);
+    // The pass that restores it finishes what the pause held (not settled before), so Updated, not drift.
+    expect(w.events.at(-1)).toMatchObject({ type: 'Normal', reason: 'Updated', note: `Applied 1 change(s): update API key b (${keyId}): enabled=true` });
+    expect(w.warnings()).toEqual([]);
+  });
+});
