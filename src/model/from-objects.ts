@@ -48,16 +48,19 @@ export function methodThrottlingOf(paths: readonly RestPath[], desired: DesiredA
 }
 
 /**
- * Stages of one RestApi covered by UsagePlans that are in the cluster but not applied to AWS for their
- * current generation yet, with the plans' names: their keys are on the way, not missing.
+ * Stages of one RestApi covered by UsagePlans that are in the cluster and on their way to AWS (not
+ * applied for their current generation yet, or still reconciling), with the plans' names: their keys
+ * are coming, not missing.
  */
 export function pendingUsagePlans(restApiName: string, plans: readonly UsagePlan[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const plan of plans) {
     if (plan.metadata.deletionTimestamp) continue;
-    const synced = plan.status?.conditions?.some((c) => c.type === 'Synced' && c.status === 'True');
-    const applied = plan.status?.usagePlanId && plan.status.observedGeneration === (plan.metadata.generation ?? 0) && synced;
-    if (applied) continue;
+    // On its way: never applied, or not for this generation, or in progress by itself (not paused:
+    // a paused plan's keys are what AWS has, and what clients get).
+    const reconciling = plan.status?.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason !== 'Paused');
+    const onItsWay = !plan.status?.usagePlanId || plan.status.observedGeneration !== (plan.metadata.generation ?? 0) || reconciling;
+    if (!onItsWay) continue;
     for (const s of (plan.spec.apiStages ?? []).filter((x) => x.restApiRef.name === restApiName)) {
       out.set(s.stage, [...(out.get(s.stage) ?? []), plan.metadata.name]);
     }

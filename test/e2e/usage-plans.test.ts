@@ -16,7 +16,8 @@ const { apply, get, waitFor, until, events, condition } = objectsIn(kubectl, nam
 const valuesUsed: string[] = [];
 
 beforeAll(async () => {
-  operator = await startOperator(['--namespaces', namespace()]);
+  // A short grace for missing references, so the test sees them turn Stalled (with their Warning).
+  operator = await startOperator(['--namespaces', namespace(), '--reference-grace', '3s']);
 });
 afterAll(async () => {
   await operator?.stop();
