@@ -6,6 +6,7 @@
 #   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver  (needs `replace` lines for the staging modules)
 #   etcd            go.etcd.io/etcd/server/v3
 #   kubectl         k8s.io/kubernetes/cmd/kubectl, only when the machine has no kubectl v1.32
+#   kubelet, kube-controller-manager, kube-scheduler   only with BUILD_NODE=1 (scripts/testenv/node.ts)
 #
 # Prints the folder holding the binaries on its last line of stdout. Everything else goes to stderr.
 set -euo pipefail
@@ -83,6 +84,37 @@ elif [ ! -x "$BIN_DIR/kubectl" ] || [ -L "$BIN_DIR/kubectl" ]; then
   rm -f "$BIN_DIR/kubectl"
   dir=$(k8s_module)
   go_build kubectl "$dir" "$BIN_DIR/kubectl" k8s.io/kubernetes/cmd/kubectl "$k8s_ldflags"
+fi
+
+# The node (BUILD_NODE=1; the Pod-level e2e and `make run-cluster` ask for it): kubelet,
+# kube-controller-manager and kube-scheduler, same module, same version, same cache folder. Other tiers
+# never pay for them. A staging module version the proxy refuses ("403 ... not available", seen for
+# k8s.io/endpointslice v0.32.13) is replaced by the patch release before it, which the proxy serves.
+if [ "${BUILD_NODE:-}" = 1 ]; then
+  exec 8>"$BIN_DIR/.node-build.lock"
+  command -v flock >/dev/null && flock 8 # a concurrent setup may be building the same binaries
+  for name in kubelet kube-controller-manager kube-scheduler; do
+    [ -x "$BIN_DIR/$name" ] && continue
+    dir=$(k8s_module)
+    for attempt in 1 2 3 4; do
+      log "building $name (k8s.io/kubernetes/cmd/$name) - the first build takes a few minutes"
+      logf="$dir/build-$name.log"
+      if (cd "$dir" && go build -trimpath -ldflags "$k8s_ldflags" -o "$BIN_DIR/$name.tmp" "k8s.io/kubernetes/cmd/$name") >"$logf" 2>&1; then
+        mv "$BIN_DIR/$name.tmp" "$BIN_DIR/$name"
+        break
+      fi
+      refused=$(grep -oE '(k8s\.io/[a-z0-9-]+)@v0\.[0-9]+\.[0-9]+: reading [^ ]+: 403' "$logf" | head -n 1 | cut -d: -f1 || true)
+      patch=${refused##*.}
+      if [ -z "$refused" ] || [ "$attempt" = 4 ] || [ "${patch:-0}" = 0 ]; then
+        echo "building $name failed: $(tail -n 25 "$logf")" >&2
+        exit 1
+      fi
+      module=${refused%@*} version=${refused#*@}
+      log "the Go module proxy refuses $module@$version; using ${version%.*}.$((patch - 1))"
+      sed -i "s#^\(\s*$module => $module\) $version\$#\1 ${version%.*}.$((patch - 1))#" "$dir/go.mod"
+    done
+  done
+  log "node binaries (kubelet, kube-controller-manager, kube-scheduler) ready in $BIN_DIR"
 fi
 
 log "control-plane binaries ready in $BIN_DIR"
