@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { kstatus, type KstatusResult, type KstatusStatus } from '../support/kstatus.js';
-import { objectsIn, type KubeObject } from '../support/objects.js';
+import { mockPathYaml, objectsIn, type KubeObject } from '../support/objects.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 
 const kubectl = testKubectl();
@@ -43,20 +43,7 @@ afterAll(async () => {
 
 const H = 'apiVersion: apigateway.restpath.dev/v1alpha1';
 const restApi = (name: string, stages = '[{ name: live }]', extra = '') => `${H}\nkind: RestApi\nmetadata: { name: ${name} }\nspec:\n  stages: ${stages}\n${extra}`;
-const mockPath = (name: string, api: string, path: string, body = '{"ok":true}') => `${H}
-kind: RestPath
-metadata: { name: ${name} }
-spec:
-  restApiRef: { name: ${api} }
-  path: ${path}
-  methods:
-    - httpMethod: GET
-      integration:
-        type: MOCK
-        requestTemplates: { application/json: '{"statusCode": 200}' }
-        responses: [{ statusCode: "200", responseTemplates: { application/json: '${body}' } }]
-      methodResponses: [{ statusCode: "200" }]
-`;
+const mockPath = (name: string, api: string, path: string, body = '{"ok":true}') => mockPathYaml(name, api, path, { body });
 
 type Obj = KubeObject<Record<string, unknown>> & { metadata: { generation: number } };
 interface Snapshot {

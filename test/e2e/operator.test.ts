@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { until as waitUntil } from '../support/until.js';
+import { mockPathYaml } from '../support/objects.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'operator');
@@ -27,20 +28,7 @@ spec:
       variables: { backendHost: orders.dev.internal }
       throttling: { rateLimit: 50, burstLimit: 100 }
 `;
-const health = (body = '{"status":"ok"}') => `${H}
-kind: RestPath
-metadata: { name: health }
-spec:
-  restApiRef: { name: shop }
-  path: /health
-  methods:
-    - httpMethod: GET
-      integration:
-        type: MOCK
-        requestTemplates: { application/json: '{"statusCode": 200}' }
-        responses: [{ statusCode: "200", responseTemplates: { application/json: '${body}' } }]
-      methodResponses: [{ statusCode: "200" }]
-`;
+const health = (body = '{"status":"ok"}') => mockPathYaml('health', 'shop', '/health', { body });
 const orderPath = (name: string, path: string, methods: string[]) => `${H}
 kind: RestPath
 metadata: { name: ${name} }

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
-import { invokeStage, objectsIn } from '../support/objects.js';
+import { invokeStage, mockPathYaml, objectsIn } from '../support/objects.js';
 import { operatorCli, startOperator, type RunningOperator } from '../support/operator.js';
 
 const kubectl = testKubectl();
@@ -29,20 +29,7 @@ afterAll(async () => {
 
 const H = 'apiVersion: apigateway.restpath.dev/v1alpha1';
 const api = (name: string, annotations = '') => `${H}\nkind: RestApi\nmetadata: { name: ${name}${annotations} }\nspec:\n  stages: [{ name: live }]\n`;
-const mockPath = (name: string, apiName: string, path: string, extra = '') => `${H}
-kind: RestPath
-metadata: { name: ${name} }
-spec:
-  restApiRef: { name: ${apiName} }
-  path: ${path}
-  methods:
-    - httpMethod: GET
-${extra}      integration:
-        type: MOCK
-        requestTemplates: { application/json: '{"statusCode": 200}' }
-        responses: [{ statusCode: "200", responseTemplates: { application/json: '{"ok":true}' } }]
-      methodResponses: [{ statusCode: "200" }]
-`;
+const mockPath = (name: string, apiName: string, path: string, methodExtra = '') => mockPathYaml(name, apiName, path, { methodExtra });
 
 /** The aws command(s) a condition's message gives (its first finding), as argv (double quotes respected). */
 function commandFor(message: string): string[][] {

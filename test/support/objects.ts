@@ -56,3 +56,23 @@ export async function invokeStage(apiId: string, stage: string, path: string, he
   const res = await fetch(`${inject('awsEndpoint')}/restapis/${apiId}/${stage}/_user_request_${path}`, { headers });
   return { status: res.status, body: await res.text() };
 }
+
+export const MANIFEST_HEADER = 'apiVersion: apigateway.restpath.dev/v1alpha1';
+
+/** A RestPath manifest with one GET MOCK method answering `body`; `methodExtra` adds method fields (indented 6). */
+export function mockPathYaml(name: string, restApi: string, path: string, options: { body?: string; methodExtra?: string } = {}): string {
+  return `${MANIFEST_HEADER}
+kind: RestPath
+metadata: { name: ${name} }
+spec:
+  restApiRef: { name: ${restApi} }
+  path: ${path}
+  methods:
+    - httpMethod: GET
+${options.methodExtra ?? ''}      integration:
+        type: MOCK
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: [{ statusCode: "200", responseTemplates: { application/json: '${options.body ?? '{"ok":true}'}' } }]
+      methodResponses: [{ statusCode: "200" }]
+`;
+}
