@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { generateCerts, type ControlPlaneCerts } from './certs.js';
+import { reissueServingCert } from './node-certs.js';
 import { freePort } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { runStep } from './run.js';
@@ -13,6 +14,8 @@ import { waitUntilReady } from './wait.js';
 export interface ControlPlane {
   kubeconfig: string;
   server: string;
+  /** The CA, serving, admin and service-account keys (scripts/testenv/certs.ts). */
+  certDir: string;
   kubectl: string;
   processes: ManagedProcess[];
   startupMs: { etcd: number; apiserver: number };
@@ -79,11 +82,26 @@ function writeKubeconfig(path: string, server: string, certs: ControlPlaneCerts)
   ].join('\n'), { mode: 0o600 });
 }
 
-export async function startControlPlane(runDir: string): Promise<ControlPlane> {
+export interface ControlPlaneOptions {
+  /**
+   * For a real node (scripts/testenv/node.ts), opt-in: ServiceAccount admission stays on (Pods get the
+   * projected kube-api-access token), Node,RBAC authorization, the apiserver reaches kubelets by their
+   * Hostname address with the admin client certificate, and the serving certificate is also valid for
+   * `servingIps` (where the node's Pods reach the API). Without it the flags are what every tier uses.
+   */
+  node?: { servingIps: string[] };
+}
+
+export async function startControlPlane(runDir: string, options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const bin = await controlPlaneBinaries();
   const certDir = join(runDir, 'pki');
   mkdirSync(certDir, { recursive: true });
   const certs = await generateCerts(certDir);
+  if (options.node) await reissueServingCert(certDir, options.node.servingIps);
+  const nodeFlags = options.node
+    ? ['--authorization-mode=Node,RBAC', `--kubelet-client-certificate=${certs.adminCert}`, `--kubelet-client-key=${certs.adminKey}`,
+        '--kubelet-preferred-address-types=Hostname,InternalIP']
+    : ['--authorization-mode=RBAC', '--disable-admission-plugins=ServiceAccount'];
   const etcd = await startEtcd(bin, runDir);
   const port = await freePort();
   const server = `https://127.0.0.1:${port}`;
@@ -99,8 +117,8 @@ export async function startControlPlane(runDir: string): Promise<ControlPlane> {
       `--service-account-key-file=${certs.serviceAccountPub}`,
       `--service-account-signing-key-file=${certs.serviceAccountKey}`,
       '--service-account-issuer=https://kubernetes.default.svc',
-      '--service-cluster-ip-range=10.0.0.0/24', '--authorization-mode=RBAC', '--allow-privileged=true',
-      '--disable-admission-plugins=ServiceAccount', '--endpoint-reconciler-type=none', '--v=1',
+      '--service-cluster-ip-range=10.0.0.0/24', ...nodeFlags, '--allow-privileged=true',
+      '--endpoint-reconciler-type=none', '--v=1',
     ],
   });
   const apiMs = await waitUntilReady(apiserver, () => httpsOk(`${server}/readyz`, certs), 90_000);
@@ -109,6 +127,7 @@ export async function startControlPlane(runDir: string): Promise<ControlPlane> {
   return {
     kubeconfig,
     server,
+    certDir,
     kubectl: join(bin, 'kubectl'),
     processes: [apiserver, etcd.proc],
     startupMs: { etcd: etcd.ms, apiserver: apiMs },

@@ -1,0 +1,3 @@
+module restpath.dev/testenv-pause
+
+go 1.23
