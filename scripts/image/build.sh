@@ -27,7 +27,8 @@
 # Podman's quirks on this kind of machine are in scripts/image/podman.sh, through which every podman
 # command runs. Tools: scripts/image/install-tools.sh (Debian's podman, buildah, runc, mmdebstrap).
 #
-# Prints the image reference on the last line of stdout; progress goes to stderr.
+# Prints NODE_IMAGE=<ref>, RUNTIME_IMAGE=<ref> (the stand-ins) and IMAGE=<ref> (the operator image,
+# last) on stdout; progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=scripts/image
@@ -194,4 +195,4 @@ new="$(podman image inspect --format '{{.Id}}' "$IMAGE")"
 size="$(podman image inspect --format '{{.Size}}' "$IMAGE")"
 step "built $IMAGE: $((size / 1024 / 1024)) MiB"
 log "done in $((SECONDS - started)) s"
-echo "$IMAGE"
+printf 'NODE_IMAGE=%s\nRUNTIME_IMAGE=%s\nIMAGE=%s\n' "$BUILD_BASE" "$RUNTIME_BASE" "$IMAGE"
