@@ -22,10 +22,11 @@ $(NPM_STAMP): package.json package-lock.json
 
 deps: $(NPM_STAMP) ## install Node dependencies (npm ci)
 
-setup: deps ## build/fetch the test components: kube-apiserver, etcd (Go, cached), the AWS emulator virtualenv
+setup: deps ## build/fetch the test components: kube-apiserver, etcd (Go, cached), the AWS emulator virtualenv, podman (apt)
 	bash scripts/testenv/build-control-plane.sh >/dev/null
 	bash scripts/testenv/build-kstatus.sh >/dev/null
 	npx tsx scripts/testenv/setup.ts
+	bash scripts/image/install-tools.sh
 
 build: deps ## compile TypeScript to dist/
 	npm run build
@@ -68,10 +69,13 @@ bench-diagnose: setup ## benchmark: AWS calls of the diagnose step per pass and 
 bench-controller: setup ## benchmark: the compiled operator (dist/) as a process: RSS idle and with 1,000/5,000 RestPaths, start-up to leader, 100 RestPaths at once under AWS's quotas
 	npx tsx bench/controller.ts
 
+image: ## build the operator image localhost/restpath-operator:dev with Podman, on local stand-ins for its base images
+	bash scripts/image/build.sh
+
 run: setup ## local control plane + AWS emulator, CRDs installed, examples applied; Ctrl-C stops it
 	npx tsx scripts/local-env.ts
 
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build crds lint typecheck test-unit test-reconciler test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run clean
+.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run clean
