@@ -22,7 +22,8 @@ const H = 'apiVersion: apigateway.restpath.dev/v1alpha1';
 const restPaths = (api: string, from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `${H}\nkind: RestPath\nmetadata: { name: ${api}-p${from + i} }\nspec:\n  restApiRef: { name: ${api} }\n  path: /r${from + i}\n  methods:\n` +
     ['GET', 'PUT', 'DELETE'].map((m) => `    - { httpMethod: ${m}, integration: { type: HTTP_PROXY, httpMethod: ${m}, uri: "http://backend.internal/r${from + i}" } }`).join('\n')).join('\n---\n');
-const SETTLE_MS = 5000;
+// Long enough for the pass that follows a start or an apply to finish (RSS grows for ~10 s after one).
+const SETTLE_MS = 15_000;
 
 // Production runs dist/: compile what is in src/ now (the same tsc run as `npm run build`).
 execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repo, 'tsconfig.build.json')], { cwd: repo, stdio: 'inherit' });
