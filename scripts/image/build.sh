@@ -192,6 +192,11 @@ podman build --pull=never --layers "${trust[@]}" \
 new="$(podman image inspect --format '{{.Id}}' "$IMAGE")"
 # the image this one replaces under the tag (its layers stay in the cache while still used)
 [[ -z "$old" || "$old" == "$new" ]] || podman rmi "$old" >/dev/null 2>&1 || true
+# Leftovers of builds on earlier stand-ins: untagged images (the layer cache of those builds) whose
+# stand-in label, inherited from the base, is not the current one. Tagged images are left alone.
+stale="$(podman images -a --filter "label=$label" --format "{{.ID}} {{.Repository}} {{index .Labels \"$label\"}}" |
+  awk -v key="$standin_key" '$2 == "<none>" && $3 != key { print $1 }')"
+[[ -z "$stale" ]] || podman rmi $stale >/dev/null 2>&1 || true
 size="$(podman image inspect --format '{{.Size}}' "$IMAGE")"
 step "built $IMAGE: $((size / 1024 / 1024)) MiB"
 log "done in $((SECONDS - started)) s"
