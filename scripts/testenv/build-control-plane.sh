@@ -75,13 +75,14 @@ if [ ! -x "$BIN_DIR/etcd" ]; then
 fi
 
 # kubectl: use the machine's when it is v1.32 (the skew policy allows +-1 minor), else build it.
-if command -v kubectl >/dev/null && kubectl version --client 2>/dev/null | grep -qE 'Client Version: v1\.(31|32|33)\.'; then
+# (Without KUBECONFIG: the machine's kubectl may be a dispatcher that consults the current cluster.)
+if command -v kubectl >/dev/null && env -u KUBECONFIG kubectl version --client 2>/dev/null | grep -qE 'Client Version: v1\.(31|32|33)\.'; then
   # Atomically (a rename), and only when it changes: tests of another run may be using it right now.
   if [ "$(readlink "$BIN_DIR/kubectl" 2>/dev/null)" != "$(command -v kubectl)" ]; then
     ln -sfn "$(command -v kubectl)" "$BIN_DIR/kubectl.tmp.$$" && mv -Tf "$BIN_DIR/kubectl.tmp.$$" "$BIN_DIR/kubectl"
   fi
 elif [ ! -x "$BIN_DIR/kubectl" ] || [ -L "$BIN_DIR/kubectl" ]; then
-  rm -f "$BIN_DIR/kubectl"
+  # go_build renames the new binary over the old link: no moment without a kubectl.
   dir=$(k8s_module)
   go_build kubectl "$dir" "$BIN_DIR/kubectl" k8s.io/kubernetes/cmd/kubectl "$k8s_ldflags"
 fi
