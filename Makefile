@@ -22,11 +22,12 @@ $(NPM_STAMP): package.json package-lock.json
 
 deps: $(NPM_STAMP) ## install Node dependencies (npm ci)
 
-setup: deps ## build/fetch the test components: kube-apiserver, etcd (Go, cached), the AWS emulator virtualenv, podman (apt)
-	bash scripts/testenv/build-control-plane.sh >/dev/null
+setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, controller-manager, scheduler (Go, cached), the AWS emulator virtualenv, podman, containerd (apt)
+	BUILD_NODE=1 bash scripts/testenv/build-control-plane.sh >/dev/null
 	bash scripts/testenv/build-kstatus.sh >/dev/null
 	npx tsx scripts/testenv/setup.ts
 	bash scripts/image/install-tools.sh
+	bash scripts/testenv/install-node-packages.sh
 
 build: deps ## compile TypeScript to dist/
 	npm run build
@@ -75,7 +76,10 @@ image: ## build the operator image localhost/restpath-operator:dev with Podman, 
 run: setup ## local control plane + AWS emulator, CRDs installed, examples applied; Ctrl-C stops it
 	npx tsx scripts/local-env.ts
 
+run-cluster: setup ## the operator as two Pods on a real node (kubelet + containerd), installed with kubectl apply -k deploy/; examples applied; Ctrl-C stops it
+	npx tsx scripts/run-cluster.ts
+
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run clean
+.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test bench bench-controller bench-usage-plans bench-diagnose run run-cluster clean

@@ -113,10 +113,16 @@ function kubepodsCgroups(): string[] {
 function cgroupTree(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(join(d, e.name));
+    let entries: { name: string; isDirectory: () => boolean }[] = [];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return; // removed meanwhile (the kubelet removes a Pod's cgroups as it goes)
+    }
+    for (const e of entries) if (e.isDirectory()) walk(join(d, e.name));
     out.push(d);
   };
-  if (existsSync(dir)) walk(dir);
+  walk(dir);
   return out; // children before parents
 }
 
@@ -170,6 +176,32 @@ function mountsUnder(dir: string): string[] {
  * cgroups and host folders it created and restores the sysctls. Idempotent.
  */
 function undoNode(state: NodeState): void {
+  // Each step on its own: one that fails (a process or folder vanishing meanwhile) must not keep the
+  // others from running; this also runs inside an 'exit' handler, where a throw would end it.
+  const step = (what: string, f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      console.error(`[testenv] undoing the node: ${what} failed: ${(err as Error).message}`);
+    }
+  };
+  step('stopping its processes', () => stopNodeProcesses(state));
+  step('unmounting', () => {
+    for (const m of mountsUnder(state.nodeDir)) {
+      if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
+    }
+  });
+  step('removing cgroups', () => removeCgroups(state));
+  step('restoring sysctls', () => restoreSysctls(state));
+  step('removing host folders', () => {
+    for (const p of state.absentHostPaths) {
+      for (const m of mountsUnder(p)) spawnSync('umount', ['-l', m]);
+      rmSync(p, { recursive: true, force: true });
+    }
+  });
+}
+
+function stopNodeProcesses(state: NodeState): void {
   const createdCgroups = kubepodsCgroups().filter((c) => state.absentCgroups.includes(c));
   for (let i = 0; i < 50; i++) {
     const pids = [...pidsIn(createdCgroups), ...pidsNaming(state.nodeDir)];
@@ -177,9 +209,10 @@ function undoNode(state: NodeState): void {
     killPids(pids);
     sleepSync(100);
   }
-  for (const m of mountsUnder(state.nodeDir)) {
-    if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
-  }
+}
+
+function removeCgroups(state: NodeState): void {
+  const createdCgroups = kubepodsCgroups().filter((c) => state.absentCgroups.includes(c));
   for (const c of createdCgroups) {
     for (const d of cgroupTree(c)) {
       for (let i = 0; i < 20; i++) {
@@ -192,16 +225,15 @@ function undoNode(state: NodeState): void {
       }
     }
   }
+}
+
+function restoreSysctls(state: NodeState): void {
   for (const [key, value] of Object.entries(state.sysctls)) {
     try {
       if (readFileSync(`/proc/sys/${key}`, 'utf8').trim() !== value) writeFileSync(`/proc/sys/${key}`, value);
     } catch {
       /* not settable here */
     }
-  }
-  for (const p of state.absentHostPaths) {
-    for (const m of mountsUnder(p)) spawnSync('umount', ['-l', m]);
-    rmSync(p, { recursive: true, force: true });
   }
 }
 

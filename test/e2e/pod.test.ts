@@ -1,0 +1,326 @@
+// The operator as users install it: its image, `kubectl apply -k deploy/`, two replicas as Pods on a
+// real node (kubelet + containerd, scripts/testenv/node.ts) with the kube-controller-manager and the
+// scheduler, under the ServiceAccount and RBAC that deploy/ ships. This file starts a cluster of its own
+// (the shared one of the e2e tier has no node) and the AWS emulator the Pods talk to.
+//
+// The overlay a test needs on top of deploy/ (generated in the run folder) changes only what a local
+// cluster must: the image (the local build, never pulled), where the API server and AWS are (the node's
+// address: the Service IP 10.0.0.1 has no kube-proxy behind it here, and there is no real AWS), and AWS
+// credentials for the emulator account (IRSA in production). Everything else is deploy/ as shipped.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { AwsAccount } from '../../scripts/testenv/aws-emulator.js';
+import { startNodeEnvironment, type NodeEnvironment } from '../../scripts/testenv/node-environment.js';
+import type { Kubectl } from '../../scripts/testenv/kubectl.js';
+import { operatorImage, writeOperatorOverlay } from '../../scripts/testenv/operator-install.js';
+import { run } from '../../scripts/testenv/run.js';
+import { mockPathYaml, objectsIn, type KubeObject } from '../support/objects.js';
+import { until } from '../support/until.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const NS = 'restpath-system';
+const SA_USER = `system:serviceaccount:${NS}:restpath-operator`;
+const SELECTOR = 'app.kubernetes.io/name=restpath-operator';
+const LEASE_SECONDS = 15; // the operator's leaseDurationSeconds (src/kube/leader-election.ts)
+
+let env: NodeEnvironment;
+let account: AwsAccount;
+let image = '';
+let overlay = '';
+const timings: Record<string, number> = {};
+
+const kubectl = (args: string[], input?: string) => env.kubectl(args, input);
+const ok = (args: string[], input?: string) => env.kubectl.ok(args, input);
+// kubectl of this file's cluster (started in beforeAll), for the shared helpers.
+const lazyKubectl: Kubectl = Object.assign(kubectl, { ok });
+const shop = objectsIn(lazyKubectl, () => 'shop', () => operatorLogs());
+
+interface PodJson {
+  metadata: { name: string; deletionTimestamp?: string; labels?: Record<string, string> };
+  spec: {
+    serviceAccountName: string;
+    volumes?: { name: string; projected?: { sources: { serviceAccountToken?: { path: string; expirationSeconds?: number }; configMap?: { name: string } }[] } }[];
+    containers: { name: string; image: string; imagePullPolicy: string; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+      livenessProbe?: { httpGet?: { path: string } }; readinessProbe?: { httpGet?: { path: string } } }[];
+  };
+  status: { phase: string; podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { ready: boolean; restartCount: number; imageID: string }[] };
+}
+
+async function operatorPods(): Promise<PodJson[]> {
+  const out = JSON.parse(await ok(['get', 'pods', '-n', NS, '-l', SELECTOR, '-o', 'json'])) as { items: PodJson[] };
+  return out.items.filter((p) => !p.metadata.deletionTimestamp);
+}
+
+interface LeaseJson {
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string; leaseTransitions?: number };
+}
+async function lease(): Promise<LeaseJson['spec']> {
+  return (JSON.parse(await ok(['get', 'lease', 'restpath-operator', '-n', NS, '-o', 'json'])) as LeaseJson).spec;
+}
+/** The Pod the Lease names (identity = `<hostname>-<6 hex>`, the hostname being the Pod's name). */
+const holderPod = (holder: string | undefined) => holder?.replace(/-[0-9a-f]{6}$/, '');
+
+let lastLogs = '';
+let newLeader = '';
+function operatorLogs(): string {
+  return lastLogs;
+}
+async function refreshLogs(): Promise<string> {
+  const r = await kubectl(['logs', '-n', NS, '-l', SELECTOR, '--prefix', '--tail=60', '--all-containers']);
+  lastLogs = `${r.stdout}${r.stderr}`;
+  return lastLogs;
+}
+async function diagnostics(): Promise<string> {
+  const pods = await kubectl(['get', 'pods', '-A', '-o', 'wide']);
+  const events = await kubectl(['get', 'events', '-n', NS, '--sort-by=.lastTimestamp']);
+  return `pods:\n${pods.stdout}${pods.stderr}\nevents in ${NS}:\n${events.stdout}\noperator logs:\n${await refreshLogs()}\nnode:\n${env.node.logs()}`;
+}
+
+/** Follows a Pod's log from now on (kubectl logs -f, stopped by its pid), so a Pod being deleted can still tell what it did. */
+function followLogs(pod: string): { text: () => string; stop: () => void } {
+  let text = '';
+  const child = spawn(env.controlPlane.kubectl, ['logs', '-f', '-n', NS, pod, '--timestamps'], { env: { ...process.env, KUBECONFIG: env.controlPlane.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  return { text: () => text, stop: () => child.pid !== undefined && child.exitCode === null && process.kill(child.pid) };
+}
+
+async function aws(args: string[]): Promise<unknown> {
+  const result = await run(inject('awsCli'), ['--endpoint-url', env.aws.endpoint, '--region', account.region, '--output', 'json', ...args], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
+  });
+  if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout || 'null') as unknown;
+}
+
+/** The rules deploy/ grants, as kustomize renders them. */
+function shippedRules(rendered: string, kind: 'ClusterRole' | 'Role'): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  const docs = parseAllDocuments(rendered).map((d) => d.toJS() as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
+  return docs.find((d) => d.kind === kind)?.rules ?? [];
+}
+
+async function rolledOut(timeoutS = 180): Promise<void> {
+  const r = await kubectl(['rollout', 'status', 'deployment/restpath-operator', '-n', NS, `--timeout=${timeoutS}s`]);
+  if (r.code !== 0) throw new Error(`rollout did not complete: ${r.stdout}${r.stderr}\n${await diagnostics()}`);
+}
+
+beforeAll(async () => {
+  let t = Date.now();
+  const [started, built] = await Promise.all([startNodeEnvironment(), operatorImage()]);
+  env = started;
+  image = built;
+  timings.environmentAndImage = Date.now() - t;
+  timings.node = env.startupMs.node;
+  timings.imageLoad = await env.node.loadImage(image);
+  account = await env.aws.freshAccount();
+  overlay = writeOperatorOverlay(join(env.runDir, 'overlay'), { image, node: env.node, account });
+  t = Date.now();
+  await ok(['apply', '-k', overlay]);
+  await rolledOut();
+  timings.install = Date.now() - t;
+}, 20 * 60_000);
+
+afterAll(async () => {
+  console.log(`[pod e2e] ${image}; ms: ${JSON.stringify(timings)}`);
+  await env?.stop();
+}, 120_000);
+
+describe('the operator as a Deployment on a real node', () => {
+  it('runs two replicas, Running and Ready (readiness and liveness probes pass), from the local image', async () => {
+    const pods = await operatorPods();
+    expect(pods.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
+    for (const pod of pods) {
+      const c = pod.spec.containers[0];
+      expect(c?.image).toBe(image);
+      expect(c?.imagePullPolicy).toBe('Never');
+      expect(c?.readinessProbe?.httpGet?.path).toBe('/readyz');
+      expect(c?.livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(pod.status.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+      expect(pod.status.podIP).toMatch(/^10\.88\.0\.\d+$/);
+    }
+    // Two liveness periods (10 s) later: no restart, no failed liveness probe. (Readiness fails until
+    // the caches are synced, as it should: those Unhealthy Events are the readiness gate working.)
+    await sleep(21_000);
+    for (const pod of await operatorPods()) expect(pod.status.containerStatuses?.[0]?.restartCount, await diagnostics()).toBe(0);
+    const unhealthy = JSON.parse(await ok(['get', 'events', '-n', NS, '--field-selector', 'reason=Unhealthy', '-o', 'json'])) as { items: { message: string }[] };
+    expect(unhealthy.items.map((e) => e.message).filter((m) => !m.startsWith('Readiness probe failed')), await diagnostics()).toEqual([]);
+  }, 60_000);
+
+  it('runs as the ServiceAccount of deploy/ with the projected, Pod-bound token (kube-api-access volume)', async () => {
+    for (const pod of await operatorPods()) {
+      expect(pod.spec.serviceAccountName).toBe('restpath-operator');
+      const volume = pod.spec.volumes?.find((v) => v.name.startsWith('kube-api-access-'));
+      expect(volume?.projected?.sources.find((s) => s.serviceAccountToken)?.serviceAccountToken).toMatchObject({ path: 'token', expirationSeconds: 3607 });
+      expect(volume?.projected?.sources.find((s) => s.configMap)?.configMap?.name).toBe('kube-root-ca.crt');
+      expect(pod.spec.containers[0]?.volumeMounts).toContainEqual({ name: volume?.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+      // The token the process reads: issued for this ServiceAccount and bound to this Pod, with an expiry.
+      const script = "const t=require('fs').readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/token','utf8');console.log(Buffer.from(t.split('.')[1],'base64url').toString())";
+      const claims = JSON.parse(await ok(['exec', '-n', NS, pod.metadata.name, '--', '/nodejs/bin/node', '-e', script])) as { sub: string; exp: number; iat: number; 'kubernetes.io': { pod?: { name: string } } };
+      expect(claims.sub).toBe(SA_USER);
+      expect(claims['kubernetes.io'].pod?.name).toBe(pod.metadata.name);
+      expect(claims.exp - claims.iat).toBeGreaterThanOrEqual(3600);
+    }
+  }, 60_000);
+
+  it('elects one leader: the Lease names one replica, the other stands by', async () => {
+    const pods = (await operatorPods()).map((p) => p.metadata.name);
+    const spec = await until('a Lease holder', async () => (await lease()).holderIdentity, 60_000);
+    expect(pods).toContain(holderPod(spec));
+    expect((await lease()).leaseDurationSeconds).toBe(LEASE_SECONDS);
+    for (const pod of pods) {
+      const log = await ok(['logs', '-n', NS, pod]);
+      expect(log.includes('became the leader'), `${pod}:\n${log}`).toBe(pod === holderPod(spec));
+      expect(log).toContain('caches synced');
+    }
+  }, 60_000);
+
+  it('hands over within the lease duration when the leader Pod is deleted; the change applied right after (the examples) is not lost', async () => {
+    const before = holderPod((await lease()).holderIdentity);
+    expect(before).toBeTruthy();
+    const leaderLog = followLogs(before!);
+    await sleep(500);
+    const t0 = Date.now();
+    await ok(['delete', 'pod', before!, '-n', NS, '--wait=false']);
+    // A change right after the delete, while the old leader shuts down: the examples.
+    await ok(['apply', '-f', join(REPO, 'deploy', 'examples')]);
+    const after = await until('a new leader', async () => {
+      const h = holderPod((await lease()).holderIdentity);
+      return h && h !== before ? h : undefined;
+    }, LEASE_SECONDS * 1000 + 20_000);
+    const handoverMs = Date.now() - t0;
+    timings.leaderHandover = handoverMs;
+    await sleep(1000);
+    leaderLog.stop();
+    expect(handoverMs, `the deleted leader ${before!} logged (from just before its deletion):\n${leaderLog.text()}`).toBeLessThan(LEASE_SECONDS * 1000);
+    expect((await operatorPods()).map((p) => p.metadata.name)).toContain(after);
+    newLeader = after;
+    await rolledOut();
+  }, 120_000);
+
+  it('makes the shipped examples Ready (reconciled by the new leader)', async () => {
+    const names = (await ok(['get', 'ra,rp,up', '-n', 'shop', '-o', 'name'])).split('\n').filter(Boolean);
+    expect(names).toHaveLength(7);
+    for (const o of names) await shop.waitFor(o, 'Ready', 'True', undefined, 180_000).catch(async (e: Error) => { throw new Error(`${e.message}\n${await diagnostics()}`); });
+    const api = await shop.get<{ id: string }>('restapi/shop');
+    const apis = (await aws(['apigateway', 'get-rest-apis'])) as { items: { id: string; name: string }[] };
+    expect(apis.items.find((a) => a.id === api.status?.id)?.name).toBe('shop-api');
+    const generated = await shop.get('secret/partner-b');
+    const plan = await shop.get('usageplan/partners');
+    expect(generated.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'UsagePlan', name: 'partners', uid: plan.metadata.uid })]);
+    const log = await ok(['logs', '-n', NS, newLeader]);
+    expect(log).toContain('"key":"shop/shop"');
+    expect(log).toContain('"key":"usageplan:shop/partners"');
+  }, 240_000);
+
+  it('has exactly the permissions deploy/rbac.yaml grants, and a verb removed from it fails the operator', async () => {
+    const rendered = await ok(['kustomize', join(REPO, 'deploy')]);
+    const clusterRules = shippedRules(rendered, 'ClusterRole');
+    const leaseRules = shippedRules(rendered, 'Role');
+    // kubectl auth can-i as the ServiceAccount; `resource` may name a subresource (restapis/status).
+    const canI = async (verb: string, resource: string, namespace?: string) => {
+      const [res, sub] = resource.split('/');
+      const r = await kubectl(['auth', 'can-i', verb, res!, ...(sub ? [`--subresource=${sub}`] : []), `--as=${SA_USER}`, ...(namespace ? ['-n', namespace] : ['--all-namespaces'])]);
+      return r.stdout.trim() || r.stderr.trim();
+    };
+    const allVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+    for (const rule of clusterRules) {
+      for (const res of rule.resources) {
+        const [base, sub] = res.split('/');
+        const resource = `${base}${rule.apiGroups[0] ? `.${rule.apiGroups[0]}` : ''}${sub ? `/${sub}` : ''}`;
+        for (const verb of allVerbs) expect(`${verb} ${resource}: ${await canI(verb, resource)}`).toBe(`${verb} ${resource}: ${rule.verbs.includes(verb) ? 'yes' : 'no'}`);
+      }
+    }
+    for (const verb of allVerbs) {
+      const granted = leaseRules.some((r) => r.verbs.includes(verb));
+      expect(`${verb} leases in ${NS}: ${await canI(verb, 'leases.coordination.k8s.io', NS)}`).toBe(`${verb} leases in ${NS}: ${granted ? 'yes' : 'no'}`);
+      expect(`${verb} leases in shop: ${await canI(verb, 'leases.coordination.k8s.io', 'shop')}`).toBe(`${verb} leases in shop: no`);
+    }
+    for (const [verb, resource] of [['get', 'configmaps'], ['create', 'pods'], ['get', 'deployments.apps'], ['update', 'restapis.apigateway.restpath.dev']] as const) {
+      expect(`${verb} ${resource}: ${await canI(verb, resource)}`).toBe(`${verb} ${resource}: no`);
+    }
+
+    // The same install without `create` on Secrets: a new generated key cannot be written, and the
+    // operator says so with the API server's Forbidden for its ServiceAccount.
+    const withoutCreate = clusterRules.map((r) => (r.resources.includes('secrets') ? { ...r, verbs: r.verbs.filter((v) => v !== 'create') } : r));
+    await ok(['apply', '-k', writeOperatorOverlay(join(env.runDir, 'overlay-no-secret-create'), { image, node: env.node, account, clusterRoleRules: withoutCreate })]);
+    await until('create secrets denied', async () => ((await canI('create', 'secrets', 'shop')) === 'no' ? true : undefined), 30_000);
+    await ok(['patch', 'usageplan', 'partners', '-n', 'shop', '--type=json', '-p',
+      JSON.stringify([{ op: 'add', path: '/spec/apiKeys/-', value: { name: 'partner-c', generateInto: { secretName: 'partner-c' } } }])]);
+    // The API server's words, as the operator logs them (inside the escaped response body).
+    const forbidden = `secrets is forbidden: User "${SA_USER}" cannot create resource "secrets"`;
+    const said = await until('the Forbidden in the leader log', async () => {
+      const holder = holderPod((await lease()).holderIdentity);
+      const log = holder ? (await kubectl(['logs', '-n', NS, holder])).stdout : '';
+      return log.split('\n').find((l) => l.replaceAll('\\', '').includes(forbidden));
+    }, 60_000).catch(async (e: Error) => { throw new Error(`${e.message}\n${await diagnostics()}`); });
+    expect(said).toContain('"key":"usageplan:shop/partners"');
+    const plan = await shop.get('usageplan/partners');
+    const readyNow = shop.condition(plan, 'Ready')?.status === 'True' && plan.status?.observedGeneration === plan.metadata.generation;
+    expect(readyNow, 'the plan must not be Ready for the generation that needs the new key').toBe(false);
+    expect((await kubectl(['get', 'secret', 'partner-c', '-n', 'shop'])).code).not.toBe(0);
+
+    // deploy/ as shipped again: the key is generated, the plan Ready.
+    await ok(['apply', '-k', overlay]);
+    await shop.waitFor('usageplan/partners', 'Ready', 'True', undefined, 120_000);
+    expect((await shop.get('secret/partner-c')).metadata.ownerReferences?.[0]?.name).toBe('partners');
+  }, 300_000);
+
+  it('completes kubectl rollout restart with no gap in leadership longer than the lease, and reconciles a change made during it', async () => {
+    const renewals: { at: number; holder: string }[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const spec = await lease().catch(() => undefined);
+        if (spec?.renewTime && spec.holderIdentity && renewals.at(-1)?.at !== Date.parse(spec.renewTime)) renewals.push({ at: Date.parse(spec.renewTime), holder: spec.holderIdentity });
+        await sleep(250);
+      }
+    })();
+    const oldPods = (await operatorPods()).map((p) => p.metadata.name);
+    const t0 = Date.now();
+    await ok(['rollout', 'restart', 'deployment/restpath-operator', '-n', NS]);
+    await shop.apply(mockPathYaml('restarted', 'shop', '/restarted'));
+    await rolledOut();
+    timings.rolloutRestart = Date.now() - t0;
+    const newPods = (await operatorPods()).map((p) => p.metadata.name);
+    expect(newPods).toHaveLength(2);
+    expect(newPods.filter((p) => oldPods.includes(p))).toEqual([]);
+    // The old leader may finish a reconcile after its SIGTERM (one waiting for the UpdateUsagePlan
+    // quota takes up to 20 s), renewing the Lease meanwhile; then a new Pod holds it.
+    await until('a Pod of the new ReplicaSet leading', async () => (newPods.includes(holderPod((await lease()).holderIdentity) ?? '') ? true : undefined), 60_000);
+    timings.rolloutRestartToNewLeader = Date.now() - t0;
+    await shop.waitFor('restpath/restarted', 'Ready', 'True', undefined, 90_000);
+    await sleep(3000);
+    sampling = false;
+    await sampler;
+    const gaps = renewals.slice(1).map((r, i) => r.at - renewals[i]!.at);
+    timings.longestLeaseGap = Math.max(...gaps);
+    expect(Math.max(...gaps), JSON.stringify(renewals)).toBeLessThan(LEASE_SECONDS * 1000);
+    expect(new Set(renewals.map((r) => holderPod(r.holder))).size).toBeGreaterThanOrEqual(2);
+  }, 300_000);
+
+  it('lets the garbage collector delete the generated key Secret through its ownerReference, with the operator scaled to 0', async () => {
+    const plan = await shop.get('usageplan/partners');
+    const secret = await shop.get('secret/partner-b');
+    expect(secret.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'UsagePlan', name: 'partners', uid: plan.metadata.uid })]);
+    await ok(['scale', 'deployment/restpath-operator', '-n', NS, '--replicas=0']);
+    await ok(['wait', '--for=delete', 'pod', '-l', SELECTOR, '-n', NS, '--timeout=90s']);
+    await ok(['delete', 'usageplan', 'partners', '-n', 'shop', '--wait=false']);
+    // Nobody removes the operator's finalizer now: the plan stays, so does its Secret.
+    await sleep(3000);
+    const terminating = await shop.get('usageplan/partners') as KubeObject & { metadata: { deletionTimestamp?: string; finalizers?: string[] } };
+    expect(terminating.metadata.deletionTimestamp).toBeTruthy();
+    expect(terminating.metadata.finalizers?.length).toBeGreaterThan(0);
+    expect((await kubectl(['get', 'secret', 'partner-b', '-n', 'shop'])).code).toBe(0);
+    // A user removes the finalizer of the uninstalled operator: the plan goes, and the garbage collector
+    // deletes what it owned. The Secret the user made (partner-a) has no owner and stays.
+    const t0 = Date.now();
+    await ok(['patch', 'usageplan', 'partners', '-n', 'shop', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await until('partner-b deleted by the garbage collector', async () => ((await kubectl(['get', 'secret', 'partner-b', '-n', 'shop'])).code !== 0 ? true : undefined), 60_000);
+    await until('partner-c deleted by the garbage collector', async () => ((await kubectl(['get', 'secret', 'partner-c', '-n', 'shop'])).code !== 0 ? true : undefined), 60_000);
+    timings.garbageCollection = Date.now() - t0;
+    expect((await kubectl(['get', 'secret', 'partner-a', '-n', 'shop'])).code).toBe(0);
+  }, 180_000);
+});
