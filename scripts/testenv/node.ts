@@ -404,6 +404,12 @@ function kubeconfigFor(path: string, server: string, caCert: string, cert: strin
 // ---------------------------------------------------------------------------------------------------
 // Images.
 
+/** podman as it works on this kind of machine (scripts/image/podman.sh: runc, cgroupfs, no ulimits). */
+function podman(step: string, args: string[]): Promise<string> {
+  const wrapper = join(REPO, 'scripts', 'image', 'podman.sh');
+  return existsSync(wrapper) ? runStep(step, 'bash', [wrapper, ...args]) : runStep(step, 'podman', args);
+}
+
 /** The pause image as a docker-archive tar, built once per source (static Go binary FROM scratch). */
 async function pauseImageArchive(workDir: string): Promise<{ ref: string; archive: string }> {
   const source = join(REPO, 'scripts', 'testenv', 'pause');
@@ -418,8 +424,8 @@ async function pauseImageArchive(workDir: string): Promise<{ ref: string; archiv
     cwd: source, env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
   });
   writeFileSync(join(ctx, 'Containerfile'), 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n');
-  await runStep('building the pause image', 'podman', ['build', '--quiet', '-t', ref, ctx]);
-  await runStep('saving the pause image', 'podman', ['save', '--format', 'docker-archive', '-o', `${archive}.tmp`, ref]);
+  await podman('building the pause image', ['build', '--quiet', '-t', ref, ctx]);
+  await podman('saving the pause image', ['save', '--format', 'docker-archive', '-o', `${archive}.tmp`, ref]);
   renameSync(`${archive}.tmp`, archive);
   return { ref, archive };
 }
@@ -582,7 +588,7 @@ export async function startNode(opts: NodeOptions): Promise<TestNode> {
       loadImage: async (ref: string) => {
         const t = Date.now();
         const archive = join(dir, 'images', `${ref.replace(/[^a-zA-Z0-9.-]/g, '_')}.tar`);
-        await runStep(`podman save ${ref}`, 'podman', ['save', '--format', 'docker-archive', '-o', archive, ref]);
+        await podman(`podman save ${ref}`, ['save', '--format', 'docker-archive', '-o', archive, ref]);
         await runStep(`importing ${ref} into the node's containerd`, 'ctr', ['--address', containerdSocket, '--namespace', 'k8s.io', 'images', 'import', archive]);
         rmSync(archive, { force: true });
         return Date.now() - t;
