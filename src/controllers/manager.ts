@@ -212,10 +212,19 @@ export class Manager {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work, lets running reconciles finish for at most `graceMs`, then releases the lease.
+   * A reconcile can wait far longer than a lease lasts (AWS allows one UpdateUsagePlan per 20 s), and
+   * holding the lease for it would leave the API without a leader; cutting it short is safe because
+   * every reconcile converges when run again (the process exits right after).
+   */
+  async stop(graceMs = 5_000): Promise<void> {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     this.queue.shutDown();
-    await Promise.all(this.workers);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(this.workers), grace]);
+    clearTimeout(timer);
     await this.elector?.stop();
     await Promise.all(this.informers().map((i) => i.stop()));
   }
