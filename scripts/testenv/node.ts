@@ -46,9 +46,15 @@ export const NODE_RUNS_ROOT = join(tmpdir(), 'restpath-node');
 
 /** Kernel settings the kubelet changes at start (container manager's kernel tunables). */
 const SYSCTLS = ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops', 'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes'];
-/** Host folders the kubelet, containerd and the CNI library create whatever their configured dirs. */
+/**
+ * Host paths the kubelet, containerd and the CNI library create whatever their configured dirs; each is
+ * removed when it was absent before. /var/lib/cni is shared with Podman's CNI networks: only the CNI
+ * result cache the node made goes, and the folder itself only when that leaves it empty. (Pod network
+ * namespaces are mounted under the run folder, so /run/netns is not touched.)
+ */
 const HOST_PATHS = ['/var/lib/kubelet', '/var/log/containers', '/var/log/pods', '/usr/libexec/kubernetes', '/run/containerd',
-  '/var/lib/cni', '/run/netns', '/run/mount', '/run/xtables.lock', '/etc/kubernetes', '/var/lib/containerd'];
+  '/var/lib/cni/results', '/var/lib/cni', '/run/xtables.lock', '/etc/kubernetes', '/var/lib/containerd'];
+const SHARED_HOST_PATHS = ['/var/lib/cni'];
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
 export interface TestNode {
@@ -195,6 +201,10 @@ function undoNode(state: NodeState): void {
   step('restoring sysctls', () => restoreSysctls(state));
   step('removing host folders', () => {
     for (const p of state.absentHostPaths) {
+      if (SHARED_HOST_PATHS.includes(p)) {
+        if (existsSync(p) && readdirSync(p).length === 0) rmdirSync(p);
+        continue;
+      }
       for (const m of mountsUnder(p)) spawnSync('umount', ['-l', m]);
       rmSync(p, { recursive: true, force: true });
     }
