@@ -47,6 +47,7 @@ export class Manager {
   private resyncTimer: NodeJS.Timeout | undefined;
   private workers: Promise<void>[] = [];
   private working = false;
+  private stopping = false;
   reconciles = 0;
 
   constructor(
@@ -166,6 +167,8 @@ export class Manager {
         this.startWorking();
       },
       onStoppedLeading: () => {
+        // Released by stop() on a shutdown: the process is exiting cleanly, nothing was lost.
+        if (this.stopping) return;
         this.ctx.log.warn({ identity: le.identity }, 'lost the leadership');
         this.options.onLostLeadership?.();
       },
@@ -219,6 +222,7 @@ export class Manager {
    * every reconcile converges when run again (the process exits right after).
    */
   async stop(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     this.queue.shutDown();
     let timer: NodeJS.Timeout | undefined;

@@ -184,6 +184,11 @@ describe('the operator process', () => {
     expect(await jsonpath('restpath/ha-p1', '{.status.conditions[?(@.type=="ResourcePathReady")].reason}')).toBe('DeploymentPending');
     expect(await jsonpath('restpath/ha-p0', '{.status.conditions[?(@.type=="Ready")].status}')).toBe('True');
     expect(await jsonpath('lease/restpath-operator', '{.spec.holderIdentity}')).not.toBe(leader);
+    // A SIGTERM (what a rollout sends) is a clean exit: the lease released, exit code 0, no error logged.
+    process.kill(standby.process.pid, 'SIGTERM');
+    expect(await until('the new leader gone', () => Promise.resolve(standby.process.exited() ? standby.process.exitDescription() : undefined), 20_000)).toBe('exited with code 0');
+    expect(standby.logs()).not.toContain('leadership lost');
+    expect(await jsonpath('lease/restpath-operator', '{.spec.holderIdentity}')).toBe('');
   });
 });
 
