@@ -27,7 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { controlPlaneBinaries, type ControlPlane } from './control-plane.js';
 import { kubeletClientCert } from './node-certs.js';
 import { freePort } from './ports.js';
-import { lastLines, startProcess, type ManagedProcess } from './processes.js';
+import { isAlive, lastLines, startProcess, type ManagedProcess } from './processes.js';
 import { run, runStep } from './run.js';
 
 /** The node's name; it resolves to 127.0.0.1 everywhere, which is how the apiserver reaches the kubelet. */
@@ -247,16 +247,6 @@ function restoreSysctls(state: NodeState): void {
   }
 }
 
-function ownerAlive(pid: number): boolean {
-  if (!(pid > 0)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stops and undoes node runs whose owning process is gone (SIGKILLed: nothing could clean up). */
 export function reapStaleNodeRuns(): void {
   if (!existsSync(NODE_RUNS_ROOT)) return;
@@ -264,7 +254,7 @@ export function reapStaleNodeRuns(): void {
     const dir = join(NODE_RUNS_ROOT, name);
     const ownerFile = join(dir, 'owner');
     const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : 0;
-    if (ownerAlive(owner)) continue;
+    if (isAlive(owner)) continue;
     if (existsSync(ownerFile) || statSync(dir).mtimeMs < Date.now() - 60_000) {
       killPids(pidsNaming(dir));
       const stateFile = join(dir, 'node', 'state.json');
@@ -298,7 +288,7 @@ async function acquireLock(): Promise<() => void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(LOCK_FILE, 'utf8').trim() || 0);
-      if (!ownerAlive(holder)) {
+      if (!isAlive(holder)) {
         rmSync(LOCK_FILE, { force: true });
         continue;
       }

@@ -138,7 +138,8 @@ export function reapStaleRuns(runDirs: string[]): number {
   return reaped;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
   if (!(pid > 0)) return false;
   try {
     process.kill(pid, 0);
