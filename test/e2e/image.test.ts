@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../support/until.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { run, runStep, type RunResult } from '../../scripts/testenv/run.js';
@@ -44,13 +44,8 @@ const logsOf = async (name: string) => { const r = await podman(['logs', name]);
 const stillRunning = async (name: string) => (await podman(['inspect', '--format', '{{.State.Status}}', name])).stdout.trim() === 'running';
 /** Polls `probe` (a failure counts as "not yet") until it holds; fails with the container's log when it times out or the container exits. */
 async function untilLogged(name: string, what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    const why = !(await stillRunning(name)) ? 'the container exited' : Date.now() - t0 > timeoutMs ? `not within ${timeoutMs / 1000}s` : '';
-    if (why) throw new Error(`${what}: ${why}; container ${name} logged:\n${(await logsOf(name)).split('\n').slice(-30).join('\n')}`);
-    await sleep(300);
-  }
+  const outcome = await until(what, async () => ((await probe().catch(() => false)) ? 'held' : (await stillRunning(name)) ? undefined : 'the container exited'), timeoutMs).catch(() => `not within ${timeoutMs / 1000}s`);
+  if (outcome !== 'held') throw new Error(`${what}: ${outcome}; container ${name} logged:\n${(await logsOf(name)).split('\n').slice(-30).join('\n')}`);
 }
 const nodeInImage = (script: string) => runOnce([...asPod, '--network', 'none', '--entrypoint', '/nodejs/bin/node'], ['-e', script]);
 

@@ -18,13 +18,17 @@ import type { Kubectl } from '../../scripts/testenv/kubectl.js';
 import { operatorImage, writeOperatorOverlay } from '../../scripts/testenv/operator-install.js';
 import { run } from '../../scripts/testenv/run.js';
 import { mockPathYaml, objectsIn, type KubeObject } from '../support/objects.js';
-import { until } from '../support/until.js';
+import { never, until } from '../support/until.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const NS = 'restpath-system';
 const SA_USER = `system:serviceaccount:${NS}:restpath-operator`;
 const SELECTOR = 'app.kubernetes.io/name=restpath-operator';
 const LEASE_SECONDS = 15; // the operator's leaseDurationSeconds (src/kube/leader-election.ts)
+/** Negative checks watch for this long: two liveness periods (10 s each) and a bit. */
+const TWO_LIVENESS_PERIODS_MS = 21_000;
+/** Long enough for the garbage collector to act (it took ~0.3 s) if the finalizer did not hold. */
+const FINALIZER_HOLDS_WINDOW_MS = 3_000;
 
 let env: NodeEnvironment;
 let account: AwsAccount;
@@ -80,12 +84,12 @@ async function diagnostics(): Promise<string> {
 }
 
 /** Follows a Pod's log from now on (kubectl logs -f, stopped by its pid), so a Pod being deleted can still tell what it did. */
-function followLogs(pod: string): { text: () => string; stop: () => void } {
+function followLogs(pod: string): { text: () => string; ended: () => boolean; stop: () => void } {
   let text = '';
   const child = spawn(env.controlPlane.kubectl, ['logs', '-f', '-n', NS, pod, '--timestamps'], { env: { ...process.env, KUBECONFIG: env.controlPlane.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr.on('data', (d: Buffer) => (text += d.toString()));
-  return { text: () => text, stop: () => child.pid !== undefined && child.exitCode === null && process.kill(child.pid) };
+  return { text: () => text, ended: () => child.exitCode !== null, stop: () => child.pid !== undefined && child.exitCode === null && process.kill(child.pid) };
 }
 
 async function aws(args: string[]): Promise<unknown> {
@@ -141,12 +145,14 @@ describe('the operator as a Deployment on a real node', () => {
       expect(pod.status.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
       expect(pod.status.podIP).toMatch(/^10\.88\.0\.\d+$/);
     }
-    // Two liveness periods (10 s) later: no restart, no failed liveness probe. (Readiness fails until
+    // For two liveness periods (10 s each): no restart, no failed liveness probe. (Readiness fails until
     // the caches are synced, as it should: those Unhealthy Events are the readiness gate working.)
-    await sleep(21_000);
-    for (const pod of await operatorPods()) expect(pod.status.containerStatuses?.[0]?.restartCount, await diagnostics()).toBe(0);
-    const unhealthy = JSON.parse(await ok(['get', 'events', '-n', NS, '--field-selector', 'reason=Unhealthy', '-o', 'json'])) as { items: { message: string }[] };
-    expect(unhealthy.items.map((e) => e.message).filter((m) => !m.startsWith('Readiness probe failed')), await diagnostics()).toEqual([]);
+    await never('a restart or a failed liveness probe', async () => {
+      const restarts = (await operatorPods()).reduce((n, pod) => n + (pod.status.containerStatuses?.[0]?.restartCount ?? 0), 0);
+      const unhealthy = JSON.parse(await ok(['get', 'events', '-n', NS, '--field-selector', 'reason=Unhealthy', '-o', 'json'])) as { items: { message: string }[] };
+      const liveness = unhealthy.items.map((e) => e.message).filter((m) => !m.startsWith('Readiness probe failed'));
+      return restarts > 0 || liveness.length > 0 ? { restarts, liveness } : undefined;
+    }, TWO_LIVENESS_PERIODS_MS);
   }, 60_000);
 
   it('runs as the ServiceAccount of deploy/ with the projected, Pod-bound token (kube-api-access volume)', async () => {
@@ -181,7 +187,7 @@ describe('the operator as a Deployment on a real node', () => {
     const before = holderPod((await lease()).holderIdentity);
     expect(before).toBeTruthy();
     const leaderLog = followLogs(before!);
-    await sleep(500);
+    await until('the leader log followed', () => Promise.resolve(leaderLog.text() ? true : undefined), 10_000);
     const t0 = Date.now();
     await ok(['delete', 'pod', before!, '-n', NS, '--wait=false']);
     // A change right after the delete, while the old leader shuts down: the examples.
@@ -192,7 +198,8 @@ describe('the operator as a Deployment on a real node', () => {
     }, LEASE_SECONDS * 1000 + 20_000);
     const handoverMs = Date.now() - t0;
     timings.leaderHandover = handoverMs;
-    await sleep(1000);
+    // The old leader's last lines (for the message below) arrive until its log stream ends with it.
+    await until('the old leader log ended', () => Promise.resolve(leaderLog.ended() ? true : undefined), 30_000).catch(() => undefined);
     leaderLog.stop();
     expect(handoverMs, `the deleted leader ${before!} logged (from just before its deletion):\n${leaderLog.text()}`).toBeLessThan(LEASE_SECONDS * 1000);
     expect((await operatorPods()).map((p) => p.metadata.name)).toContain(after);
@@ -275,7 +282,7 @@ describe('the operator as a Deployment on a real node', () => {
       while (sampling) {
         const spec = await lease().catch(() => undefined);
         if (spec?.renewTime && spec.holderIdentity && renewals.at(-1)?.at !== Date.parse(spec.renewTime)) renewals.push({ at: Date.parse(spec.renewTime), holder: spec.holderIdentity });
-        await sleep(250);
+        await sleep(250); // the sampling interval of the Lease, not a synchronization
       }
     })();
     const oldPods = (await operatorPods()).map((p) => p.metadata.name);
@@ -292,7 +299,9 @@ describe('the operator as a Deployment on a real node', () => {
     await until('a Pod of the new ReplicaSet leading', async () => (newPods.includes(holderPod((await lease()).holderIdentity) ?? '') ? true : undefined), 60_000);
     timings.rolloutRestartToNewLeader = Date.now() - t0;
     await shop.waitFor('restpath/restarted', 'Ready', 'True', undefined, 90_000);
-    await sleep(3000);
+    // One more renewal by the new leader closes the last gap measured.
+    const readyAt = Date.now();
+    await until('a renewal by a new Pod after Ready', () => Promise.resolve(renewals.some((r) => r.at >= readyAt - 1000 && newPods.includes(holderPod(r.holder) ?? '')) ? true : undefined), LEASE_SECONDS * 1000);
     sampling = false;
     await sampler;
     const gaps = renewals.slice(1).map((r, i) => r.at - renewals[i]!.at);
@@ -308,8 +317,8 @@ describe('the operator as a Deployment on a real node', () => {
     await ok(['scale', 'deployment/restpath-operator', '-n', NS, '--replicas=0']);
     await ok(['wait', '--for=delete', 'pod', '-l', SELECTOR, '-n', NS, '--timeout=90s']);
     await ok(['delete', 'usageplan', 'partners', '-n', 'shop', '--wait=false']);
-    // Nobody removes the operator's finalizer now: the plan stays, so does its Secret.
-    await sleep(3000);
+    // Nobody removes the operator's finalizer now: the plan stays, so does its Secret (a bounded negative check).
+    await never('the plan or its Secret gone while the finalizer holds', async () => ((await kubectl(['get', 'usageplan', 'partners', '-n', 'shop'])).code !== 0 || (await kubectl(['get', 'secret', 'partner-b', '-n', 'shop'])).code !== 0 ? true : undefined), FINALIZER_HOLDS_WINDOW_MS);
     const terminating = await shop.get('usageplan/partners') as KubeObject & { metadata: { deletionTimestamp?: string; finalizers?: string[] } };
     expect(terminating.metadata.deletionTimestamp).toBeTruthy();
     expect(terminating.metadata.finalizers?.length).toBeGreaterThan(0);
