@@ -16,13 +16,15 @@ export const STALLED_RECHECK_MS = 5 * 60_000;
 
 export interface Verdict {
   reason: string;
+  /** "<what> failed: <detail>". */
   message: string;
+  /** What went wrong and what to do, without naming the step (for messages that name it themselves). */
+  detail: string;
   disposition: 'retry' | 'stalled';
 }
 
 /** The AWS operation that was refused when a quota was reached, and the quota's own reason and advice. */
 const QUOTAS: Record<string, { reason: string; advice: string }> = {
-  CreateUsagePlan: { reason: 'UsagePlanLimitReached', advice: 'An account has at most 300 usage plans per Region; delete unused ones (aws apigateway get-usage-plans).' },
   createUsagePlan: { reason: 'UsagePlanLimitReached', advice: 'An account has at most 300 usage plans per Region; delete unused ones (aws apigateway get-usage-plans).' },
   createApiKey: { reason: 'ApiKeyLimitReached', advice: 'An account has at most 10,000 API keys per Region; delete unused ones (aws apigateway get-api-keys).' },
   createRestApi: { reason: 'RestApiLimitReached', advice: 'An account has at most 600 regional REST APIs per Region; delete unused ones (aws apigateway get-rest-apis).' },
@@ -45,22 +47,33 @@ function isKubeError(error: unknown): boolean {
  * consistency (a role created a moment ago), so even a bad request is retried.
  */
 export function errorPolicy(error: unknown, what: string, options: { operation?: string; retryRefusals?: boolean } = {}): Verdict {
-  const message = `${what} failed: ${awsMessage(error)}`;
-  if (isKubeError(error)) return { reason: 'KubernetesWriteFailed', message, disposition: 'retry' };
-  if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', message: `${what} failed: ${error.message}`, disposition: 'stalled' };
+  const { reason, detail, disposition } = judge(error, options);
+  return { reason, message: `${what} failed: ${detail}`, detail, disposition };
+}
+
+/** The reason, what went wrong (with advice), and the disposition, before it is said which step failed. */
+function judge(error: unknown, options: { operation?: string; retryRefusals?: boolean }): Omit<Verdict, 'message'> {
+  const said = awsMessage(error);
+  if (isKubeError(error)) return { reason: 'KubernetesWriteFailed', detail: said, disposition: 'retry' };
+  if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', detail: error.message, disposition: 'stalled' };
   const reason = error instanceof AwsRequestError ? error.code : errorName(error);
   switch (classifyError(error)) {
     case 'quotaReached': {
       const quota = options.operation ? QUOTAS[options.operation] : undefined;
-      return { reason: quota?.reason ?? 'QuotaReached', message: `${message}. ${quota?.advice ?? 'An AWS account quota is reached; see the Service Quotas console.'}`, disposition: 'stalled' };
+      return { reason: quota?.reason ?? 'QuotaReached', detail: `${said}. ${quota?.advice ?? 'An AWS account quota is reached; see the Service Quotas console.'}`, disposition: 'stalled' };
     }
     case 'badRequest':
-      return { reason, message: `${message}. Fix the spec; the operator tries again when it changes.`, disposition: options.retryRefusals ? 'retry' : 'stalled' };
+      return { reason, detail: `${said}. Fix the spec; the operator tries again when it changes.`, disposition: options.retryRefusals ? 'retry' : 'stalled' };
     case 'terminal':
-      return { reason, message: `${message}. The operator's AWS identity may lack a permission (see deploy/iam-policy.json).`, disposition: 'stalled' };
+      return { reason, detail: `${said}. The operator's AWS identity may lack a permission (see deploy/iam-policy.json).`, disposition: 'stalled' };
     default:
-      return { reason, message, disposition: 'retry' };
+      return { reason, detail: said, disposition: 'retry' };
   }
+}
+
+/** A refusal that is no error (a guard: Conflict, OwnedByOther, AdoptionNotAllowed, ...): Stalled. */
+export function stalledBy(reason: string, message: string): Verdict {
+  return { reason, message, detail: message, disposition: 'stalled' };
 }
 
 export function progressOf(v: Verdict): Progress {

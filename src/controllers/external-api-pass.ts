@@ -13,7 +13,7 @@ import type { ObservedStage } from '../plan/stages.js';
 import { emptyPass } from '../status/rest-api-pass.js';
 import { isGone } from '../aws/errors.js';
 import type { ControllerContext, Trigger } from './context.js';
-import { errorPolicy, type Verdict } from './error-policy.js';
+import { errorPolicy, stalledBy, type Verdict } from './error-policy.js';
 import { convergeRoles } from './execution-roles.js';
 import { diagnoseApi } from './path-diagnosis.js';
 import { adoptionAllowed, failure, type PassOutput } from './rest-api-pass.js';
@@ -28,7 +28,7 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
     return { pass, verdict: v, releasePaths: true, ...(error !== undefined ? { error } : {}) };
   };
   if (!adoptionAllowed(ctx, namespace)) {
-    return stop({ reason: 'AdoptionNotAllowed', message: `Changing REST API ${restApiId}, which the operator did not create, is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`, disposition: 'stalled' });
+    return stop(stalledBy('AdoptionNotAllowed', `Changing REST API ${restApiId}, which the operator did not create, is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`));
   }
   let observed: ObservedApi;
   let stages: ObservedStage[];
@@ -36,7 +36,7 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
     observed = await ctx.aws.observeApi(restApiId);
     stages = await ctx.aws.observeStages(restApiId);
   } catch (error) {
-    if (isGone(error)) return stop({ reason: 'RestApiNotFound', message: `REST API ${restApiId} does not exist in ${ctx.aws.region}; check: aws apigateway get-rest-api --rest-api-id ${restApiId}`, disposition: 'stalled' });
+    if (isGone(error)) return stop(stalledBy('RestApiNotFound', `REST API ${restApiId} does not exist in ${ctx.aws.region}; check: aws apigateway get-rest-api --rest-api-id ${restApiId}`));
     return { ...stop(errorPolicy(error, `Reading REST API ${restApiId}`), error), releasePaths: false };
   }
   let roles: Awaited<ReturnType<typeof convergeRoles>>;
@@ -56,7 +56,7 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
   const out: PassOutput & { releasePaths: boolean } = { pass, releasePaths: !result.failed };
   if (result.failed) {
     const v = errorPolicy(result.failed.error, 'Applying the plan', { operation: result.failed.operation.kind, retryRefusals: roles.created });
-    pass.executionFailure = { ...failure(v), message: v.message.replace(/^Applying the plan failed: /, ''), operation: describeOperation(result.failed.operation), total: result.total };
+    pass.executionFailure = { ...failure(v), message: v.detail, operation: describeOperation(result.failed.operation), total: result.total };
     out.error = result.failed.error;
     out.verdict = v;
   }

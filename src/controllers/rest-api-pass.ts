@@ -16,7 +16,7 @@ import { simulate } from '../plan/simulate.js';
 import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
 import { wasSettled } from '../status/summary.js';
 import type { ControllerContext, Trigger } from './context.js';
-import { errorPolicy, progressOf, type Verdict } from './error-policy.js';
+import { errorPolicy, progressOf, stalledBy, type Verdict } from './error-policy.js';
 import { convergeRoles } from './execution-roles.js';
 import { diagnoseApi } from './path-diagnosis.js';
 import { restApiRef } from './refs.js';
@@ -41,8 +41,6 @@ export function adoptionAllowed(ctx: ControllerContext, namespace: string): bool
 export function failure(v: Verdict): Failure {
   return { reason: v.reason, message: v.message, progress: progressOf(v) };
 }
-
-const stalled = (reason: string, message: string): Verdict => ({ reason, message, disposition: 'stalled' });
 
 /** A path's methods changed in this pass unless all it got was a restore of content applied before (drift). */
 function pathChangedAt(pass: RestApiPass, touched: Set<string>): Map<string, string | undefined> {
@@ -91,7 +89,7 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
     return { ...out, verdict: v, ...(error !== undefined ? { error } : {}) };
   };
   if (api.spec.adoptId && !adoptionAllowed(ctx, namespace)) {
-    return stop(stalled('AdoptionNotAllowed', `Taking over REST API ${api.spec.adoptId} is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`));
+    return stop(stalledBy('AdoptionNotAllowed', `Taking over REST API ${api.spec.adoptId} is not allowed in namespace ${namespace}: the operator's --adopt-namespaces does not list it.`));
   }
   if (pass.paused && !api.status?.id && !api.spec.adoptId) {
     const message = `The REST API is not created while writes to AWS are paused by the annotation ${PAUSE_ANNOTATION}=true.`;
@@ -109,7 +107,7 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   pass.resourceIds = new Map(observed.resources.map((r) => [r.path, r.id]));
   const owner = observed.tags[OWNER_TAG];
   if (owner && owner !== ownerRef(namespace, 'RestApi', api.metadata.name)) {
-    return stop(stalled('OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`));
+    return stop(stalledBy('OwnedByOther', `REST API ${observed.id} belongs to ${owner} (tag ${OWNER_TAG}); the operator does not change it.`));
   }
   let roles: Awaited<ReturnType<typeof convergeRoles>>;
   try {
@@ -132,7 +130,7 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
     if (result.failed) {
       // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
       const v = errorPolicy(result.failed.error, 'Applying the plan', { operation: result.failed.operation.kind, retryRefusals: roles.created });
-      pass.executionFailure = { ...failure(v), message: v.message.replace(/^Applying the plan failed: /, ''), operation: describeOperation(result.failed.operation), total: result.total };
+      pass.executionFailure = { ...failure(v), message: v.detail, operation: describeOperation(result.failed.operation), total: result.total };
       out.error = result.failed.error;
       out.verdict = v;
     }

@@ -16,7 +16,7 @@ import type { EventSpec } from '../status/rest-api-pass.js';
 import { appliedEvents, usagePlanStatusFor, type UsagePlanPass } from '../status/usage-plan-status.js';
 import { resolveKeyValues } from './api-key-values.js';
 import type { ControllerContext, Outcome } from './context.js';
-import { errorPolicy, outcomeOf, type Verdict } from './error-policy.js';
+import { errorPolicy, outcomeOf, stalledBy, type Verdict } from './error-policy.js';
 import type { UsagePlanSnapshot } from './ports.js';
 import { failure } from './rest-api-pass.js';
 import { FINALIZER, regarding, usagePlanRef } from './refs.js';
@@ -106,7 +106,7 @@ export class UsagePlanReconciler {
     pass.keys = snapshot.keys;
     const planOwner = snapshot.plan.tags[OWNER_TAG];
     if (planOwner && planOwner !== owner) {
-      return stop({ reason: 'OwnedByOther', message: `Usage plan ${snapshot.plan.id} belongs to ${planOwner} (tag ${OWNER_TAG}); the operator does not change it.`, disposition: 'stalled' });
+      return stop(stalledBy('OwnedByOther', `Usage plan ${snapshot.plan.id} belongs to ${planOwner} (tag ${OWNER_TAG}); the operator does not change it.`));
     }
     pass.operations = diffUsagePlan(desired, snapshot.plan, snapshot.keys);
     if (pausedBy.length > 0) {
@@ -123,7 +123,7 @@ export class UsagePlanReconciler {
     }
     if (!result.failed) return { pass };
     const v = errorPolicy(result.failed.error, 'Applying the usage plan', { operation: result.failed.operation.kind });
-    pass.executionFailure = { ...failure(v), message: v.message.replace(/^Applying the usage plan failed: /, ''), operation: describeUsagePlanOperation(result.failed.operation) };
+    pass.executionFailure = { ...failure(v), message: v.detail, operation: describeUsagePlanOperation(result.failed.operation) };
     return { pass, verdict: v, error: result.failed.error };
   }
 

@@ -5,6 +5,7 @@ import type { RestPath } from '../api/rest-path.js';
 import type { ConditionFinding } from '../diagnose/index.js';
 import type { DesiredApi } from '../model/state.js';
 import type { Operation } from '../plan/operations.js';
+import { keyOfPath } from '../model/from-objects.js';
 import type { Progress } from './summary.js';
 
 export interface EventSpec {
@@ -77,7 +78,7 @@ export function emptyPass(now: Date, region: string, paths: RestPath[], api?: Re
     stages: api?.status?.stages ?? [],
     manualPending: [],
     diagnoses: new Map(),
-    pathChangedAt: new Map(paths.map((p) => [`${p.metadata.namespace ?? ''}/${p.metadata.name}`, p.status?.changedAt])),
+    pathChangedAt: new Map(paths.map((p) => [keyOfPath(p), p.status?.changedAt])),
     apiEvents: [],
     pathEvents: new Map(),
     ...(api?.status?.changedAt ? { changedAt: api.status.changedAt } : {}),
