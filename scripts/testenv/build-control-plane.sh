@@ -5,17 +5,36 @@
 #
 #   kube-apiserver  k8s.io/kubernetes/cmd/kube-apiserver  (needs `replace` lines for the staging modules)
 #   etcd            go.etcd.io/etcd/server/v3
-#   kubectl         k8s.io/kubernetes/cmd/kubectl, only when the machine has no kubectl v1.32
+#   kubectl         k8s.io/kubernetes/cmd/kubectl, unless the machine's kubectl is within one minor of it
 #   kubelet, kube-controller-manager, kube-scheduler   only with BUILD_NODE=1 (scripts/testenv/node.ts)
 #
 # Prints the folder holding the binaries on its last line of stdout. Everything else goes to stderr.
 set -euo pipefail
 
-KUBE_VERSION="${KUBE_VERSION:-v1.32.13}"
-ETCD_VERSION="${ETCD_VERSION:-v3.5.21}"
+# The default is the newest release the Go module proxy serves; the oldest supported one (README) runs
+# the compatibility tier with KUBE_VERSION=$(KUBE_OLDEST) (`make test-compat`; the Makefile pins both).
+KUBE_VERSION="${KUBE_VERSION:-v1.37.2}"
+GOPROXY_URL="${GOPROXY_URL:-https://proxy.golang.org}"
+# etcd: the release this Kubernetes is built and tested against, read from its go.mod (its etcd client).
+kube_mod() {
+  curl -fsS "$GOPROXY_URL/k8s.io/kubernetes/@v/$KUBE_VERSION.mod" ||
+    { echo "fetching k8s.io/kubernetes@$KUBE_VERSION go.mod from the Go module proxy failed" >&2; exit 1; }
+}
 CACHE_ROOT="${RESTPATH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/restpath-operator}"
+if [ -z "${ETCD_VERSION:-}" ]; then
+  # Cached per Kubernetes version, so a warm run needs no network.
+  etcd_pin="$CACHE_ROOT/bin/etcd-for-$KUBE_VERSION"
+  if [ ! -s "$etcd_pin" ]; then
+    mkdir -p "$CACHE_ROOT/bin"
+    kube_mod | sed -nE 's#^\s*go\.etcd\.io/etcd/client/v3 (v3\.[0-9]+\.[0-9]+).*#\1#p' | head -n 1 >"$etcd_pin.tmp"
+    [ -s "$etcd_pin.tmp" ] || { echo "no go.etcd.io/etcd/client/v3 in k8s.io/kubernetes@$KUBE_VERSION go.mod" >&2; exit 1; }
+    mv "$etcd_pin.tmp" "$etcd_pin"
+  fi
+  ETCD_VERSION=$(cat "$etcd_pin")
+fi
 BIN_DIR="$CACHE_ROOT/bin/k8s-$KUBE_VERSION-etcd-$ETCD_VERSION"
-STAGING_VERSION="v0.${KUBE_VERSION#v1.}" # k8s.io/api etc. are tagged v0.32.x for kubernetes v1.32.x
+STAGING_VERSION="v0.${KUBE_VERSION#v1.}" # k8s.io/api etc. are tagged v0.37.x for kubernetes v1.37.x
+KUBE_MINOR=$(echo "$KUBE_VERSION" | cut -d. -f2)
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 log() { printf '[build-control-plane] %s\n' "$*" >&2; }
@@ -43,17 +62,16 @@ mkdir -p "$BIN_DIR"
 WORK="$CACHE_ROOT/build"
 
 
-k8s_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
+k8s_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$KUBE_MINOR -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
 
 k8s_module() {
-  local dir="$WORK/kubernetes"
+  local dir="$WORK/kubernetes-$KUBE_VERSION" # per version: two versions may build at once
   [ -f "$dir/.ready-$KUBE_VERSION" ] && { echo "$dir"; return; }
   throwaway_module "$dir"
   # kubernetes' own go.mod points every k8s.io/* staging module at ./staging; outside its repo those
   # must be replaced by the published v0.x tags, which we read from the pinned go.mod itself.
   local mod staging
-  mod=$(curl -fsS "${GOPROXY_URL:-https://proxy.golang.org}/k8s.io/kubernetes/@v/$KUBE_VERSION.mod") ||
-    { echo "fetching k8s.io/kubernetes@$KUBE_VERSION go.mod from the Go module proxy failed" >&2; exit 1; }
+  mod=$(kube_mod)
   staging=$(printf '%s\n' "$mod" | sed -nE 's#^\s*(k8s\.io/[a-z0-9-]+) => \./staging/.*#\1#p')
   { echo "require k8s.io/kubernetes $KUBE_VERSION"; echo "replace ("
     for m in $staging; do echo "	$m => $m $STAGING_VERSION"; done; echo ")"; } >>"$dir/go.mod"
@@ -68,15 +86,16 @@ if [ ! -x "$BIN_DIR/kube-apiserver" ]; then
 fi
 
 if [ ! -x "$BIN_DIR/etcd" ]; then
-  dir="$WORK/etcd"
+  dir="$WORK/etcd-$ETCD_VERSION"
   throwaway_module "$dir"
   echo "require go.etcd.io/etcd/server/v3 $ETCD_VERSION" >>"$dir/go.mod"
   go_build etcd "$dir" "$BIN_DIR/etcd" go.etcd.io/etcd/server/v3 "-s -w"
 fi
 
-# kubectl: use the machine's when it is v1.32 (the skew policy allows +-1 minor), else build it.
+# kubectl: use the machine's when it is within one minor of the server (the skew policy), else build it.
 # (Without KUBECONFIG: the machine's kubectl may be a dispatcher that consults the current cluster.)
-if command -v kubectl >/dev/null && env -u KUBECONFIG kubectl version --client 2>/dev/null | grep -qE 'Client Version: v1\.(31|32|33)\.'; then
+skew_ok="v1\\.($((KUBE_MINOR - 1))|$KUBE_MINOR|$((KUBE_MINOR + 1)))\\."
+if command -v kubectl >/dev/null && env -u KUBECONFIG kubectl version --client 2>/dev/null | grep -qE "Client Version: $skew_ok"; then
   # Atomically (a rename), and only when it changes: tests of another run may be using it right now.
   if [ "$(readlink "$BIN_DIR/kubectl" 2>/dev/null)" != "$(command -v kubectl)" ]; then
     ln -sfn "$(command -v kubectl)" "$BIN_DIR/kubectl.tmp.$$" && mv -Tf "$BIN_DIR/kubectl.tmp.$$" "$BIN_DIR/kubectl"

@@ -1,5 +1,5 @@
 // One real Kubernetes node for the tests that need Pods (test/e2e/pod.test.ts, `make run-cluster`):
-// containerd (Debian's), runc, the CNI bridge plugin, a kubelet, and the kube-controller-manager and
+// containerd 2 (built from the Go module proxy), runc, the CNI bridge plugin, a kubelet, and the kube-controller-manager and
 // kube-scheduler that make Deployments, garbage collection and ServiceAccounts real. Against a control
 // plane started with `startControlPlane(runDir, { node: ... })`.
 //
@@ -16,46 +16,27 @@
 // kernel sysctls the kubelet sets (recorded first, restored), its bind mount of its root dir and every
 // Pod mount (all under the run folder: unmounted), the kubepods cgroups, the folders it and containerd
 // create on the host (/var/lib/kubelet, /var/log/containers, /run/containerd, /var/lib/cni, ...:
-// removed when this run created them). iptables rules go with the namespace. One node per machine at
-// a time: a lock file makes a second run wait.
+// removed when this run created them; scripts/testenv/node-host.ts). iptables rules go with the
+// namespace. One node per machine at a time: a lock file makes a second run wait.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { controlPlaneBinaries, type ControlPlane } from './control-plane.js';
 import { kubeletClientCert } from './node-certs.js';
+import { BRIDGE, CNI_BIN, NODE_IP, cniConfig, containerdConfig, kubeconfigFor, kubeletConfig } from './node-config.js';
+import { CGROUP_ROOT, HOST_PATHS, acquireLock, readSysctls, reapStaleNodeRuns, undoNode, type NodeState } from './node-host.js';
+import { pauseImageArchive, podman } from './node-images.js';
 import { freePort } from './ports.js';
-import { isAlive, lastLines, startProcess, type ManagedProcess } from './processes.js';
+import { lastLines, startProcess, type ManagedProcess } from './processes.js';
 import { run, runStep } from './run.js';
+
+export { NODE_IP } from './node-config.js';
+export { NODE_RUNS_ROOT, newNodeRunDir, reapStaleNodeRuns } from './node-host.js';
 
 /** The node's name; it resolves to 127.0.0.1 everywhere, which is how the apiserver reaches the kubelet. */
 export const NODE_NAME = 'localhost';
-/** The node's address inside its namespace (the bridge's): where Pods reach the API server and AWS. */
-export const NODE_IP = '10.88.0.1';
-const POD_SUBNET = '10.88.0.0/24';
-const BRIDGE = 'rp0';
-const PAUSE_IMAGE = 'localhost/restpath-testenv/pause';
-
 const REPO = join(import.meta.dirname, '..', '..');
-const CACHE_ROOT = process.env.RESTPATH_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? tmpdir(), '.cache'), 'restpath-operator');
-const LOCK_FILE = join(tmpdir(), 'restpath-testenv-node.lock');
-/** Run folders of the node environments; not under restpath-testenv, whose reaper cannot unmount. */
-export const NODE_RUNS_ROOT = join(tmpdir(), 'restpath-node');
-
-/** Kernel settings the kubelet changes at start (container manager's kernel tunables). */
-const SYSCTLS = ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops', 'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes'];
-/**
- * Host paths the kubelet, containerd and the CNI library create whatever their configured dirs; each is
- * removed when it was absent before. /var/lib/cni is shared with Podman's CNI networks: only the CNI
- * result cache the node made goes, and the folder itself only when that leaves it empty. (Pod network
- * namespaces are mounted under the run folder, so /run/netns is not touched.)
- */
-const HOST_PATHS = ['/var/lib/kubelet', '/var/log/containers', '/var/log/pods', '/usr/libexec/kubernetes', '/run/containerd',
-  '/var/lib/cni/results', '/var/lib/cni', '/run/xtables.lock', '/etc/kubernetes', '/var/lib/containerd'];
-const SHARED_HOST_PATHS = ['/var/lib/cni'];
-const CGROUP_ROOT = '/sys/fs/cgroup';
 
 export interface TestNode {
   name: string;
@@ -80,364 +61,33 @@ export interface NodeOptions {
   awsEndpoint?: string;
 }
 
-interface NodeState {
-  owner: number;
-  nodeDir: string;
-  sysctls: Record<string, string>;
-  absentHostPaths: string[];
-  absentCgroups: string[];
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Prerequisites: Debian's containerd, runc and CNI plugins (make setup installs them when missing).
-
-const CNI_BIN = ['/usr/lib/cni', '/opt/cni/bin'].find((d) => existsSync(join(d, 'bridge'))) ?? '/usr/lib/cni';
+// Prerequisites: Debian's runc and CNI plugins (make setup installs them when missing); containerd is
+// built (scripts/testenv/build-containerd.sh).
 
 export function missingNodePrerequisites(): string[] {
   const onPath = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0;
   return [
-    ...['containerd', 'ctr', 'runc', 'nsenter', 'unshare', 'ip', 'podman', 'mount', 'umount'].filter((c) => !onPath(c)),
+    ...['runc', 'nsenter', 'unshare', 'ip', 'podman', 'mount', 'umount'].filter((c) => !onPath(c)),
     ...['bridge', 'host-local', 'loopback'].filter((p) => !existsSync(join(CNI_BIN, p))).map((p) => `CNI plugin ${p}`),
     ...(process.getuid?.() === 0 ? [] : ['root (the kubelet and containerd run as root)']),
   ];
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Undoing what a node changed on the host: synchronous, so it also runs on 'exit'.
-
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function readSysctls(): Record<string, string> {
-  return Object.fromEntries(SYSCTLS.filter((k) => existsSync(`/proc/sys/${k}`)).map((k) => [k, readFileSync(`/proc/sys/${k}`, 'utf8').trim()]));
-}
-
-function kubepodsCgroups(): string[] {
-  if (!existsSync(CGROUP_ROOT)) return [];
-  return readdirSync(CGROUP_ROOT).map((h) => join(CGROUP_ROOT, h, 'kubepods')).filter((p) => existsSync(p));
-}
-
-function cgroupTree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: { name: string; isDirectory: () => boolean }[] = [];
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return; // removed meanwhile (the kubelet removes a Pod's cgroups as it goes)
-    }
-    for (const e of entries) if (e.isDirectory()) walk(join(d, e.name));
-    out.push(d);
-  };
-  walk(dir);
-  return out; // children before parents
-}
-
-function pidsIn(cgroups: string[]): number[] {
-  const pids = new Set<number>();
-  for (const root of cgroups) {
-    for (const d of cgroupTree(root)) {
-      try {
-        for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n')) if (Number(p) > 0) pids.add(Number(p));
-      } catch {
-        /* removed meanwhile */
-      }
-    }
-  }
-  return [...pids];
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-/** Processes whose command line names `dir` (containerd's shims name its socket; everything started there names its files). */
-function pidsNaming(dir: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => pid !== process.pid && cmdline(pid).includes(dir));
-}
-
-function killPids(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-function mountsUnder(dir: string): string[] {
-  const unescape = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => unescape(l.split(' ')[4] ?? ''))
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
 
 /**
- * Undoes a node's changes to the host, given what was recorded before it started: kills what still
- * runs in its cgroups or names its folder (by pid), unmounts everything under its folder, removes the
- * cgroups and host folders it created and restores the sysctls. Idempotent.
+ * Folders of the node binaries, built when missing: the kubelet, kube-controller-manager and
+ * kube-scheduler (with the control plane's), and containerd 2 with its runc shim and ctr.
  */
-function undoNode(state: NodeState): void {
-  // Each step on its own: one that fails (a process or folder vanishing meanwhile) must not keep the
-  // others from running; this also runs inside an 'exit' handler, where a throw would end it.
-  const step = (what: string, f: () => void) => {
-    try {
-      f();
-    } catch (err) {
-      console.error(`[testenv] undoing the node: ${what} failed: ${(err as Error).message}`);
-    }
-  };
-  step('stopping its processes', () => stopNodeProcesses(state));
-  step('unmounting', () => {
-    for (const m of mountsUnder(state.nodeDir)) {
-      if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
-    }
-  });
-  step('removing cgroups', () => removeCgroups(state));
-  step('restoring sysctls', () => restoreSysctls(state));
-  step('removing host folders', () => {
-    for (const p of state.absentHostPaths) {
-      if (SHARED_HOST_PATHS.includes(p)) {
-        if (existsSync(p) && readdirSync(p).length === 0) rmdirSync(p);
-        continue;
-      }
-      for (const m of mountsUnder(p)) spawnSync('umount', ['-l', m]);
-      rmSync(p, { recursive: true, force: true });
-    }
-  });
-}
-
-function stopNodeProcesses(state: NodeState): void {
-  const createdCgroups = kubepodsCgroups().filter((c) => state.absentCgroups.includes(c));
-  for (let i = 0; i < 50; i++) {
-    const pids = [...pidsIn(createdCgroups), ...pidsNaming(state.nodeDir)];
-    if (pids.length === 0) break;
-    killPids(pids);
-    sleepSync(100);
-  }
-}
-
-function removeCgroups(state: NodeState): void {
-  const createdCgroups = kubepodsCgroups().filter((c) => state.absentCgroups.includes(c));
-  for (const c of createdCgroups) {
-    for (const d of cgroupTree(c)) {
-      for (let i = 0; i < 20; i++) {
-        try {
-          rmdirSync(d);
-          break;
-        } catch {
-          sleepSync(50); // the last task of a cgroup takes a moment to leave it
-        }
-      }
-    }
-  }
-}
-
-function restoreSysctls(state: NodeState): void {
-  for (const [key, value] of Object.entries(state.sysctls)) {
-    try {
-      if (readFileSync(`/proc/sys/${key}`, 'utf8').trim() !== value) writeFileSync(`/proc/sys/${key}`, value);
-    } catch {
-      /* not settable here */
-    }
-  }
-}
-
-/** Stops and undoes node runs whose owning process is gone (SIGKILLed: nothing could clean up). */
-export function reapStaleNodeRuns(): void {
-  if (!existsSync(NODE_RUNS_ROOT)) return;
-  for (const name of readdirSync(NODE_RUNS_ROOT)) {
-    const dir = join(NODE_RUNS_ROOT, name);
-    const ownerFile = join(dir, 'owner');
-    const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : 0;
-    if (isAlive(owner)) continue;
-    if (existsSync(ownerFile) || statSync(dir).mtimeMs < Date.now() - 60_000) {
-      killPids(pidsNaming(dir));
-      const stateFile = join(dir, 'node', 'state.json');
-      if (existsSync(stateFile)) undoNode(JSON.parse(readFileSync(stateFile, 'utf8')) as NodeState);
-      for (const m of mountsUnder(dir)) spawnSync('umount', ['-l', m]);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-}
-
-/** A new run folder under NODE_RUNS_ROOT, owned by this process. */
-export function newNodeRunDir(): string {
-  mkdirSync(NODE_RUNS_ROOT, { recursive: true });
-  const dir = join(NODE_RUNS_ROOT, `run-${Date.now().toString(36)}-${process.pid}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'owner'), `${process.pid}\n`);
-  return dir;
-}
-
-async function acquireLock(): Promise<() => void> {
-  const started = Date.now();
-  let said = false;
-  for (;;) {
-    try {
-      const fd = openSync(LOCK_FILE, 'wx');
-      writeFileSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => {
-        if (existsSync(LOCK_FILE) && readFileSync(LOCK_FILE, 'utf8').trim() === String(process.pid)) rmSync(LOCK_FILE, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(LOCK_FILE, 'utf8').trim() || 0);
-      if (!isAlive(holder)) {
-        rmSync(LOCK_FILE, { force: true });
-        continue;
-      }
-      if (!said) {
-        console.log(`[testenv] another run (pid ${holder}) has the machine's test node; waiting for it (${LOCK_FILE})`);
-        said = true;
-      }
-      if (Date.now() - started > 20 * 60_000) throw new Error(`the test node is still held by pid ${holder} after 20 minutes (${LOCK_FILE})`);
-      await sleep(1000);
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Configuration files.
-
-function containerdConfig(dir: string, pauseImage: string): string {
-  return `version = 2
-root = "${dir}/containerd/root"
-state = "${dir}/containerd/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]
-
-[grpc]
-  address = "${dir}/containerd/containerd.sock"
-
-[ttrpc]
-  address = "${dir}/containerd/containerd.sock.ttrpc"
-
-[metrics]
-  address = ""
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "${dir}/containerd/opt"
-
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "${pauseImage}"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  enable_selinux = false
-  # Pod network namespaces are mounted under the state dir (in the run folder), not /run/netns.
-  netns_mounts_under_state_dir = true
-  # Without CAP_SYS_RESOURCE (this sandbox) runc cannot lower a sandbox's oom_score_adj below the
-  # caller's: "nsexec: failed to update /proc/self/oom_score_adj: Permission denied".
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        BinaryName = "runc"
-        Root = "${dir}/containerd/runc"
-        SystemdCgroup = false
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "${CNI_BIN}"
-    conf_dir = "${dir}/cni/net.d"
-    max_conf_num = 1
-`;
-}
-
-function cniConfig(dir: string): string {
-  return JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'restpath-testenv',
-    plugins: [{
-      type: 'bridge', bridge: BRIDGE, isGateway: true, isDefaultGateway: false, ipMasq: false, hairpinMode: false,
-      ipam: { type: 'host-local', ranges: [[{ subnet: POD_SUBNET, gateway: NODE_IP }]], dataDir: join(dir, 'cni', 'ipam') },
-    }],
-  }, null, 2);
-}
-
-function kubeletConfig(dir: string, caCert: string, port: number): string {
-  return `apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-# cgroup v1 (this host's hybrid hierarchy), no systemd: cgroupfs; newer kubelets refuse v1 unless told.
-cgroupDriver: cgroupfs
-failCgroupV1: false
-failSwapOn: false
-containerRuntimeEndpoint: unix://${dir}/containerd/containerd.sock
-address: 127.0.0.1
-port: ${port}
-readOnlyPort: 0
-healthzBindAddress: 127.0.0.1
-healthzPort: 10248
-authentication:
-  anonymous: { enabled: false }
-  webhook: { enabled: true }
-  x509: { clientCAFile: ${caCert} }
-authorization:
-  mode: Webhook
-registerNode: true
-podLogsDir: ${dir}/pod-logs
-volumePluginDir: ${dir}/volume-plugins
-resolvConf: ${dir}/resolv.conf
-# A developer machine's disk is often fuller than a node's: no eviction, no image garbage collection
-# (the operator image is imported, not pullable).
-evictionHard: { memory.available: 50Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1% }
-imageGCHighThresholdPercent: 100
-imageGCLowThresholdPercent: 99
-`;
-}
-
-function kubeconfigFor(path: string, server: string, caCert: string, cert: string, key: string): void {
-  const b64 = (f: string) => readFileSync(f).toString('base64');
-  writeFileSync(path, [
-    'apiVersion: v1', 'kind: Config', 'current-context: node',
-    'clusters:', '- name: testenv', '  cluster:', `    server: ${server}`, `    certificate-authority-data: ${b64(caCert)}`,
-    'users:', '- name: node', '  user:', `    client-certificate-data: ${b64(cert)}`, `    client-key-data: ${b64(key)}`,
-    'contexts:', '- name: node', '  context: { cluster: testenv, user: node }', '',
-  ].join('\n'), { mode: 0o600 });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Images.
-
-/** podman as it works on this kind of machine (scripts/image/podman.sh: runc, cgroupfs, no ulimits). */
-function podman(step: string, args: string[]): Promise<string> {
-  const wrapper = join(REPO, 'scripts', 'image', 'podman.sh');
-  return existsSync(wrapper) ? runStep(step, 'bash', [wrapper, ...args]) : runStep(step, 'podman', args);
-}
-
-/** The pause image as a docker-archive tar, built once per source (static Go binary FROM scratch). */
-async function pauseImageArchive(workDir: string): Promise<{ ref: string; archive: string }> {
-  const source = join(REPO, 'scripts', 'testenv', 'pause');
-  const hash = createHash('sha256').update(readFileSync(join(source, 'main.go'))).update(readFileSync(join(source, 'go.mod'))).digest('hex').slice(0, 12);
-  const ref = `${PAUSE_IMAGE}:${hash}`;
-  const archive = join(CACHE_ROOT, 'pause', `pause-${hash}.tar`);
-  if (existsSync(archive)) return { ref, archive };
-  mkdirSync(join(CACHE_ROOT, 'pause'), { recursive: true });
-  const ctx = join(workDir, 'pause-build');
-  mkdirSync(ctx, { recursive: true });
-  await runStep('building the pause binary', 'go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', join(ctx, 'pause'), '.'], {
-    cwd: source, env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
-  });
-  writeFileSync(join(ctx, 'Containerfile'), 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n');
-  await podman('building the pause image', ['build', '--quiet', '-t', ref, ctx]);
-  await podman('saving the pause image', ['save', '--format', 'docker-archive', '-o', `${archive}.tmp`, ref]);
-  renameSync(`${archive}.tmp`, archive);
-  return { ref, archive };
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-/** Folder of the node binaries (kubelet, kube-controller-manager, kube-scheduler), built when missing. */
-export async function nodeBinaries(): Promise<string> {
+export async function nodeBinaries(): Promise<{ kube: string; containerd: string }> {
   const previous = process.env.BUILD_NODE;
   process.env.BUILD_NODE = '1';
   try {
-    return await controlPlaneBinaries();
+    const kube = await controlPlaneBinaries();
+    const out = await runStep('building containerd (scripts/testenv/build-containerd.sh)', 'bash', [join(REPO, 'scripts', 'testenv', 'build-containerd.sh')]);
+    const containerd = out.trim().split('\n').pop();
+    if (!containerd) throw new Error('build-containerd.sh printed no binary folder');
+    return { kube, containerd };
   } finally {
     if (previous === undefined) delete process.env.BUILD_NODE;
     else process.env.BUILD_NODE = previous;
@@ -447,10 +97,10 @@ export async function nodeBinaries(): Promise<string> {
 export async function startNode(opts: NodeOptions): Promise<TestNode> {
   const missing = missingNodePrerequisites();
   if (missing.length > 0) {
-    throw new Error(`the test node needs ${missing.join(', ')}; on Debian/Ubuntu: sudo apt-get install -y containerd runc containernetworking-plugins podman (make setup does it)`);
+    throw new Error(`the test node needs ${missing.join(', ')}; on Debian/Ubuntu: sudo apt-get install -y runc containernetworking-plugins podman (make setup does it)`);
   }
   const started = Date.now();
-  const bin = await nodeBinaries();
+  const { kube: bin, containerd: containerdBin } = await nodeBinaries();
   const cp = opts.controlPlane;
   const dir = join(opts.runDir, 'node');
   for (const d of ['containerd', 'cni/net.d', 'sock', 'pki', 'kubelet', 'pod-logs', 'volume-plugins', 'kcm', 'images']) mkdirSync(join(dir, d), { recursive: true });
@@ -515,11 +165,16 @@ export async function startNode(opts: NodeOptions): Promise<TestNode> {
     writeFileSync(join(dir, 'containerd', 'config.toml'), containerdConfig(dir, pause.ref));
     writeFileSync(join(dir, 'cni', 'net.d', '10-restpath.conflist'), cniConfig(dir));
     const containerdSocket = join(dir, 'containerd', 'containerd.sock');
-    const containerd = startProcess({ name: 'containerd', command: 'nsenter', runDir: dir, args: [netns, '--', 'containerd', '--config', join(dir, 'containerd', 'config.toml')] });
+    // containerd starts its shim (containerd-shim-runc-v2) from PATH: ours first.
+    const containerd = startProcess({
+      name: 'containerd', command: 'nsenter', runDir: dir,
+      args: [netns, '--', join(containerdBin, 'containerd'), '--config', join(dir, 'containerd', 'config.toml')],
+      env: { ...process.env, PATH: `${containerdBin}:${process.env.PATH ?? ''}` },
+    });
     processes.push(containerd);
-    const ctr = (args: string[]) => run('ctr', ['--address', containerdSocket, '--namespace', 'k8s.io', ...args]);
+    const ctr = (args: string[]) => run(join(containerdBin, 'ctr'), ['--address', containerdSocket, '--namespace', 'k8s.io', ...args]);
     await waitFor('containerd', [containerd], async () => (await ctr(['version'])).code === 0, 30_000);
-    await runStep('importing the pause image', 'ctr', ['--address', containerdSocket, '--namespace', 'k8s.io', 'images', 'import', pause.archive]);
+    await runStep('importing the pause image', join(containerdBin, 'ctr'), ['--address', containerdSocket, '--namespace', 'k8s.io', 'images', 'import', pause.archive]);
 
     // The kubelet, in the namespace.
     const certs = await kubeletClientCert(cp.certDir, NODE_NAME);
@@ -589,7 +244,7 @@ export async function startNode(opts: NodeOptions): Promise<TestNode> {
         const t = Date.now();
         const archive = join(dir, 'images', `${ref.replace(/[^a-zA-Z0-9.-]/g, '_')}.tar`);
         await podman(`podman save ${ref}`, ['save', '--format', 'docker-archive', '-o', archive, ref]);
-        await runStep(`importing ${ref} into the node's containerd`, 'ctr', ['--address', containerdSocket, '--namespace', 'k8s.io', 'images', 'import', archive]);
+        await runStep(`importing ${ref} into the node's containerd`, join(containerdBin, 'ctr'), ['--address', containerdSocket, '--namespace', 'k8s.io', 'images', 'import', archive]);
         rmSync(archive, { force: true });
         return Date.now() - t;
       },
