@@ -6,7 +6,7 @@ import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
-import { Informer, objectKey, type KubeMeta } from '../kube/informer.js';
+import { Informer, objectKey, withoutBookkeeping, type KubeMeta } from '../kube/informer.js';
 import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { SecretWriter } from '../kube/secrets.js';
@@ -59,7 +59,7 @@ export class Manager {
     const source = <T extends KubeMeta>(kind: string, plural: string, apiVersion: string, namespace: string | undefined) =>
       kubeSource<T>(options.kc, { apiVersion, kind, plural, ...(namespace ? { namespace } : {}) });
     this.restApis = scopes.map((namespace) =>
-      new Informer<RestApi>(source<RestApi>('RestApi', 'restapis', API_VERSION, namespace), { onError: onError('RestApi') }).on((e) => {
+      new Informer<RestApi>(source<RestApi>('RestApi', 'restapis', API_VERSION, namespace), { onError: onError('RestApi'), transform: withoutBookkeeping }).on((e) => {
         if (this.filter.changed('RestApi', e.type, e.object)) this.enqueue(objectKey(e.object));
         // Plans resolve stages through the RestApi's status (its id and the stages that exist) and wait
         // while it is paused: only those matter to them, not its other annotations or its spec.
@@ -69,7 +69,7 @@ export class Manager {
       }),
     );
     this.restPaths = scopes.map((namespace) =>
-      new Informer<RestPath>(source<RestPath>('RestPath', 'restpaths', API_VERSION, namespace), { onError: onError('RestPath') }).on((e) => {
+      new Informer<RestPath>(source<RestPath>('RestPath', 'restpaths', API_VERSION, namespace), { onError: onError('RestPath'), transform: withoutBookkeeping }).on((e) => {
         if (!this.filter.changed('RestPath', e.type, e.object)) return;
         const key = apiKeyOfPath(e.object);
         if (key) this.enqueue(key);
@@ -78,12 +78,12 @@ export class Manager {
       }),
     );
     this.usagePlans = scopes.map((namespace) =>
-      new Informer<UsagePlan>(source<UsagePlan>('UsagePlan', 'usageplans', API_VERSION, namespace), { onError: onError('UsagePlan') }).on((e) => {
+      new Informer<UsagePlan>(source<UsagePlan>('UsagePlan', 'usageplans', API_VERSION, namespace), { onError: onError('UsagePlan'), transform: withoutBookkeeping }).on((e) => {
         if (this.filter.changed('UsagePlan', e.type, e.object)) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object));
       }),
     );
     this.secrets = scopes.map((namespace) =>
-      new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret') }).on((e) => {
+      new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret'), transform: withoutBookkeeping }).on((e) => {
         const ns = e.object.metadata?.namespace ?? '';
         const name = e.object.metadata?.name ?? '';
         for (const plan of this.plans().filter((p) => p.metadata.namespace === ns && secretsOfPlan(p).includes(name))) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(plan));

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface KubeMeta {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; managedFields?: unknown[]; annotations?: Record<string, string> };
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -24,12 +24,34 @@ export interface InformerSource<T> {
   watch: (resourceVersion: string, onEvent: (type: WatchEventType | 'BOOKMARK', object: T) => void, signal: AbortSignal) => Promise<WatchEnd>;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T = unknown> {
   /** Backoff after an error: base, doubled per consecutive error, capped; +-20% jitter. */
   baseDelayMs?: number;
   maxDelayMs?: number;
   delay?: (ms: number, signal: AbortSignal) => Promise<void>;
   onError?: (error: unknown, retryInMs: number) => void;
+  /** Applied to every listed or watched object before it is stored and handed on (client-go's SetTransform). */
+  transform?: (object: T) => T;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * What a cache keeps of an object: all of it but two fields the operator never reads that are most of
+ * its size: metadata.managedFields (server-side apply's bookkeeping, one entry per field manager) and
+ * kubectl's last-applied-configuration annotation (a second copy of the whole spec, as JSON text).
+ * controller-runtime and client-go strip managedFields the same way (TransformStripManagedFields).
+ */
+export function withoutBookkeeping<T extends KubeMeta>(object: T): T {
+  const metadata = object.metadata;
+  if (!metadata || (metadata.managedFields === undefined && metadata.annotations?.[LAST_APPLIED] === undefined)) return object;
+  const { managedFields: _managed, ...rest } = metadata;
+  const slim = { ...rest };
+  if (rest.annotations?.[LAST_APPLIED] !== undefined) {
+    const { [LAST_APPLIED]: _applied, ...annotations } = rest.annotations;
+    slim.annotations = annotations;
+  }
+  return { ...object, metadata: slim };
 }
 
 export function objectKey(o: KubeMeta): string {
@@ -50,7 +72,7 @@ export class Informer<T extends KubeMeta> {
 
   constructor(
     private readonly source: InformerSource<T>,
-    private readonly options: InformerOptions = {},
+    private readonly options: InformerOptions<T> = {},
   ) {}
 
   on(handler: (event: InformerEvent<T>) => void): this {
@@ -80,7 +102,8 @@ export class Informer<T extends KubeMeta> {
     for (const handler of this.handlers) handler({ type, object });
   }
 
-  private apply(type: WatchEventType, object: T): void {
+  private apply(type: WatchEventType, raw: T): void {
+    const object = this.options.transform ? this.options.transform(raw) : raw;
     const key = objectKey(object);
     if (type === 'DELETED') this.store.delete(key);
     else this.store.set(key, object);

@@ -1,7 +1,7 @@
 // The informer's state machine against a scripted source: resume from the last version after a
 // close, relist after 410 Gone (reporting what changed meanwhile), back off and recover after errors.
 import { describe, expect, it } from 'vitest';
-import { Informer, type InformerSource, type WatchEnd, type WatchEventType } from '../../../src/kube/informer.js';
+import { Informer, withoutBookkeeping, type InformerSource, type WatchEnd, type WatchEventType } from '../../../src/kube/informer.js';
 
 interface Obj {
   metadata: { name: string; namespace: string; resourceVersion: string };
@@ -106,5 +106,42 @@ describe('Informer', () => {
     expect(waits[1]).toBeGreaterThanOrEqual(160);
     expect(waits[1]).toBeLessThanOrEqual(240);
     expect(informer.list().map((o) => o.metadata.name)).toEqual(['a']);
+  });
+});
+
+describe('withoutBookkeeping (the cache transform)', () => {
+  const applied = '{"apiVersion":"v1","kind":"X","spec":{"big":true}}';
+  const full = {
+    metadata: {
+      name: 'a', namespace: 'ns', resourceVersion: '7',
+      managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': {} } }],
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied, 'restpath.dev/paused': 'true' },
+    },
+    spec: { path: '/a' },
+  };
+
+  it('drops managedFields and last-applied-configuration, keeps everything else (other annotations too), and leaves the input as it was', () => {
+    const before = structuredClone(full);
+    expect(withoutBookkeeping(full)).toEqual({
+      metadata: { name: 'a', namespace: 'ns', resourceVersion: '7', annotations: { 'restpath.dev/paused': 'true' } },
+      spec: { path: '/a' },
+    });
+    expect(full).toEqual(before);
+  });
+
+  it('returns an object without either field as it is', () => {
+    const plain = { metadata: { name: 'b', annotations: { x: 'y' } }, data: { k: 'dg==' } };
+    expect(withoutBookkeeping(plain)).toBe(plain);
+  });
+
+  it('is what the informer stores and hands to its handlers when given as its transform', async () => {
+    const { source, done } = scripted([{ list: [full as unknown as Obj], rv: '10' }]);
+    const seen: unknown[] = [];
+    const informer = new Informer(source, { transform: withoutBookkeeping }).on((e) => seen.push(e.object)).start();
+    await informer.synced;
+    await done;
+    await informer.stop();
+    expect(seen).toEqual([withoutBookkeeping(full)]);
+    expect(informer.get('ns/a')).toEqual(withoutBookkeeping(full));
   });
 });
