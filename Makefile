@@ -37,6 +37,8 @@ setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, c
 	npx tsx scripts/testenv/setup.ts
 	bash scripts/image/install-tools.sh
 	bash scripts/testenv/install-node-packages.sh
+	bash scripts/testenv/install-lua.sh
+	bash scripts/testenv/install-gojq.sh
 
 build: deps ## compile TypeScript to dist/
 	npm run build

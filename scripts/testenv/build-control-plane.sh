@@ -60,6 +60,10 @@ throwaway_module() { # dir module-requires...
 command -v go >/dev/null || { echo "building the control plane needs Go (https://go.dev/dl); none on PATH" >&2; exit 1; }
 mkdir -p "$BIN_DIR"
 WORK="$CACHE_ROOT/build"
+# One build per version folder at a time: two runs (a test's global setup and `make setup`, say) would
+# otherwise write the same .tmp files. The second waits, then finds the binaries built.
+exec 9>"$BIN_DIR/.build.lock"
+command -v flock >/dev/null && flock 9
 
 
 k8s_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$KUBE_MINOR -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
@@ -111,8 +115,6 @@ fi
 # never pay for them. A staging module version the proxy refuses ("403 ... not available", seen for
 # k8s.io/endpointslice v0.32.13) is replaced by the patch release before it, which the proxy serves.
 if [ "${BUILD_NODE:-}" = 1 ]; then
-  exec 8>"$BIN_DIR/.node-build.lock"
-  command -v flock >/dev/null && flock 8 # a concurrent setup may be building the same binaries
   for name in kubelet kube-controller-manager kube-scheduler; do
     [ -x "$BIN_DIR/$name" ] && continue
     dir=$(k8s_module)
