@@ -9,7 +9,11 @@ import { addControllerCommand } from './controller.js';
 import { addDiagnoseCommand } from './diagnose.js';
 import { addPlanCommand } from './plan.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+// Set by the bundler (scripts/build/bundle.ts); unbundled (dist/ or tsx) it comes from package.json.
+declare const __RESTPATH_VERSION__: string | undefined;
+const version = typeof __RESTPATH_VERSION__ === 'string'
+  ? __RESTPATH_VERSION__
+  : (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function buildCli(): Command {
   const program = new Command('restpath-operator')
@@ -19,7 +23,7 @@ export function buildCli(): Command {
     .command('version')
     .description('print the operator version and the API version it serves')
     .action(() => {
-      console.log(`restpath-operator ${pkg.version} (${API_VERSION}, node ${process.version})`);
+      console.log(`restpath-operator ${version} (${API_VERSION}, node ${process.version})`);
     });
   program
     .command('crds')
