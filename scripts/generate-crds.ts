@@ -1,21 +1,29 @@
-// Writes crds/*.yaml from the TypeBox schemas in src/api (the one source of truth).
+// Writes crds/*.yaml from the TypeBox schemas in src/api (the one source of truth), and the same CRDs
+// into the Helm chart's crds/ (charts/restpath-operator/crds/: a chart cannot read files outside itself,
+// and Helm installs every file there as a CRD, so it gets no kustomization.yaml).
 // Usage: npm run crds            (write)
-//        npm run crds -- --check (exit 1 when crds/ differs from what would be written)
+//        npm run crds -- --check (exit 1 when a CRD folder differs from what would be written)
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderCrdFiles } from '../src/api/crd-files.js';
+import { renderCrdFiles, renderCrds } from '../src/api/crd-files.js';
 
-const dir = join(import.meta.dirname, '..', 'crds');
+const repo = join(import.meta.dirname, '..');
+const targets = [
+  { dir: join(repo, 'crds'), files: renderCrdFiles() },
+  { dir: join(repo, 'charts', 'restpath-operator', 'crds'), files: renderCrds() },
+];
 const check = process.argv.includes('--check');
-await mkdir(dir, { recursive: true });
 let stale = 0;
-for (const { fileName, text } of renderCrdFiles()) {
-  const path = join(dir, fileName);
-  const current = await readFile(path, 'utf8').catch(() => '');
-  if (current === text) continue;
-  stale += 1;
-  if (check) console.error(`${path} is out of date: run npm run crds`);
-  else await writeFile(path, text);
+for (const { dir, files } of targets) {
+  await mkdir(dir, { recursive: true });
+  for (const { fileName, text } of files) {
+    const path = join(dir, fileName);
+    const current = await readFile(path, 'utf8').catch(() => '');
+    if (current === text) continue;
+    stale += 1;
+    if (check) console.error(`${path} is out of date: run npm run crds`);
+    else await writeFile(path, text);
+  }
 }
 if (check && stale > 0) process.exit(1);
-console.log(check ? 'crds/ is up to date' : `wrote ${stale} CRD file(s) to ${dir}`);
+console.log(check ? 'crds/ and the chart\'s crds/ are up to date' : `wrote ${stale} CRD file(s) to ${targets.map((t) => t.dir).join(' and ')}`);
