@@ -8,13 +8,32 @@
 // Also written: dist/restpath-operator.packages.json, the packages (name@version) whose code is in the
 // bundle (the image test checks that each is a production dependency), and their license files in
 // dist/restpath-operator.licenses.txt (a bundle drops the LICENSE files node_modules would carry).
-import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { build, type Plugin } from 'esbuild';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repo = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
 const out = join(repo, 'dist', 'restpath-operator.mjs');
+
+// The bundle holds the production dependencies only. A module that merely tries an optional package
+// (debug's `try { require('supports-color') }`) would otherwise get whatever a dev dependency put in
+// node_modules; such a package stays an import that fails at run time, as in a production install.
+const production = new Set(
+  execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repo, encoding: 'utf8' }).trim().split('\n').slice(1),
+);
+const productionOnly: Plugin = {
+  name: 'production-dependencies-only',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'inner' || args.path.startsWith('node:')) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
+      const dir = resolved.path && /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(resolved.path)?.[1];
+      return dir && !production.has(dir) ? { path: args.path, external: true } : undefined;
+    });
+  },
+};
 
 const result = await build({
   entryPoints: [join(repo, 'dist', 'cli', 'main.js')],
@@ -26,6 +45,7 @@ const result = await build({
   metafile: true,
   legalComments: 'none', // the license files themselves go to restpath-operator.licenses.txt
   logLevel: 'warning',
+  plugins: [productionOnly],
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __restpathCreateRequire } from 'node:module';\nconst require = __restpathCreateRequire(import.meta.url);" },
   // The CLI reads its version from package.json next to dist/ when unbundled; the bundle carries it.
