@@ -133,6 +133,16 @@ afterAll(async () => {
 }, 120_000);
 
 describe('the operator as a Deployment on a real node', () => {
+  it('runs on a node of the Kubernetes version under test: its kubelet is the API server\'s version, on containerd 2, cgroup v1', async () => {
+    const version = JSON.parse(await ok(['version', '-o', 'json'])) as { serverVersion: { gitVersion: string } };
+    const nodes = JSON.parse(await ok(['get', 'nodes', '-o', 'json'])) as { items: { status: { nodeInfo: { kubeletVersion: string; containerRuntimeVersion: string } } }[] };
+    expect(nodes.items).toHaveLength(1);
+    const info = nodes.items[0]!.status.nodeInfo;
+    expect(info.kubeletVersion).toBe(version.serverVersion.gitVersion);
+    expect(info.containerRuntimeVersion).toMatch(/^containerd:\/\/v?2\./);
+    console.log(`[pod e2e] node: kubelet ${info.kubeletVersion}, ${info.containerRuntimeVersion}`);
+  });
+
   it('runs two replicas, Running and Ready (readiness and liveness probes pass), from the local image', async () => {
     const pods = await operatorPods();
     expect(pods.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
