@@ -16,6 +16,7 @@ import { desiredFromObjects, pendingUsagePlans } from '../model/from-objects.js'
 import { liveStages } from '../plan/deployments.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import { connect, getObject, listObjects, withConnectionOptions } from './connections.js';
+import { kubeErrorText } from '../kube/errors.js';
 
 export function renderFindings(findings: ConditionFinding[]): string {
   const rows = findings.map((f) => [f.type, f.status, f.reason]);
@@ -68,7 +69,7 @@ export function addDiagnoseCommand(program: Command): void {
       console.log(renderFindings(mine));
       process.exitCode = mine.some((f) => f.status === 'False') ? 1 : 0;
     } catch (error) {
-      console.error(`diagnose: ${(error as Error).message}`);
+      console.error(`diagnose: ${kubeErrorText(error)}`);
       process.exitCode = 2;
     }
   });

@@ -19,6 +19,7 @@ import type { StageDecision } from '../plan/deployments.js';
 import { describeOperation, type Operation } from '../plan/operations.js';
 import type { ObservedStage } from '../plan/stages.js';
 import { connect, getObject, listObjects, withConnectionOptions, type Connections } from './connections.js';
+import { kubeErrorText } from '../kube/errors.js';
 
 interface Manifest {
   kind?: string;
@@ -42,7 +43,7 @@ async function cluster<T>(c: Connections, what: () => Promise<T>, fallback: T, w
   try {
     return await what();
   } catch (error) {
-    warnings.push(`the cluster could not be read (${(error as Error).message}); planning from the file alone`);
+    warnings.push(`the cluster could not be read (${kubeErrorText(error)}); planning from the file alone`);
     return fallback;
   }
 }
@@ -122,7 +123,7 @@ export function addPlanCommand(program: Command): void {
       for (const t of targets.values()) console.log((await planApi(c, t.namespace, t.name, t.api, t.paths)).join('\n'));
       if (skipped.length > 0) console.log(`not planned (only RestApi and RestPath are): ${skipped.join(', ')}`);
     } catch (error) {
-      console.error(`plan: ${(error as Error).message}`);
+      console.error(`plan: ${kubeErrorText(error)}`);
       process.exitCode = 2;
     }
   });

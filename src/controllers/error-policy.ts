@@ -11,6 +11,7 @@ import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
 import { ApiKeyValueInUseError } from '../aws/usage-plans.js';
 import type { Progress } from '../status/summary.js';
 import type { Outcome } from './context.js';
+import { kubeErrorText } from '../kube/errors.js';
 
 export const STALLED_RECHECK_MS = 5 * 60_000;
 
@@ -54,7 +55,7 @@ export function errorPolicy(error: unknown, what: string, options: { operation?:
 /** The reason, what went wrong (with advice), and the disposition, before it is said which step failed. */
 function judge(error: unknown, options: { operation?: string; retryRefusals?: boolean }): Omit<Verdict, 'message'> {
   const said = awsMessage(error);
-  if (isKubeError(error)) return { reason: 'KubernetesWriteFailed', detail: said, disposition: 'retry' };
+  if (isKubeError(error)) return { reason: 'KubernetesWriteFailed', detail: kubeErrorText(error), disposition: 'retry' };
   if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', detail: error.message, disposition: 'stalled' };
   const reason = error instanceof AwsRequestError ? error.code : errorName(error);
   switch (classifyError(error)) {

@@ -17,6 +17,7 @@ import { API_VERSION, apiKeyOfPath, pathBelongsTo, restApisOfPlan, secretsOfPlan
 import { RestApiReconciler } from './rest-api-reconciler.js';
 import { UsagePlanReconciler } from './usage-plan-reconciler.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
+import { kubeErrorText } from '../kube/errors.js';
 
 export interface ManagerOptions {
   kc: KubeConfig;
@@ -32,7 +33,7 @@ export interface ManagerOptions {
 }
 
 export class Manager {
-  readonly queue = new WorkQueue();
+  readonly queue: WorkQueue;
   private readonly filter = new SpecChangeFilter();
   private readonly restApis: Informer<RestApi>[];
   private readonly restPaths: Informer<RestPath>[];
@@ -54,8 +55,9 @@ export class Manager {
     private readonly ctx: ControllerContext,
     private readonly options: ManagerOptions,
   ) {
+    this.queue = new WorkQueue({ onTaken: (ms) => options.metrics?.queueWait(ms) });
     const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
-    const onError = (kind: string) => (error: unknown, retryInMs: number) => ctx.log.warn({ kind, err: (error as Error).message, retryInMs }, 'watch failed; restarting');
+    const onError = (kind: string) => (error: unknown, retryInMs: number) => ctx.log.warn({ kind, err: kubeErrorText(error), retryInMs }, 'watch failed; restarting');
     const source = <T extends KubeMeta>(kind: string, plural: string, apiVersion: string, namespace: string | undefined) =>
       kubeSource<T>(options.kc, { apiVersion, kind, plural, ...(namespace ? { namespace } : {}) });
     this.restApis = scopes.map((namespace) =>
@@ -151,6 +153,15 @@ export class Manager {
     return this.elector ? this.elector.isLeader : this.working;
   }
 
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** The objects in the caches, for the gauges computed at scrape time (observability/objects.ts). */
+  cached(): { restApis: RestApi[]; restPaths: RestPath[]; usagePlans: UsagePlan[] } {
+    return { restApis: this.restApis.flatMap((i) => i.list()), restPaths: this.restPaths.flatMap((i) => i.list()), usagePlans: this.plans() };
+  }
+
   async start(): Promise<void> {
     for (const i of this.informers()) i.start();
     await this.synced;
@@ -172,7 +183,7 @@ export class Manager {
         this.ctx.log.warn({ identity: le.identity }, 'lost the leadership');
         this.options.onLostLeadership?.();
       },
-      onError: (error) => this.ctx.log.warn({ err: (error as Error).message }, 'leader election'),
+      onError: (error) => this.ctx.log.warn({ err: kubeErrorText(error) }, 'leader election'),
     }).start();
   }
 
@@ -199,9 +210,7 @@ export class Manager {
       this.reconciles += 1;
       const ms = Date.now() - started;
       const kind = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? 'UsagePlan' : 'RestApi';
-      this.options.metrics?.reconciles.inc({ kind, result: outcome.kind });
-      this.options.metrics?.reconcileSeconds.observe({ kind }, ms / 1000);
-      this.options.metrics?.queueDepth.set(this.queue.length);
+      this.options.metrics?.reconciled(kind, outcome.kind, ms);
       if (outcome.kind === 'retry') {
         const delay = this.queue.addRateLimited(key);
         log.warn({ key, ms, err: (outcome.error as Error)?.message, retryInMs: delay }, 'reconcile failed; will retry');

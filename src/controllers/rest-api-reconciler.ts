@@ -17,6 +17,7 @@ import { errorPolicy, outcomeOf } from './error-policy.js';
 import { externalPass } from './external-api-pass.js';
 import { isPaused, managedPass } from './rest-api-pass.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, regarding, restApiRef, restPathRef } from './refs.js';
+import { kubeErrorText } from '../kube/errors.js';
 
 export interface ApiStores {
   getRestApi: (key: string) => RestApi | undefined;
@@ -148,7 +149,7 @@ export class RestApiReconciler {
 
   private event(o: RestApi | RestPath, e: EventSpec): Promise<void> {
     return this.ctx.events.record({ regarding: regarding(o), ...e }).catch((error: unknown) => {
-      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: (error as Error).message, reason: e.reason }, 'recording an Event failed');
+      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: kubeErrorText(error), reason: e.reason }, 'recording an Event failed');
     });
   }
 }

@@ -20,6 +20,7 @@ import { errorPolicy, outcomeOf, stalledBy, type Verdict } from './error-policy.
 import type { UsagePlanSnapshot } from './ports.js';
 import { failure } from './rest-api-pass.js';
 import { FINALIZER, regarding, usagePlanRef } from './refs.js';
+import { kubeErrorText } from '../kube/errors.js';
 
 export interface UsagePlanStores {
   getUsagePlan: (key: string) => UsagePlan | undefined;
@@ -175,7 +176,7 @@ export class UsagePlanReconciler {
 
   private event(o: UsagePlan, e: EventSpec): Promise<void> {
     return this.ctx.events.record({ regarding: regarding(o), ...e }).catch((error: unknown) => {
-      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: (error as Error).message, reason: e.reason }, 'recording an Event failed');
+      this.ctx.log.warn({ key: `${o.metadata.namespace ?? ''}/${o.metadata.name}`, kind: o.kind, err: kubeErrorText(error), reason: e.reason }, 'recording an Event failed');
     });
   }
 }
