@@ -43,7 +43,8 @@ export class AwsCaller {
     try {
       return await pRetry(
         async () => {
-          await this.limiter.acquire(operation);
+          const waitedMs = await this.limiter.acquire(operation);
+          this.metrics?.waited?.(this.limiter.bucketOf(operation), waitedMs);
           const started = this.clock.now();
           try {
             const result = await send();

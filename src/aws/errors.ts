@@ -30,6 +30,9 @@ const BY_NAME: Record<string, ErrorClass> = {
   AccessDeniedException: 'terminal',
 };
 
+/** The AWS error names this table knows: the condition reasons an AWS error can give (observability/reasons.ts). */
+export const KNOWN_ERROR_NAMES: readonly string[] = [...Object.keys(BY_NAME), 'LimitExceededException'];
+
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 interface AwsLikeError {

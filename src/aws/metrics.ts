@@ -1,4 +1,5 @@
-// AWS calls by operation and outcome: what the benchmarks count and /metrics will export.
+// AWS calls by operation and outcome, and the rate limiter's waits: what the benchmarks count and
+// /metrics exports (observability/metrics.ts).
 import type { ErrorClass } from './errors.js';
 
 export type CallOutcome = 'ok' | ErrorClass;
@@ -11,6 +12,8 @@ export interface CallRecord {
 
 export interface CallMetrics {
   record: (call: CallRecord) => void;
+  /** How long a call waited for the rate limiter; `bucket`: its operation's own quota, or 'account'. */
+  waited?: (bucket: string, ms: number) => void;
 }
 
 /** Counts calls in memory; `snapshot()` for tests and benchmarks. */

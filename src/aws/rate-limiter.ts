@@ -31,13 +31,24 @@ export class RateLimiter {
   }
 
   /**
-   * Resolves when `operation` may be called. Each caller waits on its own, so a call behind a slow
-   * bucket (CreateDeployment: 1 per 5 s) never holds up calls to other operations.
+   * The quota a call counts against besides the account's: its operation's own, or none ('account').
+   * Bounded (the quota table's operations), so the metrics can label waits by it.
    */
-  async acquire(operation: string): Promise<void> {
+  bucketOf(operation: string): string {
+    return this.specs[operation] ? operation : 'account';
+  }
+
+  /**
+   * Resolves when `operation` may be called, with the milliseconds it waited. Each caller waits on its
+   * own, so a call behind a slow bucket (CreateDeployment: 1 per 5 s) never holds up calls to other
+   * operations.
+   */
+  async acquire(operation: string): Promise<number> {
     const own = this.bucketFor(operation);
+    const started = this.clock.now();
     for (let wait = takeBoth(own, this.account); wait !== undefined; wait = takeBoth(own, this.account)) {
       await this.clock.sleep(wait);
     }
+    return this.clock.now() - started;
   }
 }

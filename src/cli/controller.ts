@@ -1,7 +1,7 @@
 // `restpath-operator controller`: runs the operator. Every flag has an environment variable, so the
 // Deployment can set either.
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,9 @@ import { EventRecorder } from '../kube/events.js';
 import { KubeWriter } from '../kube/writer.js';
 import { Manager } from '../controllers/manager.js';
 import { OperatorMetrics } from '../observability/metrics.js';
+
+/** pino's levels, most to least severe ('silent' writes nothing). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -53,9 +56,10 @@ export function addControllerCommand(program: Command): void {
     .option('--diagnosis-max-age <duration>', 'how old IAM and usage-plan facts may be on a resync pass (default: half the resync period, at most 5m); a pass someone asked for reads them fresh (env DIAGNOSIS_MAX_AGE)', env.DIAGNOSIS_MAX_AGE)
     .option('--reference-grace <duration>', 'how long a missing RestApi, stage, Secret or method is waited for before Stalled (env REFERENCE_GRACE)', env.REFERENCE_GRACE ?? '2m')
     .option('--health-port <port>', 'port of /healthz, /readyz and /metrics; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
+    .addOption(new Option('--log-level <level>', 'least severe log level written (env LOG_LEVEL)').choices(LOG_LEVELS).default(env.LOG_LEVEL ?? 'info'))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
-      const log = pino({ base: { identity } });
+      const log = pino({ base: { identity }, level: String(opts.logLevel) });
       const kc = new KubeConfig();
       if (typeof opts.kubeconfig === 'string' && opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
       else kc.loadFromDefault();
@@ -70,10 +74,11 @@ export function addControllerCommand(program: Command): void {
           aws: awsPorts(caller, clients, iam),
           facts: new DiagnoseReads(caller, clients, iam),
           writer: new KubeWriter(kc),
-          events: new EventRecorder(kc, 'restpath.dev/operator', identity),
+          events: metrics.countingDrift(new EventRecorder(kc, 'restpath.dev/operator', identity)),
           log,
           settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: diagnosisMaxAge(opts.diagnosisMaxAge as string | undefined, duration(String(opts.resync))), referenceGraceMs: duration(String(opts.referenceGrace)) },
           now: () => new Date(),
+          metrics,
         },
         {
           kc,
@@ -89,6 +94,7 @@ export function addControllerCommand(program: Command): void {
           },
         },
       );
+      metrics.watch(manager);
       let ready = false;
       let server: Server | undefined;
       const port = Number(opts.healthPort);

@@ -1,6 +1,7 @@
 // What a reconciler needs, passed in (no module singletons): AWS and the diagnosis facts behind
-// interfaces (ports.ts), the one Kubernetes writer, the Event sink, a logger and the settings.
-import type { DiagnosisFacts, EventSink, ObjectWriter, RestApiAws, UsagePlanAws } from './ports.js';
+// interfaces (ports.ts), the one Kubernetes writer, the Event sink, a logger, the settings and, when
+// the operator exports them, the metrics a pass measures.
+import type { DiagnosisFacts, EventSink, ObjectWriter, ReconcileMetrics, RestApiAws, UsagePlanAws } from './ports.js';
 
 export interface Logger {
   info: (fields: object, message: string) => void;
@@ -28,6 +29,8 @@ export interface ControllerContext {
   log: Logger;
   settings: OperatorSettings;
   now: () => Date;
+  /** Unset in tests and the CLI: nothing is measured. */
+  metrics?: ReconcileMetrics;
 }
 
 /**

@@ -71,3 +71,9 @@ export interface EventSink {
   record(event: EventInput): Promise<void>;
 }
 
+/** What a pass measures for /metrics (observability/metrics.ts implements it); numbers only. */
+export interface ReconcileMetrics {
+  /** A stage now serves changes it did not: the oldest of them was made `seconds` ago. */
+  served(deployment: 'Automatic' | 'Manual', seconds: number): void;
+}
+

@@ -5,7 +5,7 @@ import { DEPLOY_ANNOTATION, type RestApi, type StageStatus } from '../api/rest-a
 import type { RestPath } from '../api/rest-path.js';
 import type { DesiredApi } from '../model/state.js';
 import { stageDecisionsAfter } from '../plan/api-plan.js';
-import { invokeUrl, liveStage, liveStages, observedAfter, stageStatusAfter, type LiveStage } from '../plan/deployments.js';
+import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, stageStatusAfter, unservedSince, type LiveStage, type StageDecision } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext } from './context.js';
 
@@ -44,10 +44,19 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
       const settled = d.observed ? { ...d.observed, ...d.want } : undefined;
       await ctx.aws.writeStage(restApiId, settled, d.want, settled ? [{ op: 'replace', path: '/deploymentId', value: deployment.id }] : [], deployment.id);
       out.events.push({ type: 'Normal', reason: 'Deployed', action: 'Deploy', note: `Deployed stage ${d.name} (deployment ${deployment.id})` });
+      measureServed(ctx, d, previous.find((s) => s.name === d.name), [changedAtAfter(api.status?.changedAt, applied, now), ...paths.map((p) => p.status?.changedAt)], deployment.at);
     }
     const status = stageStatusAfter(d, previous.find((s) => s.name === d.name), d.deploy ? deployment : undefined, annotation, invokeUrl(restApiId, ctx.aws.region, d.name));
     out.stages.push(status);
     out.live.push(liveStage(d.name, d.manual, observedAfter(d, d.deploy ? deployment?.id : undefined), status));
   }
   return out;
+}
+
+/** Spec change to served: from the oldest change the stage did not serve to its new deployment. */
+function measureServed(ctx: ControllerContext, d: StageDecision, previous: StageStatus | undefined, changes: (string | undefined)[], deployedAt: string): void {
+  // A stage created now serves no earlier deployment; it has nothing it was behind on.
+  if (!ctx.metrics || d.deploy === 'StageMissing') return;
+  const since = unservedSince(previous?.deployedAt, changes);
+  if (since) ctx.metrics.served(d.manual ? 'Manual' : 'Automatic', Math.max(0, Date.parse(deployedAt) - Date.parse(since)) / 1000);
 }

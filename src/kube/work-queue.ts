@@ -12,11 +12,14 @@ export interface WorkQueueOptions {
   /** Overall requeue rate (client-go's default: 10/s, burst 100). */
   overall?: BucketSpec;
   clock?: Clock;
+  /** Called as a worker takes a key, with how long it waited in the queue (ms), for the metrics. */
+  onTaken?: (waitedMs: number) => void;
 }
 
 export class WorkQueue {
   private readonly queue: string[] = [];
-  private readonly queued = new Set<string>();
+  /** Keys waiting, with when they were queued (a delayed key counts from when its delay ended, as in client-go). */
+  private readonly queued = new Map<string, number>();
   private readonly processing = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -26,6 +29,7 @@ export class WorkQueue {
   private readonly clock: Clock;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly onTaken: ((waitedMs: number) => void) | undefined;
   private shuttingDown = false;
 
   constructor(options: WorkQueueOptions = {}) {
@@ -33,6 +37,7 @@ export class WorkQueue {
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 5 * 60_000;
     this.overall = new TokenBucket(options.overall ?? { rate: 10, burst: 100 }, this.clock);
+    this.onTaken = options.onTaken;
   }
 
   /** Queues a key now (deduplicated). */
@@ -46,10 +51,11 @@ export class WorkQueue {
     const waiter = this.waiters.shift();
     if (waiter) {
       this.processing.add(key);
+      this.onTaken?.(0);
       waiter(key);
       return;
     }
-    this.queued.add(key);
+    this.queued.set(key, this.clock.now());
     this.queue.push(key);
   }
 
@@ -98,8 +104,10 @@ export class WorkQueue {
     if (this.shuttingDown) return Promise.resolve(undefined);
     const key = this.queue.shift();
     if (key !== undefined) {
+      const since = this.queued.get(key) ?? this.clock.now();
       this.queued.delete(key);
       this.processing.add(key);
+      this.onTaken?.(this.clock.now() - since);
       return Promise.resolve(key);
     }
     return new Promise((resolve) => this.waiters.push(resolve));

@@ -57,6 +57,16 @@ export function changedAtAfter(previous: string | undefined, applied: number, no
 }
 
 /**
+ * The oldest change a stage deployed at `deployedAt` does not serve: the earliest of `changes` (the
+ * REST API's and its RestPaths' `changedAt`) after it; undefined when it serves them all. Each records
+ * only its latest change, so for a path changed twice since, its later change stands in: a lower bound.
+ */
+export function unservedSince(deployedAt: string | undefined, changes: readonly (string | undefined)[]): string | undefined {
+  const after = changes.filter((c): c is string => c !== undefined && (deployedAt === undefined || c > deployedAt));
+  return after.length > 0 ? after.reduce((a, b) => (b < a ? b : a)) : undefined;
+}
+
+/**
  * A stage is deployed when it is missing, or (Automatic) when the API changed after its last deployment,
  * or (Manual) when the deploy annotation changed since the deployment it records.
  */
