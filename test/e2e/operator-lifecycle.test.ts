@@ -53,11 +53,24 @@ describe('the operator process', () => {
     };
     expect(await get('/healthz')).toEqual({ status: 200, body: 'ok' });
     expect(await get('/readyz')).toEqual({ status: 200, body: 'ok' });
+    expect(operatorLogs()).toContain('"msg":"caches synced; reconciling"');
     const metrics = (await get('/metrics')).body;
     expect(metrics).toMatch(/restpath_reconciles_total\{kind="RestApi",result="done"\} [1-9]/);
     expect(metrics).toMatch(/restpath_aws_calls_total\{operation="CreateRestApi",outcome="ok"\} 1/);
     expect(metrics).toMatch(/restpath_aws_calls_total\{operation="PutMethod",outcome="ok"\} 2/);
     expect(metrics).toContain('restpath_workqueue_depth');
+  });
+
+  it('writes only what --log-level allows: at warn, no info line while it reconciles to Ready', async () => {
+    const quiet = await operator(['--log-level', 'warn']);
+    await apply(api('quiet') + '---\n' + paths('quiet', 1));
+    await readyApi('quiet');
+    // pino's numeric levels: info is 30, warn 40. At the default (the test above), the same start logs
+    // "caches synced; reconciling" at info.
+    const levels = quiet.logs().split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { level: number }).level);
+    expect(levels.filter((l) => l < 40)).toEqual([]);
+    expect(quiet.logs()).not.toContain('caches synced');
+    await quiet.stop();
   });
 
   it('deploys a Manual stage once at creation, then only when the deploy annotation changes', async () => {
