@@ -109,7 +109,7 @@ describe('values.schema.json at helm install', () => {
     ['no seccomp profile (restricted profile)', ['--set', 'podSecurityContext.seccompProfile.type=Unconfined'], "at '/podSecurityContext/seccompProfile/type': value must be one of 'RuntimeDefault', 'Localhost'"],
     ['an IRSA annotation that is no role ARN', ['--set', 'serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=restpath-operator'], "at '/serviceAccount/annotations/eks.amazonaws.com~1role-arn': 'restpath-operator' does not match pattern"],
     ['a duration the operator cannot read', ['--set', 'controller.resyncPeriod=10min'], "at '/controller/resyncPeriod': '10min' does not match pattern"],
-    ['an unknown log level', ['--set', 'controller.logLevel=verbose'], "at '/controller/logLevel': value must be one of '', 'trace', 'debug', 'info', 'warn', 'error', 'fatal'"],
+    ['an unknown log level', ['--set', 'controller.logLevel=verbose'], "at '/controller/logLevel': value must be one of '', 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'"],
     ['a region in capitals', ['--set', 'aws.region=US-EAST-1'], "at '/aws/region': 'US-EAST-1' does not match pattern"],
     ['a tag value DEFAULT_TAGS cannot carry', ['--set', 'controller.defaultTags.team=a\\,b'], "at '/controller/defaultTags/team': 'a,b' does not match pattern"],
   ];
