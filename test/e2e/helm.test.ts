@@ -7,8 +7,9 @@
 // The values a local cluster needs on top of the chart's defaults (written to the run folder) are the ones
 // pod.test.ts's overlay changes in deploy/: the local image (never pulled), the API server and AWS at the
 // node's address, and the emulator account's keys from a Secret (IRSA or Pod Identity in production).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsAccount } from '../../scripts/testenv/aws-emulator.js';
 import { startNodeEnvironment, type NodeEnvironment } from '../../scripts/testenv/node-environment.js';
@@ -128,6 +129,24 @@ describe('the operator installed with helm on a real node', () => {
     // At the default level (info) the operator says when it is ready (the upgrade below turns that off).
     for (const pod of pods) expect(await ok(['logs', '-n', NS, pod.metadata.name])).toContain('"level":30');
   }, 120_000);
+
+  it('takes new CRDs the way docs/install.md says (helm upgrade never changes crds/): kubectl apply --server-side --force-conflicts (Helm owns their fields)', async () => {
+    // A changed CRD, as a new release would bring: a field Helm set when it created the CRD.
+    const file = join(CHART, 'crds', 'apigateway.restpath.dev_restpaths.yaml');
+    const crd = parse(readFileSync(file, 'utf8')) as { spec: { versions: { schema: { openAPIV3Schema: { description: string } } }[] } };
+    crd.spec.versions[0]!.schema.openAPIV3Schema.description += ' (next release)';
+    const plain = await kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(crd));
+    expect(plain.code).not.toBe(0);
+    // A CRD's spec.versions is one atomic field, which Helm's create made "helm"'s.
+    expect(plain.stderr).toContain('conflict with "helm" using apiextensions.k8s.io/v1: .spec.versions');
+    await ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], JSON.stringify(crd));
+    const description = () => ok(['get', 'crd', CRDS[1]!, '-o', 'jsonpath={.spec.versions[0].schema.openAPIV3Schema.description}']);
+    expect(await description()).toMatch(/ \(next release\)$/);
+    // The command of docs/install.md, on the chart's crds/ as they are: back to this release's CRDs.
+    await ok(['apply', '--server-side', '--force-conflicts', '-f', join(CHART, 'crds')]);
+    expect(await description()).not.toContain('(next release)');
+    await ok(['wait', '--for=condition=Established', '--timeout=30s', ...CRDS.map((c) => `crd/${c}`)]);
+  }, 60_000);
 
   it('makes the shipped examples Ready', async () => {
     const t = Date.now();

@@ -136,7 +136,7 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('kubectl apply -f deploy/examples/');
     expect(notes).toContain('kubectl describe restpath <name> -n <namespace>');
     expect(notes).toContain('docs/runbook.md');
-    expect(notes).toContain('kubectl apply --server-side -f <chart>/crds/');
+    expect(notes).toContain('kubectl apply --server-side --force-conflicts -f <chart>/crds/');
     const irsa = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::123456789012:role/restpath-operator']);
     expect(irsa).toContain('IRSA: the Pods assume arn:aws:iam::123456789012:role/restpath-operator.');
     expect(irsa).not.toContain('create-pod-identity-association');

@@ -147,4 +147,20 @@ describe('what the chart copies from the repository', () => {
     expect(chart.appVersion).toBe(pkg.version);
     expect(kustomization.images[0]?.newTag).toBe(chart.appVersion);
   });
+
+  it('documents every value: docs/install.md\'s values table names exactly the keys of values.yaml', () => {
+    const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    // Kubernetes objects passed through as they are: one row each, not one per field.
+    const passThrough = new Set(['resources', 'podSecurityContext', 'securityContext', 'affinity', 'nodeSelector', 'podAnnotations', 'podLabels']);
+    const keys = Object.entries(values).flatMap(([k, v]) =>
+      v && typeof v === 'object' && !Array.isArray(v) && !passThrough.has(k) ? Object.keys(v).map((sub) => `${k}.${sub}`) : [k]);
+    // The first cell of each row: `a.b` or `a.b`, `.c` (a sibling of a.b).
+    const table = readFileSync(join(REPO, 'docs', 'install.md'), 'utf8').split('\n').filter((l) => l.startsWith('| `'));
+    const documented = table.flatMap((row) => {
+      const names = [...(row.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+      const parent = names[0]?.includes('.') ? names[0].slice(0, names[0].indexOf('.')) : '';
+      return names.map((n) => (n.startsWith('.') ? `${parent}${n}` : n));
+    });
+    expect(documented.sort()).toEqual(keys.sort());
+  });
 });

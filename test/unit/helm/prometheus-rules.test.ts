@@ -1,12 +1,16 @@
 // The chart's PrometheusRule is deploy/prometheus/'s rules, exactly: its copy under the chart
 // (files/prometheus-rules.yaml, made by scripts/chart-prometheus-rules.ts) is what the script would
-// write now, and helm renders those groups unchanged, Prometheus's own {{ }} templates included.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// write now, and helm renders those groups unchanged, Prometheus's own {{ }} templates included; and
+// the real promtool loads what helm rendered and passes deploy/prometheus/tests/ on it.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { run } from '../../../scripts/testenv/run.js';
 import { CHART_RULES, RULES_DIR, renderChartRules, ruleGroups } from '../../../scripts/chart-prometheus-rules.js';
 import { helmFor, renderChart } from '../../support/helm.js';
+import { ensurePrometheus } from '../../support/prometheus.js';
 
 const home = mkdtempSync(join(tmpdir(), 'restpath-helm-rules-'));
 const helm = helmFor(home);
@@ -33,6 +37,24 @@ describe('the chart\'s PrometheusRule', () => {
     const annotations = JSON.stringify(rule?.spec.groups);
     const templated = JSON.stringify(ruleGroups()?.groups).match(/\{\{[^}]*\}\}/g) ?? [];
     for (const t of templated) expect(annotations).toContain(t);
+  }, BUILD_MS);
+
+  it('is rules promtool loads, and deploy/prometheus/tests/ pass on the groups as helm rendered them', async () => {
+    await ensurePrometheus();
+    const objects = await renderChart(helm, 'restpath-operator', 'restpath-system', ['--set', 'prometheusRule.enabled=true']);
+    const groups = (objects.find((o) => o.kind === 'PrometheusRule') as { spec: { groups: unknown[] } } | undefined)?.spec.groups;
+    // In place of the rule file the tests name (rule_files: [../restpath-operator.rules.yaml]).
+    const dir = mkdtempSync(join(tmpdir(), 'restpath-chart-rules-'));
+    try {
+      cpSync(join(RULES_DIR, 'tests'), join(dir, 'tests'), { recursive: true });
+      writeFileSync(join(dir, 'restpath-operator.rules.yaml'), stringify({ groups }));
+      const check = await run('promtool', ['check', 'rules', join(dir, 'restpath-operator.rules.yaml')]);
+      expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
+      const tests = await run('promtool', ['test', 'rules', ...readdirSync(join(dir, 'tests')).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, 'tests', f))]);
+      expect(tests.code, `${tests.stdout}${tests.stderr}`).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, BUILD_MS);
 
   it('is not rendered unless enabled (it needs the Prometheus Operator\'s CRDs)', async () => {
