@@ -1,9 +1,14 @@
 // Prometheus and promtool as the tests run them: installed from Debian when missing
-// (scripts/testenv/install-prometheus.sh), the metrics docs/metrics.md documents, and the queries the
-// Grafana dashboard runs.
-import { readFileSync } from 'node:fs';
+// (scripts/testenv/install-prometheus.sh), a real Prometheus process scraping the operator, the
+// metrics docs/metrics.md documents, and the queries the Grafana dashboard runs.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { freePort } from '../../scripts/testenv/ports.js';
+import { lastLines, startProcess, type ManagedProcess } from '../../scripts/testenv/processes.js';
 import { runStep } from '../../scripts/testenv/run.js';
+import { until } from './until.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 export const RULES_FILE = join(REPO, 'deploy', 'prometheus', 'restpath-operator.rules.yaml');
@@ -51,4 +56,63 @@ export function dashboard(): Dashboard {
  */
 export function asSent(expr: string, window = '1m'): string {
   return expr.replaceAll('$__rate_interval', window).replaceAll('$__interval', '15s').replaceAll('$__range', '1h');
+}
+
+export interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface RunningPrometheus {
+  url: string;
+  process: ManagedProcess;
+  /** An instant query through the HTTP API; throws with Prometheus's error when it refuses it. */
+  query: (expr: string) => Promise<Sample[]>;
+  get: <T>(path: string) => Promise<T>;
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A real Prometheus scraping `targets` (host:port) every second as job `job`, evaluating the
+ * operator's rules every second, with its TSDB in a fresh folder; stopped by its pid, folder removed.
+ */
+export async function startPrometheus(targets: string[], job = 'restpath-operator'): Promise<RunningPrometheus> {
+  await ensurePrometheus();
+  const runDir = mkdtempSync(join(tmpdir(), 'restpath-prometheus-'));
+  const port = await freePort();
+  const config = { global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }, rule_files: [RULES_FILE], scrape_configs: [{ job_name: job, static_configs: [{ targets }] }] };
+  writeFileSync(join(runDir, 'prometheus.yml'), stringify(config));
+  const proc = startProcess({
+    name: 'prometheus',
+    command: 'prometheus',
+    args: [`--config.file=${join(runDir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(runDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    runDir,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const logs = () => lastLines(proc.logFile, 30);
+  const get = async <T>(path: string): Promise<T> => {
+    const body = (await (await fetch(`${url}${path}`)).json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? body.status}`);
+    return body.data;
+  };
+  const stop = async () => {
+    await proc.stop();
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  try {
+    const state = await until('Prometheus ready', async () => (proc.exited() ? 'exited' : (await fetch(`${url}/-/ready`)).ok ? 'ready' : undefined), 60_000, logs);
+    if (state === 'exited') throw new Error(`Prometheus ${proc.exitDescription()}:\n${logs()}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url,
+    process: proc,
+    get,
+    query: async (expr) => (await get<{ result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
+    logs,
+    stop,
+  };
 }
