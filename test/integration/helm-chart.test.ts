@@ -3,9 +3,9 @@
 // Deployment are deploy/'s (one source: this test fails when they drift); a wrong value fails at
 // `helm install` with a message naming it; NOTES.txt says what to do next. test/e2e/helm.test.ts
 // installs, upgrades and uninstalls it on a cluster with a node.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { CHART, FULL_VALUES, REPO, helmFor, manifests, objectList, renderChart, type Manifest } from '../support/helm.js';
@@ -97,6 +97,25 @@ describe('one source: the chart with default values installs what deploy/ does',
   }, BUILD_MS);
 });
 
+describe('docs/install.md', () => {
+  it('has a kustomize overlay that renders: deploy/ with the IRSA annotation and another region', async () => {
+    const doc = readFileSync(join(REPO, 'docs', 'install.md'), 'utf8');
+    const overlay = /```yaml\n(# my-overlay\/kustomization\.yaml\n[\s\S]*?)```/.exec(doc)?.[1];
+    expect(overlay, 'the overlay block of docs/install.md').toBeTruthy();
+    const dir = mkdtempSync(join(tmpdir(), 'restpath-overlay-'));
+    try {
+      // Where the reader's checkout is, relative to the overlay.
+      writeFileSync(join(dir, 'kustomization.yaml'), overlay!.replace('../deploy', relative(dir, join(REPO, 'deploy'))));
+      const objects = manifests(await kubectl.ok(['kustomize', dir]));
+      expect(one(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/restpath-operator' });
+      const env = (one(objects, 'Deployment') as Manifest & { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.containers[0]?.env;
+      expect(env?.filter((e) => e.name === 'AWS_REGION')).toEqual([{ name: 'AWS_REGION', value: 'eu-central-1' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('values.schema.json at helm install', () => {
   // A wrong value, and the line of helm's message that names it.
   const cases: [string, string[], string][] = [
@@ -136,6 +155,7 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('kubectl apply -f deploy/examples/');
     expect(notes).toContain('kubectl describe restpath <name> -n <namespace>');
     expect(notes).toContain('docs/runbook.md');
+    expect(notes).toContain('docs/troubleshooting.md');
     expect(notes).toContain('kubectl apply --server-side --force-conflicts -f <chart>/crds/');
     const irsa = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::123456789012:role/restpath-operator']);
     expect(irsa).toContain('IRSA: the Pods assume arn:aws:iam::123456789012:role/restpath-operator.');
