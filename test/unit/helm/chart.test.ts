@@ -48,6 +48,12 @@ describe('the chart, linted and rendered by helm', () => {
     expect(full).toContain('1 chart(s) linted, 0 chart(s) failed');
   }, BUILD_MS);
 
+  it('installs on the supported Kubernetes versions only (1.32 and later, EKS\'s version strings too)', async () => {
+    const old = await helm(['template', 'restpath-operator', CHART, '--kube-version', '1.31.4']);
+    expect(old.stderr).toContain('chart requires kubeVersion: >=1.32.0-0 which is incompatible with Kubernetes v1.31.4');
+    for (const v of ['v1.32.9-eks-1234567', '1.37.2']) await helm.ok(['template', 'restpath-operator', CHART, '--kube-version', v]);
+  }, BUILD_MS);
+
   it('renders deploy/\'s objects, with a PodDisruptionBudget, for the default values', async () => {
     const objects = await renderChart(helm, 'restpath-operator', 'restpath-system');
     expect(objectList(objects)).toEqual([
