@@ -11,7 +11,10 @@ HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 CACHE_ROOT="${RESTPATH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/restpath-operator}"
 BIN_DIR="$CACHE_ROOT/bin/helm-$HELM_VERSION"
 WORK="$CACHE_ROOT/build/helm-$HELM_VERSION"
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+# helm v3.22 needs Go 1.26 (its go.mod), newer than the Go 1.23 the rest of the build needs. With an
+# older go on PATH, GOTOOLCHAIN=auto fetches the go1.26.0 toolchain (the module golang.org/toolchain)
+# from the same module proxy; with 1.26 or later the local one builds, as GOTOOLCHAIN=local would.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" GOFLAGS=-mod=mod CGO_ENABLED=0
 log() { printf '[build-helm] %s\n' "$*" >&2; }
 
 mkdir -p "$BIN_DIR"
@@ -23,7 +26,7 @@ if [ ! -x "$BIN_DIR/helm" ]; then
   if [ ! -f "$WORK/go.mod" ]; then
     mkdir -p "$WORK"
     # helm's go.mod has no replace directives, so a throwaway module requiring it builds the same binary.
-    printf 'module restpath.dev/testenv-helm\n\ngo 1.26\n\nrequire helm.sh/helm/v3 %s\n' "$HELM_VERSION" >"$WORK/go.mod"
+    printf 'module restpath.dev/testenv-helm\n\ngo 1.26.0\n\nrequire helm.sh/helm/v3 %s\n' "$HELM_VERSION" >"$WORK/go.mod"
   fi
   # The Kubernetes version helm assumes for `helm template`/`lint` without a cluster (.Capabilities):
   # its own client-go's minor, as helm's Makefile sets it (client-go v0.37.0 -> 1.37).
