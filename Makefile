@@ -33,6 +33,7 @@ setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, c
 	BUILD_NODE=1 bash scripts/testenv/build-control-plane.sh >/dev/null
 	KUBE_VERSION=$(KUBE_OLDEST) bash scripts/testenv/build-control-plane.sh >/dev/null
 	bash scripts/testenv/build-containerd.sh >/dev/null
+	bash scripts/testenv/build-helm.sh >/dev/null
 	bash scripts/testenv/build-kstatus.sh >/dev/null
 	npx tsx scripts/testenv/setup.ts
 	bash scripts/image/install-tools.sh
@@ -43,8 +44,9 @@ setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, c
 build: deps ## compile TypeScript to dist/
 	npm run build
 
-crds: deps ## regenerate crds/ from the TypeBox schemas in src/api
+crds: deps ## regenerate crds/ (and the chart's crds/, docs/reference.md) from the TypeBox schemas in src/api, and the chart's copy of the Prometheus rules
 	npm run crds
+	npx tsx scripts/chart-prometheus-rules.ts
 
 lint: deps ## eslint (typescript-eslint, type-aware)
 	npm run lint
