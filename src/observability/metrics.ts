@@ -6,6 +6,7 @@
 // counts, durations and the fixed labels are recorded.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallMetrics, CallRecord } from '../aws/metrics.js';
+import { OPERATION_BUCKETS } from '../aws/quotas.js';
 import type { Outcome } from '../controllers/context.js';
 import type { EventSink, ReconcileMetrics } from '../controllers/ports.js';
 import type { EventInput } from '../kube/events.js';
@@ -42,9 +43,15 @@ export class OperatorMetrics implements CallMetrics, ReconcileMetrics {
     // The gauges' collect() runs with the gauge as `this`; these arrows reach the source and the summary.
     const source = () => this.source;
     const objects = () => this.objects();
-    // Zero from the start, so rate() and increase() see the first one and every series is there to graph.
-    for (const kind of RECONCILE_KINDS) for (const result of RESULTS) this.reconciles.inc({ kind, result }, 0);
-    for (const kind of OBJECT_KINDS) this.driftCorrections.inc({ kind }, 0);
+    // Zero from the start, so rate() and increase() see the first event (a series that appears with
+    // its first observation starts at 1, and increase() cannot count it) and every series is there to graph.
+    for (const kind of RECONCILE_KINDS) {
+      for (const result of RESULTS) this.reconciles.inc({ kind, result }, 0);
+      this.reconcileSeconds.zero({ kind });
+      this.driftCorrections.inc({ kind }, 0);
+    }
+    for (const deployment of ['Automatic', 'Manual']) this.servedSeconds.zero({ deployment });
+    for (const bucket of ['account', ...Object.keys(OPERATION_BUCKETS)]) this.limiterSeconds.zero({ bucket });
     new Gauge({ name: 'restpath_leader', help: '1 while this replica is the leader and reconciles (always 1 without --leader-elect once started), else 0.', registers: [this.registry], collect() { this.set(source()?.isLeader ? 1 : 0); } });
     new Gauge({ name: 'restpath_workqueue_depth', help: 'Keys waiting in the work queue (not counting those in flight or delayed).', registers: [this.registry], collect() { this.set(source()?.queueDepth ?? 0); } });
     new Gauge({

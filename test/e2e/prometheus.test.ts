@@ -33,6 +33,8 @@ const withData = (expr: string, timeoutMs?: number) =>
     return samples.some((s) => Number.isFinite(Number(s.value[1]))) ? samples : undefined;
   }, timeoutMs);
 const value = (samples: Sample[]) => Number(samples[0]?.value[1]);
+/** Waits for a query's first value to reach `n`. */
+const reaches = (expr: string, n: number) => until(`${expr} >= ${n}`, async () => (value(await prometheus.query(expr)) >= n ? true : undefined));
 
 const api = (deploy?: string) => `${MANIFEST_HEADER}
 kind: RestApi
@@ -99,7 +101,7 @@ describe('Prometheus scraping the operator while AWS throttles', { timeout: 300_
       const id = (o: typeof now) => o.status?.stages?.find((s) => s.name === 'dev')?.deploymentId;
       return id(now) && id(now) !== id(before) ? true : undefined;
     });
-    expect(value(await withData(`restpath_change_to_served_seconds_count{deployment="Automatic"}`))).toBeGreaterThanOrEqual(1);
+    await reaches(`restpath_change_to_served_seconds_count{deployment="Automatic"}`, 1);
     await until('one Manual stage pending', async () => (value(await prometheus.query(`restpath_stages_pending_deployment{deployment="Manual"}`)) === 1 ? true : undefined));
 
     await apply(api('release-1'));
@@ -107,7 +109,12 @@ describe('Prometheus scraping the operator while AWS throttles', { timeout: 300_
       const o = await get<{ stages?: { name: string; deployedAnnotation?: string }[] }>('restapi/shop');
       return o.status?.stages?.find((s) => s.name === 'prod')?.deployedAnnotation === 'release-1' ? true : undefined;
     });
-    expect(value(await withData(`restpath_change_to_served_seconds_count{deployment="Manual"}`))).toBeGreaterThanOrEqual(1);
+    await reaches(`restpath_change_to_served_seconds_count{deployment="Manual"}`, 1);
+    // Both series existed (at zero) before their first deployment, so increase() counts that one too.
+    await until('a finite p95 of spec change to served for both kinds of stage', async () => {
+      const p95 = await prometheus.query(`histogram_quantile(0.95, sum by (le, deployment) (increase(restpath_change_to_served_seconds_bucket{job="${JOB}"}[1h])))`);
+      return p95.filter((s) => Number.isFinite(Number(s.value[1]))).length === 2 ? p95 : undefined;
+    });
     await until('no stage pending', async () => (value(await prometheus.query(`sum(restpath_stages_pending_deployment)`)) === 0 ? true : undefined));
   });
 
@@ -116,7 +123,7 @@ describe('Prometheus scraping the operator while AWS throttles', { timeout: 300_
     const resources = (await operator.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: { id: string; path: string }[] };
     const carts = resources.items.find((r) => r.path === '/carts')!;
     await operator.aws(['apigateway', 'delete-method', '--rest-api-id', id, '--resource-id', carts.id, '--http-method', 'GET']);
-    await until('a drift correction counted', async () => (value(await prometheus.query(`restpath_drift_corrections_total{kind="RestApi"}`)) >= 1 ? true : undefined));
+    await reaches(`restpath_drift_corrections_total{kind="RestApi"}`, 1);
   });
 
   it('serves every documented metric, and Prometheus has each of them', async () => {
@@ -127,9 +134,12 @@ describe('Prometheus scraping the operator while AWS throttles', { timeout: 300_
       expect(text, name).toMatch(new RegExp(`^${sample}(\\{| )`, 'm'));
       await until(`${sample} in Prometheus`, async () => (stored.has(sample) || (await prometheus.query(`${sample}{job="${JOB}"}`)).length > 0 ? true : undefined));
     }
-    // No object's name, namespace or id in any label.
+    // No object's name, namespace or id in any label, nor the access key id (the emulator's secret is the word "test").
     const id = (await get<{ id?: string }>('restapi/shop')).status?.id ?? '';
-    for (const word of [namespace(), id, 'orphan', 'catalog']) expect(text).not.toContain(word);
+    for (const word of [namespace(), id, 'orphan', 'catalog', operator.account.accessKeyId]) expect(text).not.toContain(word);
+    const outcomes = new Set([...text.matchAll(/^restpath_aws_calls_total\{[^}]*outcome="(\w+)"/gm)].map((m) => m[1]));
+    expect([...outcomes].filter((o) => !['ok', 'throttled', 'transient', 'badRequest', 'quotaReached', 'conflict', 'notFound', 'terminal'].includes(o!))).toEqual([]);
+    expect(outcomes).toContain('throttled');
   });
 
   it('every panel of the Grafana dashboard returns data', async () => {
