@@ -135,7 +135,7 @@ describe('withoutBookkeeping (the cache transform)', () => {
   });
 
   it('is what the informer stores and hands to its handlers when given as its transform', async () => {
-    const { source, done } = scripted([{ list: [full as unknown as Obj], rv: '10' }]);
+    const { source, done } = scripted([{ list: [full], rv: '10' }]);
     const seen: unknown[] = [];
     const informer = new Informer(source, { transform: withoutBookkeeping }).on((e) => seen.push(e.object)).start();
     await informer.synced;
