@@ -12,14 +12,14 @@ export PATH := $(NODE_BIN):$(PATH)
 endif
 NPM_STAMP := node_modules/.package-lock.json
 # Each tier also writes a JSON report; `make test` closes with one summary line over all of them.
-VITEST = npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/$(1).json --project $(1)
+# $(1) the vitest project, $(2) test files (all when empty), $(3) the report's name (the project's).
+VITEST = npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/$(or $(3),$(1)).json --project $(1) $(2)
 # Kubernetes: the tiers run on the newest release the Go module proxy serves (the default in
 # scripts/testenv/build-control-plane.sh); the compatibility tier on the oldest minor the README claims
 # (the oldest EKS still supports). CEL validation, kstatus on fresh objects and the examples smoke test.
 KUBE_OLDEST ?= v1.32.13
 COMPAT_INTEGRATION = test/integration/kube-version.test.ts test/integration/crd-schema.test.ts test/integration/crd-validation.test.ts test/integration/kstatus-fresh-objects.test.ts
 COMPAT_E2E = test/e2e/examples-operator.test.ts
-COMPAT_VITEST = KUBE_VERSION=$(KUBE_OLDEST) npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/compat-$(1).json --project $(1) $(2)
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,8 +68,8 @@ test-e2e: setup ## end-to-end tests: kubectl as a user, against the real control
 	$(call VITEST,e2e)
 
 test-compat: setup ## the CRD/validation and e2e smoke tiers on the oldest supported Kubernetes (KUBE_OLDEST)
-	$(call COMPAT_VITEST,integration,$(COMPAT_INTEGRATION))
-	$(call COMPAT_VITEST,e2e,$(COMPAT_E2E))
+	KUBE_VERSION=$(KUBE_OLDEST) $(call VITEST,integration,$(COMPAT_INTEGRATION),compat-integration)
+	KUBE_VERSION=$(KUBE_OLDEST) $(call VITEST,e2e,$(COMPAT_E2E),compat-e2e)
 
 test: ## lint, typecheck, unit, integration and e2e tests, and the compatibility tier (what CI runs)
 	rm -rf .test-results

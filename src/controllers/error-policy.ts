@@ -11,7 +11,7 @@ import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
 import { ApiKeyValueInUseError } from '../aws/usage-plans.js';
 import type { Progress } from '../status/summary.js';
 import type { Outcome } from './context.js';
-import { kubeErrorText } from '../kube/errors.js';
+import { isKubeApiError, kubeErrorText } from '../kube/errors.js';
 
 export const STALLED_RECHECK_MS = 5 * 60_000;
 
@@ -37,11 +37,6 @@ function awsMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A Kubernetes API error (client-node's ApiException carries the HTTP code as a number). */
-function isKubeError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' && 'body' in error;
-}
-
 /**
  * What the failure of `what` (e.g. "Creating the usage plan") means. `operation`: the AWS operation or
  * plan step that failed, for quota reasons. `retryRefusals`: AWS's refusal may be IAM's eventual
@@ -55,7 +50,7 @@ export function errorPolicy(error: unknown, what: string, options: { operation?:
 /** The reason, what went wrong (with advice), and the disposition, before it is said which step failed. */
 function judge(error: unknown, options: { operation?: string; retryRefusals?: boolean }): Omit<Verdict, 'message'> {
   const said = awsMessage(error);
-  if (isKubeError(error)) return { reason: 'KubernetesWriteFailed', detail: kubeErrorText(error), disposition: 'retry' };
+  if (isKubeApiError(error)) return { reason: 'KubernetesWriteFailed', detail: kubeErrorText(error), disposition: 'retry' };
   if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', detail: error.message, disposition: 'stalled' };
   const reason = error instanceof AwsRequestError ? error.code : errorName(error);
   switch (classifyError(error)) {

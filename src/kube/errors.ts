@@ -3,15 +3,20 @@
 // no generated response type for (403 among them), which hides the API server's own explanation
 // ("restpaths.apigateway.restpath.dev is forbidden: User ... cannot list ..."). This reads the Status
 // object in the body instead.
+/** A Kubernetes API error: client-node's ApiException carries the HTTP code as a number and the body. */
+export function isKubeApiError(error: unknown): error is { code: number; body: unknown } {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' && 'body' in error;
+}
+
 export function kubeErrorText(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return String(error);
-  const e = error as { code?: unknown; body?: unknown; message?: unknown };
-  if (typeof e.code === 'number' && e.body !== undefined) {
-    const status = statusOf(e.body);
-    if (status?.message) return `HTTP ${e.code}${status.reason ? ` ${status.reason}` : ''}: ${status.message}`;
-    return `HTTP ${e.code}`;
+  if (isKubeApiError(error)) {
+    const status = statusOf(error.body);
+    if (status?.message) return `HTTP ${error.code}${status.reason ? ` ${status.reason}` : ''}: ${status.message}`;
+    return `HTTP ${error.code}`;
   }
-  return typeof e.message === 'string' ? e.message : JSON.stringify(error);
+  if (typeof error !== 'object' || error === null) return String(error);
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' ? message : JSON.stringify(error);
 }
 
 function statusOf(body: unknown): { message?: string; reason?: string } | undefined {

@@ -19,7 +19,7 @@ const CAPTURE = process.env.RESTPATH_CAPTURE_FIXTURES === '1';
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'argocd-health');
 let operator: RunningOperator | undefined;
-const { apply, condition, until } = objectsIn(kubectl, namespace, () => operator?.logs() ?? '(the operator is not running)');
+const { apply, condition, observed, has, snapshot, snapshotWhen: snapshotWhenOf } = objectsIn(kubectl, namespace, () => operator?.logs() ?? '(the operator is not running)');
 // Short, so a missing reference turns Stalled within the test; long enough to see it Reconciling first.
 const GRACE_S = 5;
 const operatorArgs = () => ['--namespaces', namespace(), '--reference-grace', `${GRACE_S}s`];
@@ -42,18 +42,9 @@ const mockPath = (name: string, api: string, path: string, body = '{"ok":true}')
 const usagePlan = (name: string, api: string, stage: string) => `${H}\nkind: UsagePlan\nmetadata: { name: ${name} }\nspec:\n  apiStages: [{ restApiRef: { name: ${api} }, stage: ${stage} }]\n`;
 
 type Obj = KubeObject & { metadata: { generation: number; annotations?: Record<string, string> } };
-const read = async (what: string) => JSON.parse(await kubectl.ok(['get', what, '-n', namespace(), '-o', 'json'])) as Obj;
-const observed = (o: Obj) => o.status?.observedGeneration === o.metadata.generation;
-const has = (o: Obj, type: string, status: string, reason?: string) => {
-  const c = condition(o, type);
-  return c?.status === status && (!reason || c.reason === reason);
-};
-/** The first snapshot of `what` for which `holds` is true (polled with a deadline). */
-const snapshotWhen = (what: string, description: string, holds: (o: Obj) => boolean, timeoutMs = 90_000) =>
-  until(`${what}: ${description}`, async () => {
-    const o = await read(what);
-    return holds(o) ? o : undefined;
-  }, timeoutMs);
+const read = async (what: string) => (await snapshot<Obj>(what)).object;
+const snapshotWhen = async (what: string, description: string, holds: (o: Obj) => boolean, timeoutMs?: number) =>
+  (await snapshotWhenOf<Obj>(what, description, holds, timeoutMs)).object;
 const ready = (what: string) => snapshotWhen(what, 'Ready=True for its generation', (o) => observed(o) && has(o, 'Ready', 'True'));
 const kindOf = (o: Obj) => (o as unknown as { kind: Kind }).kind;
 const healthOf = (o: Obj) => argocdHealth(scripts.get(kindOf(o)) ?? '', o);

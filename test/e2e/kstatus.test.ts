@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { kstatus, type KstatusResult, type KstatusStatus } from '../support/kstatus.js';
-import { mockPathYaml, objectsIn, type KubeObject } from '../support/objects.js';
+import { mockPathYaml, objectsIn, type KubeObject, type Snapshot as SnapshotOf } from '../support/objects.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'kstatus');
 let operator: RunningOperator | undefined;
-const { apply, condition, until } = objectsIn(kubectl, namespace, () => operator?.logs() ?? '(the operator is not running)');
+const { apply, condition, until, observed, has, snapshot, snapshotWhen: snapshotWhenOf } = objectsIn(kubectl, namespace, () => operator?.logs() ?? '(the operator is not running)');
 // Short, so a missing reference turns Stalled within the test; long enough to see it Reconciling first.
 const GRACE_S = 5;
 const operatorArgs = () => ['--namespaces', namespace(), '--reference-grace', `${GRACE_S}s`];
@@ -46,27 +46,9 @@ const restApi = (name: string, stages = '[{ name: live }]', extra = '') => `${H}
 const mockPath = (name: string, api: string, path: string, body = '{"ok":true}') => mockPathYaml(name, api, path, { body });
 
 type Obj = KubeObject<Record<string, unknown>> & { metadata: { generation: number } };
-interface Snapshot {
-  json: string;
-  object: Obj;
-}
-
-const read = async (what: string): Promise<Snapshot> => {
-  const json = await kubectl.ok(['get', what, '-n', namespace(), '-o', 'json']);
-  return { json, object: JSON.parse(json) as Obj };
-};
-const observed = (o: Obj) => o.status?.observedGeneration === o.metadata.generation;
-const has = (o: Obj, type: string, status: string, reason?: string) => {
-  const c = condition(o, type);
-  return c?.status === status && (!reason || c.reason === reason);
-};
-
-/** The first snapshot of `what` for which `holds` is true (polled with a deadline). */
-const snapshotWhen = (what: string, description: string, holds: (o: Obj) => boolean, timeoutMs = 90_000) =>
-  until(`${what}: ${description}`, async () => {
-    const s = await read(what);
-    return holds(s.object) ? s : undefined;
-  }, timeoutMs);
+type Snapshot = SnapshotOf<Obj>;
+const read = (what: string) => snapshot<Obj>(what);
+const snapshotWhen = (what: string, description: string, holds: (o: Obj) => boolean, timeoutMs?: number) => snapshotWhenOf<Obj>(what, description, holds, timeoutMs);
 
 /**
  * kstatus of one snapshot, recorded in the table. Checked softly: a state that reads wrong fails the

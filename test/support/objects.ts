@@ -17,6 +17,11 @@ export interface KubeObject<S = Record<string, unknown>> {
   data?: Record<string, string>;
 }
 
+export interface Snapshot<O> {
+  json: string;
+  object: O;
+}
+
 export interface EventSeen {
   reason: string;
   note: string;
@@ -28,10 +33,31 @@ export function objectsIn(kubectl: Kubectl, namespace: () => string, logs: () =>
   const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) => waitUntil(what, probe, timeoutMs, () => `operator log:\n${logs()}`);
   const get = async <S>(what: string) => JSON.parse(await kubectl.ok(['get', what, '-n', namespace(), '-o', 'json'])) as KubeObject<S>;
   const condition = (o: KubeObject<unknown>, type: string) => o.status?.conditions?.find((c) => c.type === type);
+  /** The operator has described the object's current generation. */
+  const observed = (o: KubeObject<unknown>) => o.status?.observedGeneration === o.metadata.generation;
+  /** Its condition `type` has `status` (and `reason`, when given). */
+  const has = (o: KubeObject<unknown>, type: string, status: string, reason?: string) => {
+    const c = condition(o, type);
+    return c?.status === status && (!reason || c.reason === reason);
+  };
+  /** `kubectl get -o json` of `what`: the text as kubectl printed it, and the object. */
+  const snapshot = async <O extends KubeObject<unknown> = KubeObject>(what: string): Promise<Snapshot<O>> => {
+    const json = await kubectl.ok(['get', what, '-n', namespace(), '-o', 'json']);
+    return { json, object: JSON.parse(json) as O };
+  };
   return {
     until,
     get,
     condition,
+    observed,
+    has,
+    snapshot,
+    /** The first snapshot of `what` for which `holds` is true (polled with a deadline). */
+    snapshotWhen: <O extends KubeObject<unknown> = KubeObject>(what: string, description: string, holds: (o: O) => boolean, timeoutMs = 90_000) =>
+      until(`${what}: ${description}`, async () => {
+        const s = await snapshot<O>(what);
+        return holds(s.object) ? s : undefined;
+      }, timeoutMs),
     apply: (manifest: string) => kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifest),
     /** The object once its condition `type` has `status` (and `reason`, when given) for its current generation. */
     waitFor: <S>(what: string, type: string, status: string, reason?: string, timeoutMs?: number) =>
@@ -39,8 +65,7 @@ export function objectsIn(kubectl: Kubectl, namespace: () => string, logs: () =>
         `${what} ${type}=${status}${reason ? ` (${reason})` : ''}`,
         async () => {
           const o = await get<S>(what);
-          const c = condition(o, type);
-          return c?.status === status && (!reason || c.reason === reason) && o.status?.observedGeneration === o.metadata.generation ? o : undefined;
+          return has(o, type, status, reason) && observed(o) ? o : undefined;
         },
         timeoutMs,
       ),
