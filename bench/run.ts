@@ -19,7 +19,7 @@ import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from '../src/aws/quotas.js';
 import { RateLimiter } from '../src/aws/rate-limiter.js';
 import { ensureRestApi } from '../src/aws/rest-api.js';
 import { buildDesired, type RestPathInput } from '../src/model/build.js';
-import { EMPTY_LEDGER, type ObservedApi } from '../src/model/state.js';
+import { EMPTY_LEDGER, freshAccess, type ObservedApi } from '../src/model/state.js';
 import { diff } from '../src/plan/diff.js';
 import { ledgerOf } from '../src/plan/ledger.js';
 import { simulate } from '../src/plan/simulate.js';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 
     // 3. Plan time, pure: 300 resources x 5 methods, from scratch and in sync.
     const big = desiredFor('plan', 300, ['GET', 'PUT', 'POST', 'DELETE', 'PATCH']);
-    const empty: ObservedApi = { id: 'x', rootResourceId: 'root', settings: big.settings, tags: big.tags, resources: [], methods: [], gatewayResponses: {} };
+    const empty: ObservedApi = { id: 'x', rootResourceId: 'root', settings: big.settings, tags: big.tags, resources: [], methods: [], gatewayResponses: {}, ...freshAccess() };
     const inSync = simulate(empty, diff(big, empty, EMPTY_LEDGER));
     const time = (f: () => unknown) => {
       const samples: number[] = [];

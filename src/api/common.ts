@@ -158,6 +158,10 @@ export const Ownership = Type.Object(
     resources: Type.Optional(Type.Array(Type.String(), { maxItems: 2000, description: 'Resource paths.' })),
     gatewayResponses: Type.Optional(Type.Array(Type.String(), { maxItems: 32 })),
     tags: Type.Optional(Type.Array(Type.String(), { maxItems: 64 })),
+    authorizers: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Authorizer names.' })),
+    models: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Model names.' })),
+    requestValidators: Type.Optional(Type.Array(Type.String(), { maxItems: 20, description: 'Request validator names.' })),
+    resourcePolicy: Type.Optional(Type.Boolean({ description: 'The operator wrote the resource policy.' })),
   },
   { description: 'What the operator wrote to AWS for this object and may remove again (API Gateway cannot tag methods).' },
 );

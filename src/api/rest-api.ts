@@ -11,7 +11,8 @@ import {
   statusOptions,
   type KubeObject,
 } from './common.js';
-import { MapOf, StringEnum, rule } from './schema.js';
+import { Authorizer, Cors, Model, RequestValidator, VPC_ENDPOINT_ID } from './access.js';
+import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
 
 export const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
 
@@ -152,6 +153,45 @@ export const RestApiSpec = Type.Object(
         'x-kubernetes-list-map-keys': ['type'],
       }),
     ),
+    authorizers: Type.Optional(
+      Type.Array(Authorizer, {
+        description: 'Lambda (TOKEN, REQUEST) and Cognito authorizers; methods refer to them by name (API Gateway allows 10).',
+        maxItems: 10,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    ),
+    models: Type.Optional(
+      Type.Array(Model, {
+        description: 'JSON Schema models methods validate bodies against (requestModels).',
+        maxItems: 100,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    ),
+    requestValidators: Type.Optional(
+      Type.Array(RequestValidator, {
+        description: 'Request validators methods refer to by name (requestValidator).',
+        maxItems: 20,
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    ),
+    cors: Type.Optional(Cors),
+    policy: Type.Optional(
+      FreeFormObject({
+        description:
+          'The resource policy (an IAM policy document). A Resource written execute-api:/* (or execute-api:/STAGE/METHOD/PATH) ' +
+          "is resolved to this API's ARN.",
+      }),
+    ),
+    vpcEndpointIds: Type.Optional(
+      Type.Array(Type.String({ pattern: VPC_ENDPOINT_ID, maxLength: 32 }), {
+        description: 'VPC endpoints a PRIVATE API is reachable through (its DNS names resolve only through them).',
+        maxItems: 20,
+        'x-kubernetes-list-type': 'set',
+      }),
+    ),
     tags: Type.Optional(Tags),
     deletionPolicy: Type.Optional(DeletionPolicy),
   },
@@ -172,6 +212,16 @@ export const RestApiSpec = Type.Object(
         '(has(self.adoptId) == has(oldSelf.adoptId)) && (!has(self.adoptId) || self.adoptId == oldSelf.adoptId)',
         'adoptId is immutable: it names the REST API this object manages; create a new RestApi to manage another',
         { fieldPath: '.adoptId' },
+      ),
+      rule(
+        "!has(self.endpointType) || self.endpointType != 'PRIVATE' || has(self.policy)",
+        'a PRIVATE API needs a resource policy (spec.policy) allowing execute-api:Invoke, usually from its VPC endpoints: API Gateway serves a PRIVATE API without one to nobody',
+        { fieldPath: '.policy' },
+      ),
+      rule(
+        "!has(self.vpcEndpointIds) || (has(self.endpointType) && self.endpointType == 'PRIVATE')",
+        'vpcEndpointIds apply only to PRIVATE APIs (endpointType: PRIVATE)',
+        { fieldPath: '.vpcEndpointIds' },
       ),
     ],
   },

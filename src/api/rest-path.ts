@@ -14,6 +14,7 @@ import {
 } from './common.js';
 import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
 
+import { NAME_PATTERN, PathCors } from './access.js';
 import { CONTENT_TYPE_MAP_OPTIONS, HTTP_METHODS, Integration, STATUS_CODE } from './integration.js';
 export const AUTHORIZATION_TYPES = ['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'] as const;
 
@@ -23,8 +24,11 @@ export { HTTP_METHODS, INTEGRATION_TYPES, TIMEOUT_MILLIS, type HttpMethod, type 
 export const Authorization = Type.Object(
   {
     type: StringEnum(AUTHORIZATION_TYPES, { default: 'NONE', description: 'How callers are authorized.' }),
+    authorizerRef: Type.Optional(
+      Type.String({ pattern: NAME_PATTERN, description: "The name of an authorizer in the RestApi's spec.authorizers (CUSTOM or COGNITO_USER_POOLS)." }),
+    ),
     authorizerId: Type.Optional(
-      Type.String({ pattern: '^[a-z0-9]{6,10}$', description: 'The authorizer for CUSTOM or COGNITO_USER_POOLS.' }),
+      Type.String({ pattern: '^[a-z0-9]{6,10}$', description: 'The id of an authorizer made outside the operator (a REST API managed elsewhere).' }),
     ),
     authorizationScopes: Type.Optional(
       Type.Array(Type.String({ maxLength: 256 }), {
@@ -38,9 +42,10 @@ export const Authorization = Type.Object(
     description: 'Method authorization.',
     'x-kubernetes-validations': [
       rule(
-        "(self.type == 'CUSTOM' || self.type == 'COGNITO_USER_POOLS') == has(self.authorizerId)",
-        'authorizerId is required for CUSTOM and COGNITO_USER_POOLS authorization, and not allowed for NONE or AWS_IAM',
+        "(self.type == 'CUSTOM' || self.type == 'COGNITO_USER_POOLS') == (has(self.authorizerRef) || has(self.authorizerId))",
+        'CUSTOM and COGNITO_USER_POOLS authorization need authorizerRef (an authorizer of the RestApi) or authorizerId; NONE and AWS_IAM take neither',
       ),
+      rule('!(has(self.authorizerRef) && has(self.authorizerId))', 'set authorizerRef or authorizerId, not both'),
       rule(
         "!has(self.authorizationScopes) || self.type == 'COGNITO_USER_POOLS'",
         'authorizationScopes apply only to COGNITO_USER_POOLS authorization',
@@ -88,6 +93,15 @@ export const Method = Type.Object(
       }),
     ),
     throttling: Type.Optional(Throttling('Per-method throttling, written into every stage of the API.', false)),
+    requestValidator: Type.Optional(
+      Type.String({ pattern: NAME_PATTERN, description: "A request validator of the RestApi (spec.requestValidators) by name: invalid requests get 400 before the integration runs." }),
+    ),
+    requestModels: Type.Optional(
+      MapOf(Type.String({ pattern: '^[a-zA-Z0-9]{1,128}$' }), {
+        description: 'Body models by content type, e.g. application/json: Order (a model of the RestApi, or Empty / Error).',
+        ...CONTENT_TYPE_MAP_OPTIONS,
+      }),
+    ),
     integration: Integration,
     methodResponses: Type.Optional(
       Type.Array(MethodResponse, {
@@ -180,6 +194,7 @@ export const RestPathSpec = Type.Object(
       ],
     }),
     executionRole: Type.Optional(ExecutionRole),
+    cors: Type.Optional(PathCors),
     deletionPolicy: Type.Optional(DeletionPolicy),
   },
   {

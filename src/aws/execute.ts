@@ -4,7 +4,13 @@
 // failure and reports how far it got, so the status can say exactly what is half-applied.
 import {
   type APIGatewayClient,
+  CreateAuthorizerCommand,
+  CreateModelCommand,
+  CreateRequestValidatorCommand,
   CreateResourceCommand,
+  DeleteAuthorizerCommand,
+  DeleteModelCommand,
+  DeleteRequestValidatorCommand,
   DeleteGatewayResponseCommand,
   DeleteIntegrationResponseCommand,
   DeleteMethodCommand,
@@ -19,13 +25,17 @@ import {
   PutMethodResponseCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateAuthorizerCommand,
   UpdateIntegrationCommand,
+  UpdateModelCommand,
+  UpdateRequestValidatorCommand,
   UpdateIntegrationResponseCommand,
   UpdateMethodCommand,
   UpdateMethodResponseCommand,
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import type { ObservedApi } from '../model/state.js';
+import { parseRef } from '../model/shapes.js';
 import { methodPatch } from '../plan/diff.js';
 import type { Operation, PatchOperation } from '../plan/operations.js';
 import { mapPatch } from '../plan/patch.js';
@@ -56,6 +66,9 @@ function orUndefined<T extends object>(map: T): T | undefined {
 
 class Executor {
   readonly ids: Map<string, string>;
+  /** Authorizer and validator ids by name: the observed ones and those this run created. */
+  private readonly authorizerIds: Map<string, string>;
+  private readonly validatorIds: Map<string, string>;
 
   constructor(
     private readonly caller: AwsCaller,
@@ -63,6 +76,25 @@ class Executor {
     private readonly api: ObservedApi,
   ) {
     this.ids = new Map([['/', api.rootResourceId], ...api.resources.map((r) => [r.path, r.id] as const)]);
+    this.authorizerIds = new Map(Object.entries(api.authorizers).map(([name, a]) => [name, a.id]));
+    this.validatorIds = new Map(Object.entries(api.requestValidators).map(([name, v]) => [name, v.id]));
+  }
+
+  /** A method's ref to an authorizer or validator made earlier in this plan, as its id. */
+  private resolve(value: string): string {
+    const ref = parseRef(value);
+    if (!ref) return value;
+    const id = (ref.kind === 'authorizer' ? this.authorizerIds : this.validatorIds).get(ref.name);
+    if (!id) throw new Error(`no ${ref.kind} ${ref.name} in REST API ${this.api.id}`);
+    return id;
+  }
+
+  private resolvePatch(patch: PatchOperation[]): PatchOperation[] {
+    return patch.map((p) => (p.value !== undefined && (p.path === '/authorizerId' || p.path === '/requestValidatorId') ? { ...p, value: this.resolve(p.value) } : p));
+  }
+
+  private idOf(kind: 'authorizer' | 'validator', name: string): string | undefined {
+    return (kind === 'authorizer' ? this.authorizerIds : this.validatorIds).get(name);
   }
 
   private get restApiId(): string {
@@ -108,7 +140,7 @@ class Executor {
       case 'putMethod':
         return this.putMethod(op);
       case 'updateMethod':
-        return void (await this.send('UpdateMethod', (gw) => gw.send(new UpdateMethodCommand({ restApiId, resourceId: this.resourceId(op.path), httpMethod: op.httpMethod, patchOperations: op.patch }))));
+        return void (await this.send('UpdateMethod', (gw) => gw.send(new UpdateMethodCommand({ restApiId, resourceId: this.resourceId(op.path), httpMethod: op.httpMethod, patchOperations: this.resolvePatch(op.patch) }))));
       case 'deleteMethod':
         return this.remove('DeleteMethod', (gw) => gw.send(new DeleteMethodCommand({ restApiId, resourceId: this.resourceId(op.path), httpMethod: op.httpMethod })));
       case 'putIntegration': {
@@ -169,6 +201,73 @@ class Executor {
       }
       case 'deleteGatewayResponse':
         return this.remove('DeleteGatewayResponse', (gw) => gw.send(new DeleteGatewayResponseCommand({ restApiId, responseType: op.responseType as never })));
+      default:
+        return this.runAccess(op);
+    }
+  }
+
+  /** Authorizers, models and request validators. */
+  private async runAccess(op: Operation): Promise<void> {
+    const restApiId = this.restApiId;
+    switch (op.kind) {
+      case 'createAuthorizer': {
+        const a = op.authorizer;
+        const created = await this.send('CreateAuthorizer', (gw) => gw.send(new CreateAuthorizerCommand({
+          restApiId,
+          name: op.name,
+          type: a.type,
+          authorizerUri: set(a.authorizerUri),
+          identitySource: set(a.identitySource),
+          identityValidationExpression: set(a.identityValidationExpression),
+          authorizerResultTtlInSeconds: a.resultTtlSeconds,
+          providerARNs: a.providerArns.length > 0 ? a.providerArns : undefined,
+          authorizerCredentials: set(a.credentials),
+        })));
+        if (created.id) this.authorizerIds.set(op.name, created.id);
+        return;
+      }
+      case 'updateAuthorizer': {
+        const authorizerId = this.idOf('authorizer', op.name);
+        if (!authorizerId) throw new Error(`no authorizer ${op.name} in REST API ${restApiId}`);
+        return void (await this.send('UpdateAuthorizer', (gw) => gw.send(new UpdateAuthorizerCommand({ restApiId, authorizerId, patchOperations: op.patch }))));
+      }
+      case 'deleteAuthorizer': {
+        const authorizerId = this.idOf('authorizer', op.name);
+        if (authorizerId) await this.remove('DeleteAuthorizer', (gw) => gw.send(new DeleteAuthorizerCommand({ restApiId, authorizerId })));
+        this.authorizerIds.delete(op.name);
+        return;
+      }
+      case 'createModel':
+        try {
+          await this.send('CreateModel', (gw) => gw.send(new CreateModelCommand({ restApiId, name: op.name, contentType: op.model.contentType, schema: op.model.schema, description: set(op.model.description) })));
+        } catch (error) {
+          if (!alreadyExists(error)) throw error;
+          // Made by an earlier run that did not live to see it: bring it to the desired schema.
+          await this.send('UpdateModel', (gw) => gw.send(new UpdateModelCommand({ restApiId, modelName: op.name, patchOperations: [{ op: 'replace', path: '/schema', value: op.model.schema }] })));
+        }
+        return;
+      case 'updateModel':
+        return void (await this.send('UpdateModel', (gw) => gw.send(new UpdateModelCommand({ restApiId, modelName: op.name, patchOperations: op.patch }))));
+      case 'deleteModel':
+        return this.remove('DeleteModel', (gw) => gw.send(new DeleteModelCommand({ restApiId, modelName: op.name })));
+      case 'createRequestValidator': {
+        const created = await this.send('CreateRequestValidator', (gw) => gw.send(new CreateRequestValidatorCommand({ restApiId, name: op.name, validateRequestBody: op.validator.validateBody, validateRequestParameters: op.validator.validateParameters })));
+        if (created.id) this.validatorIds.set(op.name, created.id);
+        return;
+      }
+      case 'updateRequestValidator': {
+        const requestValidatorId = this.idOf('validator', op.name);
+        if (!requestValidatorId) throw new Error(`no request validator ${op.name} in REST API ${restApiId}`);
+        return void (await this.send('UpdateRequestValidator', (gw) => gw.send(new UpdateRequestValidatorCommand({ restApiId, requestValidatorId, patchOperations: op.patch }))));
+      }
+      case 'deleteRequestValidator': {
+        const requestValidatorId = this.idOf('validator', op.name);
+        if (requestValidatorId) await this.remove('DeleteRequestValidator', (gw) => gw.send(new DeleteRequestValidatorCommand({ restApiId, requestValidatorId })));
+        this.validatorIds.delete(op.name);
+        return;
+      }
+      default:
+        throw new Error(`unknown operation ${op.kind}`);
     }
   }
 
@@ -186,7 +285,7 @@ class Executor {
   }
 
   private async putMethod(op: Extract<Operation, { kind: 'putMethod' }>): Promise<void> {
-    const m = op.method;
+    const m = { ...op.method, authorizerId: this.resolve(op.method.authorizerId), requestValidatorId: this.resolve(op.method.requestValidatorId) };
     const target = { restApiId: this.restApiId, resourceId: this.resourceId(op.path), httpMethod: op.httpMethod };
     try {
       await this.send('PutMethod', (gw) => gw.send(new PutMethodCommand({
@@ -197,6 +296,8 @@ class Executor {
         apiKeyRequired: m.apiKeyRequired,
         operationName: set(m.operationName),
         requestParameters: orUndefined(m.requestParameters),
+        requestValidatorId: set(m.requestValidatorId),
+        requestModels: orUndefined(m.requestModels),
       })));
     } catch (error) {
       if (!alreadyExists(error)) throw error;

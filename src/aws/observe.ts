@@ -1,8 +1,12 @@
 // observe(api): one snapshot of a REST API per reconcile: the API, every resource with its methods
-// (GetResources?embed=methods, 500 per page), the customized gateway responses and the tags. Four
-// kinds of read, whatever the number of paths (one call per page of each).
+// (GetResources?embed=methods, 500 per page), the customized gateway responses, the tags, and the
+// authorizers, models and request validators. Seven kinds of read, whatever the number of paths (one
+// call per page of each).
 import {
+  GetAuthorizersCommand,
   GetGatewayResponsesCommand,
+  GetModelsCommand,
+  GetRequestValidatorsCommand,
   GetResourcesCommand,
   GetRestApiCommand,
   GetTagsCommand,
@@ -14,7 +18,22 @@ import type { AwsCaller } from './caller.js';
 import { restApiArn, type AwsClients } from './clients.js';
 import type { HttpMethod } from '../api/rest-path.js';
 import { API_GATEWAY_PAGE_SIZE, apiGatewayPage, paginate } from './paginate.js';
-import { gatewayResponseFromAws, methodFromAws, settingsFromAws } from './shapes-from-aws.js';
+import { authorizerFromAws, gatewayResponseFromAws, methodFromAws, modelFromAws, settingsFromAws, validatorFromAws } from './shapes-from-aws.js';
+
+/** The authorizers, models and request validators of one REST API, by name. */
+async function accessPieces(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<Pick<ObservedApi, 'authorizers' | 'models' | 'requestValidators'>> {
+  const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
+  const [authorizers, models, validators] = await Promise.all([
+    paginate(caller, 'GetAuthorizers', async (position) => apiGatewayPage(await clients.apigateway.send(new GetAuthorizersCommand({ restApiId, limit, position })))),
+    paginate(caller, 'GetModels', async (position) => apiGatewayPage(await clients.apigateway.send(new GetModelsCommand({ restApiId, limit, position })))),
+    paginate(caller, 'GetRequestValidators', async (position) => apiGatewayPage(await clients.apigateway.send(new GetRequestValidatorsCommand({ restApiId, limit, position })))),
+  ]);
+  return {
+    authorizers: Object.fromEntries(authorizers.filter((a) => a.name).map((a) => [a.name!, authorizerFromAws(a)])),
+    models: Object.fromEntries(models.filter((m) => m.name).map((m) => [m.name!, modelFromAws(m)])),
+    requestValidators: Object.fromEntries(validators.filter((v) => v.name).map((v) => [v.name!, validatorFromAws(v)])),
+  };
+}
 
 export async function getAllResources(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<Resource[]> {
   const limit = clients.pageSize ?? API_GATEWAY_PAGE_SIZE;
@@ -36,11 +55,12 @@ async function customizedGatewayResponses(caller: AwsCaller, clients: AwsClients
 }
 
 export async function observeApi(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<ObservedApi> {
-  const [api, resources, gatewayResponses, tags] = await Promise.all([
+  const [api, resources, gatewayResponses, tags, access] = await Promise.all([
     caller.call('GetRestApi', () => clients.apigateway.send(new GetRestApiCommand({ restApiId }))),
     getAllResources(caller, clients, restApiId),
     customizedGatewayResponses(caller, clients, restApiId),
     caller.call('GetTags', () => clients.apigateway.send(new GetTagsCommand({ resourceArn: restApiArn(clients.region, restApiId) }))),
+    accessPieces(caller, clients, restApiId),
   ]);
   const root = resources.find((r) => r.path === '/');
   const observedResources: ObservedResource[] = [];
@@ -65,5 +85,6 @@ export async function observeApi(caller: AwsCaller, clients: AwsClients, restApi
       gatewayResponses.filter((r) => r.responseType).map((r) => [r.responseType as string, gatewayResponseFromAws(r)]),
     ),
     ...(api.policy ? { resourcePolicy: api.policy } : {}),
+    ...access,
   };
 }

@@ -1,8 +1,9 @@
 // AWS responses -> the normalized shapes the plan compares (the mirror of model/normalize.ts).
-import type { GatewayResponse, Integration, Method, RestApi } from '@aws-sdk/client-api-gateway';
+import type { Authorizer, GatewayResponse, Integration, Method, Model, RequestValidator, RestApi } from '@aws-sdk/client-api-gateway';
+import { canonicalJsonText } from '../model/access.js';
 import { TIMEOUT_MILLIS } from '../api/rest-path.js';
 import { DEFAULT_PASSTHROUGH } from '../model/normalize.js';
-import type { ApiSettings, GatewayResponseShape, IntegrationShape, MethodShape, StringMap } from '../model/shapes.js';
+import type { ApiSettings, AuthorizerShape, GatewayResponseShape, IntegrationShape, MethodShape, ModelShape, RequestValidatorShape, StringMap } from '../model/shapes.js';
 
 /** AWS sometimes returns null for an empty template; the shapes use ''. */
 function strings(map: Record<string, string | null | undefined> | undefined): StringMap {
@@ -15,6 +16,7 @@ export function settingsFromAws(api: RestApi): ApiSettings {
     description: api.description ?? '',
     endpointType: (api.endpointConfiguration?.types?.[0] ?? 'EDGE'),
     binaryMediaTypes: [...(api.binaryMediaTypes ?? [])].sort(),
+    vpcEndpointIds: [...(api.endpointConfiguration?.vpcEndpointIds ?? [])].sort(),
   };
 }
 
@@ -56,6 +58,8 @@ export function methodFromAws(m: Method): MethodShape {
     apiKeyRequired: m.apiKeyRequired ?? false,
     operationName: m.operationName ?? '',
     requestParameters: { ...m.requestParameters },
+    requestValidatorId: m.requestValidatorId ?? '',
+    requestModels: strings(m.requestModels),
     responses,
     // An integration without a type is what some emulators return for "none" (AWS answers 404).
     integration: m.methodIntegration?.type ? integrationFromAws(m.methodIntegration) : null,
@@ -68,4 +72,26 @@ export function gatewayResponseFromAws(r: GatewayResponse): GatewayResponseShape
     responseParameters: strings(r.responseParameters),
     responseTemplates: strings(r.responseTemplates),
   };
+}
+
+export function authorizerFromAws(a: Authorizer): AuthorizerShape & { id: string } {
+  return {
+    id: a.id ?? '',
+    type: a.type ?? 'TOKEN',
+    authorizerUri: a.authorizerUri ?? '',
+    identitySource: a.identitySource ?? '',
+    identityValidationExpression: a.identityValidationExpression ?? '',
+    // AWS's default TTL when none was given.
+    resultTtlSeconds: a.authorizerResultTtlInSeconds ?? 300,
+    providerArns: [...(a.providerARNs ?? [])].sort(),
+    credentials: a.authorizerCredentials ?? '',
+  };
+}
+
+export function modelFromAws(m: Model): ModelShape {
+  return { contentType: m.contentType ?? '', description: m.description ?? '', schema: canonicalJsonText(m.schema ?? '') };
+}
+
+export function validatorFromAws(v: RequestValidator): RequestValidatorShape & { id: string } {
+  return { id: v.id ?? '', validateBody: v.validateRequestBody ?? false, validateParameters: v.validateRequestParameters ?? false };
 }

@@ -12,8 +12,9 @@ import { findRestApiByOwner } from '../aws/rest-api.js';
 import { observeStages } from '../aws/stages.js';
 import { ownerRef } from '../model/build.js';
 import { keyOfPath } from '../model/from-objects.js';
-import { executionRoleName, ROLE_PATH } from '../model/roles.js';
-import type { DesiredApi, ObservedApi } from '../model/state.js';
+import { authorizerRoleName, executionRoleName, ROLE_PATH } from '../model/roles.js';
+import { authorizersWithRole } from '../plan/role-diff.js';
+import { freshAccess, type DesiredApi, type ObservedApi } from '../model/state.js';
 import { planRestApi, stageDecisionsAfter } from '../plan/api-plan.js';
 import type { StageDecision } from '../plan/deployments.js';
 import { describeOperation, type Operation } from '../plan/operations.js';
@@ -37,7 +38,7 @@ function readManifests(file: string, namespace: string): { apis: RestApi[]; path
   };
 }
 
-const emptyApi = (id: string): ObservedApi => ({ id, rootResourceId: '', settings: { name: '', description: '', endpointType: 'EDGE', binaryMediaTypes: [] }, tags: {}, resources: [], methods: [], gatewayResponses: {} });
+const emptyApi = (id: string): ObservedApi => ({ id, rootResourceId: '', settings: { name: '', description: '', endpointType: 'EDGE', binaryMediaTypes: [], vpcEndpointIds: [] }, tags: {}, resources: [], methods: [], gatewayResponses: {}, ...freshAccess() });
 
 async function cluster<T>(c: Connections, what: () => Promise<T>, fallback: T, warnings: string[]): Promise<T> {
   try {
@@ -52,9 +53,9 @@ async function cluster<T>(c: Connections, what: () => Promise<T>, fallback: T, w
  * The CLI's answer, from the same pure decisions the operator's pass makes (plan/api-plan.ts): the
  * operations, and each stage's settings and deployment once they have run.
  */
-export function planAnswer(input: { api: RestApi; paths: RestPath[]; leaving: RestPath[]; observed: ObservedApi; observedStages: ObservedStage[]; roleArns: ReadonlyMap<string, string>; now: Date }): { desired: DesiredApi; operations: Operation[]; stages: StageDecision[] } {
-  const { desired, operations } = planRestApi({ api: input.api, paths: input.paths, leaving: input.leaving, observed: input.observed, roleArns: input.roleArns, options: { managedBy: 'restpath-operator' } });
-  return { desired, operations, stages: stageDecisionsAfter(input.api, input.paths, desired, input.observedStages, operations.length, input.now) };
+export function planAnswer(input: { api: RestApi; paths: RestPath[]; leaving: RestPath[]; observed: ObservedApi; observedStages: ObservedStage[]; roleArns: ReadonlyMap<string, string>; authorizerRoleArns?: ReadonlyMap<string, string>; where: { region: string; accountId: string }; now: Date }): { desired: DesiredApi; operations: Operation[]; blocked: string[]; stages: StageDecision[] } {
+  const { desired, operations, blocked } = planRestApi({ api: input.api, paths: input.paths, leaving: input.leaving, observed: input.observed, roleArns: input.roleArns, ...(input.authorizerRoleArns ? { authorizerRoleArns: input.authorizerRoleArns } : {}), where: input.where, options: { managedBy: 'restpath-operator' } });
+  return { desired, operations, blocked, stages: stageDecisionsAfter(input.api, input.paths, desired, input.observedStages, operations.length, input.now) };
 }
 
 async function planApi(c: Connections, namespace: string, name: string, fileApi: RestApi | undefined, filePaths: RestPath[]): Promise<string[]> {
@@ -81,14 +82,18 @@ async function planApi(c: Connections, namespace: string, name: string, fileApi:
     const arn = p.status?.executionRoleArn ?? (p.spec.executionRole ? `arn:aws:iam::${account}:role${ROLE_PATH}${executionRoleName(namespace, p.metadata.name)}` : undefined);
     return arn ? [[keyOfPath(p), arn] as const] : [];
   }));
+  const authorizerRoleArns = new Map(authorizersWithRole(api).map((a) => [a.name, `arn:aws:iam::${account}:role${ROLE_PATH}${authorizerRoleName(namespace, name, a.name)}`] as const));
   const observedStages: ObservedStage[] = restApiId ? await observeStages(c.caller, c.clients, restApiId) : [];
-  const answer = planAnswer({ api, paths, leaving: livePaths.filter((p) => p.metadata.deletionTimestamp), observed, observedStages, roleArns, now: new Date() });
+  const answer = planAnswer({ api, paths, leaving: livePaths.filter((p) => p.metadata.deletionTimestamp), observed, observedStages, roleArns, authorizerRoleArns, where: { region: c.clients.region, accountId: account }, now: new Date() });
   const out: string[] = [...warnings.map((w) => `warning: ${w}`)];
   out.push(restApiId ? `RestApi ${namespace}/${name}: REST API ${restApiId} in ${c.clients.region}` : `RestApi ${namespace}/${name}: a new REST API would be created in ${c.clients.region} (CreateRestApi)`);
   const { operations } = answer;
-  out.push(operations.length === 0 ? '  no changes to paths, methods, integrations, gateway responses or tags' : `  ${operations.length} operation(s):`);
+  out.push(operations.length === 0 ? '  no changes to paths, methods, integrations, authorizers, models, validators, gateway responses, policy or tags' : `  ${operations.length} operation(s):`);
   operations.forEach((op, i) => out.push(`  ${String(i + 1).padStart(3)}. ${describeOperation(op)}`));
   for (const c2 of answer.desired.conflicts) out.push(`  conflict: ${c2.httpMethod} ${c2.path} is declared by ${c2.keptBy} (older); ${c2.refused} would get Ready=False, reason=Conflict`);
+  for (const r of answer.desired.refused) out.push(`  refused: ${r.httpMethod} ${r.path} (${r.owner}): ${r.message}; it would get Ready=False, reason=${r.reason}`);
+  for (const p of answer.desired.problems) out.push(`  not applied: ${p.message} (reason=${p.reason})`);
+  for (const b of answer.blocked) out.push(`  waits: ${b}`);
   for (const d of answer.stages) {
     const settings = !d.observed ? 'would be created' : d.settings.length > 0 ? `settings: ${d.settings.map((p) => `${p.op} ${p.path}`).join(', ')}` : 'settings unchanged';
     const deployment = d.deploy ? 'a deployment would follow' : d.waitsForAnnotation ? `no deployment (Manual: changes are served once ${DEPLOY_ANNOTATION} changes)` : 'no deployment';

@@ -1,47 +1,74 @@
-// The execution roles RestPaths ask for (spec.executionRole): one IAM role each, brought to its spec
-// before the plan runs, so integrations can name its ARN. The changes are computed by the pure
+// The execution roles RestPaths ask for (spec.executionRole) and those of the RestApi's authorizers
+// (credentials.executionRole): one IAM role each, brought to its spec before the plan runs, so
+// integrations and authorizers can name its ARN. The changes are computed by the pure
 // plan/role-diff.ts; a paused API only reads the roles and lists the changes as waiting.
+import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { keyOfPath } from '../model/from-objects.js';
-import { describeRoleChange, desiredRole, roleChanges } from '../plan/role-diff.js';
+import { authorizerRoleName } from '../model/roles.js';
+import { authorizersWithRole, describeRoleChange, desiredAuthorizerRole, desiredRole, type DesiredRole, type RoleContext } from '../plan/role-diff.js';
+import { roleChanges } from '../plan/role-diff.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext } from './context.js';
 
 export interface RolesResult {
   /** Role ARNs by RestPath key. */
   arns: Map<string, string>;
+  /** Role ARNs of authorizers, by authorizer name. */
+  authorizerArns: Map<string, string>;
   /** A role is brand new: IAM may not have it everywhere yet. */
   created: boolean;
   /** Changes a pause holds back, described. */
   waiting: string[];
+  /** By RestPath key; the RestApi's under the key ''. */
   events: Map<string, EventSpec[]>;
   /** ARNs whose role this pass changed (their cached diagnosis facts are stale). */
   changed: string[];
 }
 
-export async function convergeRoles(ctx: ControllerContext, paths: readonly RestPath[], restApiId: string, paused: boolean): Promise<RolesResult> {
-  const out: RolesResult = { arns: new Map(), created: false, waiting: [], events: new Map(), changed: [] };
+async function converge(ctx: ControllerContext, out: RolesResult, want: DesiredRole, paused: boolean, previousArn: string | undefined): Promise<string | undefined> {
+  const have = await ctx.aws.observeRole(want.name);
+  const changes = roleChanges(want, have);
+  if (paused) {
+    out.waiting.push(...changes.map((c) => describeRoleChange(want.name, c)));
+    return have?.arn ?? previousArn;
+  }
+  const arn = changes.length > 0 ? await ctx.aws.changeRole(want, changes) : have!.arn;
+  if (changes.length > 0) out.changed.push(arn);
+  if (changes.some((c) => c.kind === 'createRole')) out.created = true;
+  return arn;
+}
+
+/** `api`: the RestApi whose authorizers may ask for roles (undefined for an API managed elsewhere). */
+export async function convergeRoles(ctx: ControllerContext, paths: readonly RestPath[], restApiId: string, paused: boolean, api?: RestApi): Promise<RolesResult> {
+  const out: RolesResult = { arns: new Map(), authorizerArns: new Map(), created: false, waiting: [], events: new Map(), changed: [] };
   const withRole = paths.filter((p) => p.spec.executionRole);
-  if (withRole.length === 0) return out;
-  const context = { accountId: await ctx.aws.accountId(), region: ctx.aws.region, restApiId, managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags };
+  const authorizers = api ? authorizersWithRole(api) : [];
+  if (withRole.length === 0 && authorizers.length === 0) return out;
+  const context: RoleContext = { accountId: await ctx.aws.accountId(), region: ctx.aws.region, restApiId, managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags };
   for (const p of withRole) {
-    const want = desiredRole(p, context)!;
-    const have = await ctx.aws.observeRole(want.name);
-    const changes = roleChanges(want, have);
-    const key = keyOfPath(p);
-    if (paused) {
-      out.waiting.push(...changes.map((c) => describeRoleChange(want.name, c)));
-      const arn = have?.arn ?? p.status?.executionRoleArn;
-      if (arn) out.arns.set(key, arn);
-      continue;
-    }
-    const arn = changes.length > 0 ? await ctx.aws.changeRole(want, changes) : have!.arn;
-    if (changes.length > 0) out.changed.push(arn);
-    if (changes.some((c) => c.kind === 'createRole')) {
-      out.created = true;
-      out.events.set(key, [{ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn}` }]);
-    }
-    out.arns.set(key, arn);
+    const created = out.created;
+    out.created = false;
+    const arn = await converge(ctx, out, desiredRole(p, context)!, paused, p.status?.executionRoleArn);
+    if (out.created) out.events.set(keyOfPath(p), [{ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn ?? ''}` }]);
+    out.created ||= created;
+    if (arn) out.arns.set(keyOfPath(p), arn);
+  }
+  for (const a of authorizers) {
+    const created = out.created;
+    out.created = false;
+    const arn = await converge(ctx, out, desiredAuthorizerRole(api!, a, context), paused, undefined);
+    if (out.created) out.events.set('', [...(out.events.get('') ?? []), { type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn ?? ''} for authorizer ${a.name}` }]);
+    out.created ||= created;
+    if (arn) out.authorizerArns.set(a.name, arn);
   }
   return out;
+}
+
+/**
+ * The roles of authorizers the operator made and has now deleted from AWS (`names`), and, when the
+ * RestApi goes, of all its authorizers. A role that never existed (an authorizer without one) is done.
+ */
+export async function deleteAuthorizerRoles(ctx: ControllerContext, api: RestApi, names: readonly string[]): Promise<void> {
+  for (const name of names) await ctx.aws.deleteRole(authorizerRoleName(api.metadata.namespace ?? '', api.metadata.name, name));
 }

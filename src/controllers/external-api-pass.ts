@@ -2,7 +2,7 @@
 // operator's. The API's settings, tags, gateway responses and stages stay as they are, so they are
 // desired as observed; its stages are deployed by whoever manages it.
 import type { RestPath } from '../api/rest-path.js';
-import { desiredFromObjects } from '../model/from-objects.js';
+import { accessTarget, desiredFromObjects } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
 import { externalLiveStages, invokeUrl } from '../plan/deployments.js';
 import { diff } from '../plan/diff.js';
@@ -46,10 +46,12 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
     return { ...stop(errorPolicy(error, 'Creating or updating the execution roles', { operation: 'createRole' }), error), releasePaths: false };
   }
   pass.roleArns = roles.arns;
-  const built = desiredFromObjects({ namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} }, paths, roles.arns, { managedBy: ctx.settings.managedBy });
-  const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses };
+  const target = accessTarget(observed, { region: ctx.aws.region, accountId: await ctx.aws.accountId() });
+  const built = desiredFromObjects({ namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} }, paths, roles.arns, { managedBy: ctx.settings.managedBy }, target);
+  // Only the paths are the operator's: everything API-wide is desired as AWS has it.
+  const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses, authorizers: observed.authorizers, models: observed.models, modelOrder: [], requestValidators: observed.requestValidators, problems: [] };
   pass.desired = desired;
-  pass.plan = diff(desired, observed, { ...ledgerFor(undefined, paths, leaving), gatewayResponses: [], tags: [] });
+  pass.plan = diff(desired, observed, { ...ledgerFor(undefined, paths, leaving), gatewayResponses: [], tags: [], authorizers: [], models: [], requestValidators: [], resourcePolicy: false });
   const result = await ctx.aws.executePlan(observed, pass.plan);
   pass.applied = result.completed;
   pass.resourceIds = result.resourceIds;

@@ -17,7 +17,7 @@ import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pa
 import { wasSettled } from '../status/summary.js';
 import type { ControllerContext, Trigger } from './context.js';
 import { errorPolicy, progressOf, stalledBy, type Verdict } from './error-policy.js';
-import { convergeRoles } from './execution-roles.js';
+import { convergeRoles, deleteAuthorizerRoles } from './execution-roles.js';
 import { diagnoseApi } from './path-diagnosis.js';
 import { restApiRef } from './refs.js';
 import { deployStages, readLiveStages } from './stage-deployer.js';
@@ -111,16 +111,21 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   }
   let roles: Awaited<ReturnType<typeof convergeRoles>>;
   try {
-    roles = await convergeRoles(ctx, paths, observed.id, pass.paused);
+    roles = await convergeRoles(ctx, paths, observed.id, pass.paused, api);
   } catch (error) {
     return stop(errorPolicy(error, 'Creating or updating the execution roles', { operation: 'createRole' }), error);
   }
   pass.roleArns = roles.arns;
-  for (const [key, events] of roles.events) pass.pathEvents.set(key, [...(pass.pathEvents.get(key) ?? []), ...events]);
+  for (const [key, events] of roles.events) {
+    if (key === '') pass.apiEvents.push(...events);
+    else pass.pathEvents.set(key, [...(pass.pathEvents.get(key) ?? []), ...events]);
+  }
 
-  const { desired, operations } = planRestApi({ api, paths, leaving, observed, roleArns: roles.arns, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags } });
+  const where = { region: ctx.aws.region, accountId: await ctx.aws.accountId() };
+  const { desired, operations, blocked } = planRestApi({ api, paths, leaving, observed, roleArns: roles.arns, authorizerRoleArns: roles.authorizerArns, where, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags } });
   pass.desired = desired;
   pass.plan = operations;
+  pass.blocked = blocked;
   if (pass.paused) {
     pass.waiting = [...pass.plan.map(describeOperation), ...roles.waiting, ...waitingPlans];
   } else {
@@ -135,6 +140,7 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
       out.verdict = v;
     }
     reportPlan(pass, api, leaving);
+    await removeAuthorizerRoles(ctx, api, pass, observed);
   }
   pass.changedAt = changedAtAfter(api.status?.changedAt, pass.applied, pass.now);
   pass.pathChangedAt = pathChangedAt(pass, new Set(pass.plan.slice(0, pass.applied).map((op) => ('path' in op ? op.path : ''))));
@@ -142,6 +148,14 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   const live = await deployPhase(ctx, out, api, paths, desired, observed.id);
   if (live) await diagnosePhase(ctx, pass, { observed, desired, live, paths, pendingPlans, fresh: trigger === 'requested' || roles.changed.length > 0 });
   return out;
+}
+
+/** Roles of the operator's authorizers that are gone from AWS now (deleted in this pass, or earlier). */
+async function removeAuthorizerRoles(ctx: ControllerContext, api: RestApi, pass: RestApiPass, observed: ObservedApi): Promise<void> {
+  const declared = new Set((api.spec.authorizers ?? []).map((a) => a.name));
+  const after = simulate(observed, pass.plan.slice(0, pass.applied)).authorizers;
+  const gone = (api.status?.ownership?.authorizers ?? []).filter((n) => !declared.has(n) && !(n in after));
+  if (gone.length > 0) await deleteAuthorizerRoles(ctx, api, gone).catch((error: unknown) => ctx.log.warn({ err: String(error) }, 'deleting the role of a removed authorizer failed; it is retried when the RestApi is deleted'));
 }
 
 /** Stages and deployments once the whole plan ran; else the stages as they are. Undefined: unreadable. */

@@ -9,11 +9,14 @@ import { isGone } from '../aws/errors.js';
 import { OWNER_TAG, ownerRef } from '../model/build.js';
 import { executionRoleName } from '../model/roles.js';
 import { keyOfPath, pendingUsagePlans } from '../model/from-objects.js';
+import { union } from '../plan/ledger.js';
+import { authorizersWithRole } from '../plan/role-diff.js';
 import { emptyPass, type EventSpec, type RestApiPass } from '../status/rest-api-pass.js';
 import { restApiStatusFor } from '../status/rest-api-status.js';
 import { awaitingReference } from '../status/summary.js';
 import type { ControllerContext, Outcome, Trigger } from './context.js';
 import { errorPolicy, outcomeOf } from './error-policy.js';
+import { deleteAuthorizerRoles } from './execution-roles.js';
 import { externalPass } from './external-api-pass.js';
 import { isPaused, managedPass } from './rest-api-pass.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, regarding, restApiRef, restPathRef } from './refs.js';
@@ -109,6 +112,7 @@ export class RestApiReconciler {
           return { kind: 'done' };
         }
         await this.ctx.aws.deleteRestApi(api.status.id);
+        await deleteAuthorizerRoles(this.ctx, api, union(api.status.ownership?.authorizers, authorizersWithRole(api).map((a) => a.name)));
       } catch (error) {
         const v = errorPolicy(error, `Deleting REST API ${api.status.id}`);
         await this.event(api, { type: 'Warning', reason: v.reason, action: 'Delete', note: v.message });

@@ -6,7 +6,8 @@ import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import type { Throttling } from '../api/common.js';
 import { buildDesired, restPathKey, type ModelOptions, type RestPathInput } from './build.js';
-import type { DesiredApi } from './state.js';
+import type { AccessTarget } from './access-build.js';
+import type { DesiredApi, ObservedApi } from './state.js';
 
 /** Stage throttling one method declares. */
 export interface MethodThrottling {
@@ -34,8 +35,20 @@ export function restPathInput(p: RestPath, executionRoleArn: string | undefined)
  * The desired REST API from a RestApi (or, for an API managed elsewhere, just a name) and its RestPaths;
  * `roleArns` holds the execution-role ARN of each RestPath that has one, by RestPath key.
  */
-export function desiredFromObjects(api: { namespace: string; name: string; spec: RestApi['spec'] }, paths: readonly RestPath[], roleArns: ReadonlyMap<string, string>, options: ModelOptions): DesiredApi {
-  return buildDesired(api, paths.map((p) => restPathInput(p, roleArns.get(keyOfPath(p)))), options);
+export function desiredFromObjects(api: { namespace: string; name: string; spec: RestApi['spec'] }, paths: readonly RestPath[], roleArns: ReadonlyMap<string, string>, options: ModelOptions, target?: AccessTarget): DesiredApi {
+  return buildDesired(api, paths.map((p) => restPathInput(p, roleArns.get(keyOfPath(p)))), options, target);
+}
+
+/** Where an observed REST API lives and what it has, for resolving names: its authorizers, validators and models. */
+export function accessTarget(observed: ObservedApi, where: { region: string; accountId: string }, authorizerRoleArns: ReadonlyMap<string, string> = new Map()): AccessTarget {
+  return {
+    ...where,
+    restApiId: observed.id,
+    authorizerIds: Object.fromEntries(Object.entries(observed.authorizers).map(([name, a]) => [name, a.id])),
+    validatorIds: Object.fromEntries(Object.entries(observed.requestValidators).map(([name, v]) => [name, v.id])),
+    existingModels: Object.keys(observed.models),
+    authorizerRoleArns,
+  };
 }
 
 /** Per-method stage throttling of the methods each RestPath really owns in `desired`. */

@@ -34,18 +34,26 @@ export function integrationShape(spec: Integration, credentials: string): Integr
   };
 }
 
-export function methodShape(spec: Method, credentials: string): MethodShape {
+/** What a method's names resolve to: the authorizer's and the validator's ids (or refs to ones this plan creates). */
+export interface MethodRefs {
+  authorizerId: string;
+  requestValidatorId: string;
+}
+
+export function methodShape(spec: Method, credentials: string, refs: MethodRefs = { authorizerId: spec.authorization?.authorizerId ?? '', requestValidatorId: '' }): MethodShape {
   const responses: MethodShape['responses'] = {};
   for (const r of spec.methodResponses ?? []) {
     responses[r.statusCode] = { responseParameters: { ...r.responseParameters }, responseModels: { ...r.responseModels } };
   }
   return {
     authorizationType: spec.authorization?.type ?? 'NONE',
-    authorizerId: spec.authorization?.authorizerId ?? '',
+    authorizerId: refs.authorizerId,
     authorizationScopes: [...(spec.authorization?.authorizationScopes ?? [])].sort(),
     apiKeyRequired: spec.apiKeyRequired ?? false,
     operationName: spec.operationName ?? '',
     requestParameters: { ...spec.requestParameters },
+    requestValidatorId: refs.requestValidatorId,
+    requestModels: { ...spec.requestModels },
     responses,
     integration: integrationShape(spec.integration, credentials),
   };

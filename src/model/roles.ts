@@ -7,11 +7,20 @@ const ROLE_NAME_LIMIT = 64;
 export const ROLE_PATH = '/restpath/';
 export const INLINE_POLICY_NAME = 'restpath-inline';
 
+function boundedName(full: string, identity: string): string {
+  const name = full.replace(/[^\w+=,.@-]/g, '-');
+  if (name.length <= ROLE_NAME_LIMIT) return name;
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  return `${name.slice(0, ROLE_NAME_LIMIT - 9)}-${hash}`;
+}
+
 export function executionRoleName(namespace: string, name: string): string {
-  const full = `restpath-${namespace}-${name}`.replace(/[^\w+=,.@-]/g, '-');
-  if (full.length <= ROLE_NAME_LIMIT) return full;
-  const hash = createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, 8);
-  return `${full.slice(0, ROLE_NAME_LIMIT - 9)}-${hash}`;
+  return boundedName(`restpath-${namespace}-${name}`, `${namespace}/${name}`);
+}
+
+/** The role of an authorizer with credentials.executionRole (the "authz-" prefix keeps it apart from RestPaths' roles). */
+export function authorizerRoleName(namespace: string, restApi: string, authorizer: string): string {
+  return boundedName(`restpath-authz-${namespace}-${restApi}-${authorizer}`, `${namespace}/${restApi}/authorizer/${authorizer}`);
 }
 
 export function trustPolicy(accountId: string, region: string, restApiId: string): Record<string, unknown> {

@@ -13,6 +13,8 @@ export interface ApiSettings {
   endpointType: EndpointType;
   /** Sorted. */
   binaryMediaTypes: string[];
+  /** Sorted; PRIVATE APIs only. */
+  vpcEndpointIds: string[];
 }
 
 export interface IntegrationResponseShape {
@@ -51,10 +53,52 @@ export interface MethodShape {
   apiKeyRequired: boolean;
   operationName: string;
   requestParameters: BoolMap;
+  /** The request validator's id ('' none), or REF_PREFIX + name for one this plan creates. */
+  requestValidatorId: string;
+  /** Model names by content type. */
+  requestModels: StringMap;
   /** Keyed by status code. */
   responses: Record<string, MethodResponseShape>;
   /** null when the method exists without an integration (a half-created method, or drift). */
   integration: IntegrationShape | null;
+}
+
+/**
+ * A method naming an authorizer or validator the same plan creates cannot know its id yet: the shape
+ * holds REF_PREFIX + kind + '/' + name, and the executor (and the simulator) resolve it once it exists.
+ */
+export const REF_PREFIX = 'ref:';
+export const authorizerRef = (name: string): string => `${REF_PREFIX}authorizer/${name}`;
+export const validatorRef = (name: string): string => `${REF_PREFIX}validator/${name}`;
+export function parseRef(value: string): { kind: 'authorizer' | 'validator'; name: string } | undefined {
+  if (!value.startsWith(REF_PREFIX)) return undefined;
+  const [kind, name] = value.slice(REF_PREFIX.length).split('/', 2);
+  return (kind === 'authorizer' || kind === 'validator') && name ? { kind, name } : undefined;
+}
+
+export interface AuthorizerShape {
+  type: 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+  /** The Lambda invocation URI ('' for Cognito). */
+  authorizerUri: string;
+  identitySource: string;
+  identityValidationExpression: string;
+  resultTtlSeconds: number;
+  /** Sorted. */
+  providerArns: string[];
+  /** The role API Gateway assumes to invoke the function ('' none). */
+  credentials: string;
+}
+
+export interface ModelShape {
+  contentType: string;
+  description: string;
+  /** The schema as canonical JSON (sorted keys), so formatting never reads as a change. */
+  schema: string;
+}
+
+export interface RequestValidatorShape {
+  validateBody: boolean;
+  validateParameters: boolean;
 }
 
 export interface GatewayResponseShape {

@@ -1,6 +1,6 @@
 // Desired and observed state of one REST API, and the ownership ledger that says what the operator
 // may delete.
-import type { ApiSettings, GatewayResponseShape, MethodKey, MethodShape, StringMap } from './shapes.js';
+import type { ApiSettings, AuthorizerShape, GatewayResponseShape, MethodKey, MethodShape, ModelShape, RequestValidatorShape, StringMap } from './shapes.js';
 import type { HttpMethod } from '../api/rest-path.js';
 
 export interface DesiredResource {
@@ -17,6 +17,8 @@ export interface DesiredMethod {
   /** The RestPath key that declares it. */
   owner: string;
   shape: MethodShape;
+  /** Not declared: the operator derives it (the CORS preflight of a path). */
+  derived?: true;
 }
 
 /** Two RestPaths declaring one path and method: the older keeps it. */
@@ -35,6 +37,22 @@ export interface PendingMethod {
   reason: string;
 }
 
+/** A declared method that cannot be written as declared: it names something that does not exist. */
+export interface RefusedMethod {
+  path: string;
+  httpMethod: HttpMethod;
+  owner: string;
+  /** AuthorizerNotFound, RequestValidatorNotFound, ModelNotFound. */
+  reason: string;
+  message: string;
+}
+
+/** Something API-wide the operator cannot apply as declared (a model cycle, for one). */
+export interface ApiProblem {
+  reason: string;
+  message: string;
+}
+
 export interface DesiredApi {
   settings: ApiSettings;
   tags: StringMap;
@@ -45,6 +63,19 @@ export interface DesiredApi {
   gatewayResponses: Record<string, GatewayResponseShape>;
   conflicts: MethodConflict[];
   pending: PendingMethod[];
+  /** Kept in AWS as they are (never deleted) until the reference is fixed. */
+  refused: RefusedMethod[];
+  /** By name. An authorizer waiting for its execution role is left out (and listed in `pending`'s reasons). */
+  authorizers: Record<string, AuthorizerShape>;
+  /** Declared authorizers not writable yet (their execution role is being made): kept, never deleted. */
+  heldAuthorizers: string[];
+  /** By name, in the order they must be created (a model after the models it refers to). */
+  models: Record<string, ModelShape>;
+  modelOrder: string[];
+  requestValidators: Record<string, RequestValidatorShape>;
+  /** The resource policy as canonical JSON; undefined when the spec declares none (AWS's is left alone unless ours). */
+  policy?: string;
+  problems: ApiProblem[];
 }
 
 export interface ObservedResource {
@@ -70,8 +101,12 @@ export interface ObservedApi {
   methods: ObservedMethod[];
   /** Only the customized ones (AWS reports defaults for every other type). */
   gatewayResponses: Record<string, GatewayResponseShape>;
-  /** The REST API's resource policy as AWS returns it (a JSON string); read for diagnosis only. */
+  /** The REST API's resource policy as AWS returns it (a JSON string). */
   resourcePolicy?: string;
+  /** By name, with their ids. */
+  authorizers: Record<string, AuthorizerShape & { id: string }>;
+  models: Record<string, ModelShape>;
+  requestValidators: Record<string, RequestValidatorShape & { id: string }>;
 }
 
 /**
@@ -83,6 +118,16 @@ export interface OwnershipLedger {
   resources: string[];
   gatewayResponses: string[];
   tags: string[];
+  authorizers: string[];
+  models: string[];
+  requestValidators: string[];
+  resourcePolicy: boolean;
 }
 
-export const EMPTY_LEDGER: OwnershipLedger = { methods: [], resources: [], gatewayResponses: [], tags: [] };
+export const EMPTY_LEDGER: OwnershipLedger = { methods: [], resources: [], gatewayResponses: [], tags: [], authorizers: [], models: [], requestValidators: [], resourcePolicy: false };
+
+/** What a REST API has of authorizers, models and validators when it is created: the two built-in models. */
+export function freshAccess(): Pick<ObservedApi, 'authorizers' | 'models' | 'requestValidators'> {
+  const builtIn = (title: string) => ({ contentType: 'application/json', description: '', schema: JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#', title, type: 'object' }) });
+  return { authorizers: {}, models: { Empty: builtIn('Empty Schema'), Error: builtIn('Error Schema') }, requestValidators: {} };
+}

@@ -15,6 +15,7 @@ export const OPERATOR_REASONS: readonly string[] = [
   // Reconciling, then perhaps Stalled.
   'WaitingForExecutionRole', 'UsagePlanPending', 'StageNotReady', 'RestApiNotFound', 'StageNotFound', 'UnknownMethod', 'SecretNotFound', 'SecretKeyNotFound', 'KubernetesWriteFailed',
   // Stalled: guards, refusals and quotas.
+  'AuthorizerNotFound', 'AuthorizerTypeMismatch', 'RequestValidatorNotFound', 'ModelNotFound', 'ModelCycle', 'DeletionWaits',
   'Conflict', 'OwnedByOther', 'AdoptionNotAllowed', 'CrossNamespaceReference', 'SecretOwnedByOther', 'ApiKeyValueTooShort', 'ApiKeyValueInUse',
   'RestApiLimitReached', 'UsagePlanLimitReached', 'ApiKeyLimitReached', 'RoleLimitReached', 'QuotaReached',
   // The runbook conditions (a False one that blocks makes Ready False with its reason).

@@ -5,11 +5,11 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { DEPLOY_ANNOTATION } from '../api/rest-api.js';
 import type { ModelOptions } from '../model/build.js';
-import { desiredFromObjects, methodThrottlingOf } from '../model/from-objects.js';
+import { accessTarget, desiredFromObjects, methodThrottlingOf } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
 import type { Ownership } from '../api/common.js';
 import { changedAtAfter, decideStages, type StageDecision } from './deployments.js';
-import { diff } from './diff.js';
+import { planDiff } from './diff.js';
 import { ledgerOfStatuses } from './ledger.js';
 import type { Operation } from './operations.js';
 import type { ObservedStage } from './stages.js';
@@ -22,6 +22,10 @@ export interface ApiPlanInput {
   observed: ObservedApi;
   /** Execution-role ARNs by RestPath key. */
   roleArns: ReadonlyMap<string, string>;
+  /** Execution-role ARNs of authorizers (credentials.executionRole), by authorizer name. */
+  authorizerRoleArns?: ReadonlyMap<string, string>;
+  /** Where the API lives (resolving the resource policy's execute-api:/ and Lambda URIs). */
+  where: { region: string; accountId: string };
   options: ModelOptions;
 }
 
@@ -35,10 +39,12 @@ export function ledgerFor(api: Ownership | undefined, paths: readonly RestPath[]
   return ledgerOfStatuses(api, [...paths, ...removed].map((p) => p.status?.ownership));
 }
 
-export function planRestApi(input: ApiPlanInput): { desired: DesiredApi; operations: Operation[] } {
+export function planRestApi(input: ApiPlanInput): { desired: DesiredApi; operations: Operation[]; blocked: string[] } {
   const { api } = input;
-  const desired = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, input.paths, input.roleArns, input.options);
-  return { desired, operations: diff(desired, input.observed, ledgerFor(api.status?.ownership, input.paths, input.leaving)) };
+  const target = accessTarget(input.observed, input.where, input.authorizerRoleArns);
+  const desired = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, input.paths, input.roleArns, input.options, target);
+  const { operations, blocked } = planDiff(desired, input.observed, ledgerFor(api.status?.ownership, input.paths, input.leaving));
+  return { desired, operations, blocked };
 }
 
 /** The stage decisions once `applied` operations have run (the deploy step runs only after a whole plan). */

@@ -9,15 +9,30 @@ import type { DesiredApi, DesiredMethod, ObservedApi, ObservedMethod, OwnershipL
 import { OWNERSHIP_TAG_PREFIX } from '../api/common.js';
 import type { Operation, PatchOperation } from './operations.js';
 import { mapPatch, replaceIfChanged, setPatch } from './patch.js';
+import { accessDeletions, accessUpserts } from './access-diff.js';
+import { comparablePolicyText } from '../model/access.js';
+import { EMPTY_LEDGER } from '../model/state.js';
 
-export function settingsPatch(desired: DesiredApi, observed: ObservedApi): PatchOperation[] {
+/** The resource policy: written when declared and different; removed only when the ledger says it is ours. */
+function policyPatch(desired: DesiredApi, observed: ObservedApi, ledger: OwnershipLedger): PatchOperation[] {
+  const have = observed.resourcePolicy ? comparablePolicyText(observed.resourcePolicy) : '';
+  if (desired.policy !== undefined) return have === desired.policy ? [] : [{ op: 'replace', path: '/policy', value: desired.policy }];
+  return have !== '' && ledger.resourcePolicy ? [{ op: 'replace', path: '/policy', value: '' }] : [];
+}
+
+export function settingsPatch(desired: DesiredApi, observed: ObservedApi, ledger: OwnershipLedger = EMPTY_LEDGER): PatchOperation[] {
   const d = desired.settings;
   const o = observed.settings;
+  const vpce = '/endpointConfiguration/vpcEndpointIds';
+  // VPC endpoints go before a type change (a REGIONAL API has none) and come after one (to PRIVATE).
   return [
     ...replaceIfChanged('/name', o.name, d.name),
     ...replaceIfChanged('/description', o.description, d.description),
+    ...o.vpcEndpointIds.filter((id) => !d.vpcEndpointIds.includes(id)).map((value): PatchOperation => ({ op: 'remove', path: vpce, value })),
     ...(o.endpointType === d.endpointType ? [] : [{ op: 'replace' as const, path: '/endpointConfiguration/types/0', value: d.endpointType }]),
+    ...d.vpcEndpointIds.filter((id) => !o.vpcEndpointIds.includes(id)).map((value): PatchOperation => ({ op: 'add', path: vpce, value })),
     ...setPatch('/binaryMediaTypes', o.binaryMediaTypes, d.binaryMediaTypes),
+    ...policyPatch(desired, observed, ledger),
   ];
 }
 
@@ -47,6 +62,8 @@ export function methodPatch(from: MethodShape, to: MethodShape): PatchOperation[
     ...replaceIfChanged('/apiKeyRequired', from.apiKeyRequired, to.apiKeyRequired),
     ...replaceIfChanged('/operationName', from.operationName, to.operationName),
     ...mapPatch('/requestParameters', from.requestParameters, to.requestParameters),
+    ...replaceIfChanged('/requestValidatorId', from.requestValidatorId, to.requestValidatorId),
+    ...mapPatch('/requestModels', from.requestModels, to.requestModels),
   ];
 }
 
@@ -143,8 +160,13 @@ function methodOperations(d: DesiredMethod, o: ObservedMethod | undefined): Oper
 }
 
 export function diff(desired: DesiredApi, observed: ObservedApi, ledger: OwnershipLedger): Operation[] {
+  return planDiff(desired, observed, ledger).operations;
+}
+
+/** The operations, and the deletions that wait because something that stays still uses what would go. */
+export function planDiff(desired: DesiredApi, observed: ObservedApi, ledger: OwnershipLedger): { operations: Operation[]; blocked: string[] } {
   const ops: Operation[] = [];
-  const settings = settingsPatch(desired, observed);
+  const settings = settingsPatch(desired, observed, ledger);
   if (settings.length > 0) ops.push({ kind: 'updateRestApi', patch: settings });
   ops.push(...tagOperations(desired, observed, ledger));
 
@@ -160,12 +182,14 @@ export function diff(desired: DesiredApi, observed: ObservedApi, ledger: Ownersh
     }
   }
 
+  ops.push(...accessUpserts(desired, observed));
+
   const observedMethods = new Map(observed.methods.map((m) => [methodKey(m.path, m.httpMethod), m]));
   for (const d of desired.methods) ops.push(...methodOperations(d, observedMethods.get(methodKey(d.path, d.httpMethod))));
 
   // Deletions. A method goes when the ledger says we wrote it and nothing declares it any more
   // (a declared but pending method is kept as it is).
-  const keep = new Set([...desired.methods, ...desired.pending].map((m) => methodKey(m.path, m.httpMethod)));
+  const keep = new Set([...desired.methods, ...desired.pending, ...desired.refused].map((m) => methodKey(m.path, m.httpMethod)));
   const ledgerMethods = new Set(ledger.methods);
   const surviving = observed.methods.filter((m) => {
     const key = methodKey(m.path, m.httpMethod);
@@ -204,5 +228,15 @@ export function diff(desired: DesiredApi, observed: ObservedApi, ledger: Ownersh
       ops.push({ kind: 'deleteGatewayResponse', responseType: type });
     }
   }
-  return ops;
+
+  // What stays once the plan ran: declared methods as desired, the rest as AWS has them; a deleted
+  // segment takes the methods under it along.
+  const desiredByKey = new Map(desired.methods.map((m) => [methodKey(m.path, m.httpMethod), m.shape]));
+  const goneUnder = (path: string) => [...deletable].some((d) => under(path, d));
+  const methodsAfter = [
+    ...desired.methods.map((m) => ({ key: `${m.httpMethod} ${m.path}`, shape: m.shape })),
+    ...surviving.filter((m) => !desiredByKey.has(methodKey(m.path, m.httpMethod)) && !goneUnder(m.path)).map((m) => ({ key: `${m.httpMethod} ${m.path}`, shape: m.shape })),
+  ];
+  const deletions = accessDeletions(desired, observed, ledger, methodsAfter);
+  return { operations: [...ops, ...deletions.operations], blocked: deletions.blocked };
 }

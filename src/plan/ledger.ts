@@ -1,7 +1,7 @@
 // The ownership ledger (ADR 0004): what the operator wrote to one REST API and may therefore remove
 // again. It is kept in the objects' statuses, split the way they own it: methods and path segments on
-// each RestPath (and the RestApi, for what older versions recorded there), gateway responses and tags
-// on the RestApi. Computed here once for the operator and the CLI.
+// each RestPath (and the RestApi, for what older versions recorded there); gateway responses, tags,
+// authorizers, models, validators and the resource policy on the RestApi. Computed here once for the operator and the CLI.
 import type { Ownership } from '../api/common.js';
 import { methodKey } from '../model/shapes.js';
 import type { DesiredApi, OwnershipLedger } from '../model/state.js';
@@ -18,6 +18,10 @@ export function ledgerOfStatuses(api: Ownership | undefined, paths: readonly (Ow
     resources: union(...all.map((o) => o?.resources)),
     gatewayResponses: union(api?.gatewayResponses),
     tags: union(api?.tags),
+    authorizers: union(api?.authorizers),
+    models: union(api?.models),
+    requestValidators: union(api?.requestValidators),
+    resourcePolicy: api?.resourcePolicy === true,
   };
 }
 
@@ -28,6 +32,10 @@ export function ledgerOf(desired: DesiredApi): OwnershipLedger {
     resources: union(desired.resources.map((r) => r.path)),
     gatewayResponses: union(Object.keys(desired.gatewayResponses)),
     tags: union(Object.keys(desired.tags)),
+    authorizers: union(Object.keys(desired.authorizers)),
+    models: union(Object.keys(desired.models)),
+    requestValidators: union(Object.keys(desired.requestValidators)),
+    resourcePolicy: desired.policy !== undefined,
   };
 }
 
@@ -43,6 +51,10 @@ export function ledgerAfter(desired: DesiredApi, previous: OwnershipLedger, comp
     resources: union(now.resources, previous.resources),
     gatewayResponses: union(now.gatewayResponses, previous.gatewayResponses),
     tags: union(now.tags, previous.tags),
+    authorizers: union(now.authorizers, previous.authorizers),
+    models: union(now.models, previous.models),
+    requestValidators: union(now.requestValidators, previous.requestValidators),
+    resourcePolicy: now.resourcePolicy || previous.resourcePolicy,
   };
 }
 
@@ -55,8 +67,15 @@ export function pathOwnershipAfter(desired: DesiredApi, key: string, previous: O
     : { methods: union(methods, previous?.methods), resources: union(resources, previous?.resources) };
 }
 
-/** The RestApi's share: gateway responses and tags (methods and segments live on the RestPaths). */
+/** The RestApi's share: API-wide pieces (methods and segments live on the RestPaths). Empty lists are left out. */
 export function apiOwnershipAfter(desired: DesiredApi, previous: Ownership | undefined, completed: boolean): Ownership {
   const after = ledgerAfter(desired, ledgerOfStatuses(previous, []), completed);
-  return { gatewayResponses: after.gatewayResponses, tags: after.tags };
+  return {
+    gatewayResponses: after.gatewayResponses,
+    tags: after.tags,
+    ...(after.authorizers.length > 0 ? { authorizers: after.authorizers } : {}),
+    ...(after.models.length > 0 ? { models: after.models } : {}),
+    ...(after.requestValidators.length > 0 ? { requestValidators: after.requestValidators } : {}),
+    ...(after.resourcePolicy ? { resourcePolicy: true } : {}),
+  };
 }

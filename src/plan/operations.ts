@@ -2,7 +2,10 @@
 // same plan has no id until it runs, so the executor resolves paths to ids as it goes.
 import type { HttpMethod } from '../api/rest-path.js';
 import type {
+  AuthorizerShape,
   GatewayResponseShape,
+  ModelShape,
+  RequestValidatorShape,
   IntegrationResponseShape,
   IntegrationShape,
   MethodResponseShape,
@@ -40,7 +43,22 @@ export type Operation =
   | ({ kind: 'updateIntegrationResponse'; statusCode: string; patch: PatchOperation[] } & OnMethod)
   | ({ kind: 'deleteIntegrationResponse'; statusCode: string } & OnMethod)
   | { kind: 'putGatewayResponse'; responseType: string; response: GatewayResponseShape }
-  | { kind: 'deleteGatewayResponse'; responseType: string };
+  | { kind: 'deleteGatewayResponse'; responseType: string }
+  | { kind: 'createAuthorizer'; name: string; authorizer: AuthorizerShape }
+  | { kind: 'updateAuthorizer'; name: string; patch: PatchOperation[] }
+  | { kind: 'deleteAuthorizer'; name: string }
+  | { kind: 'createModel'; name: string; model: ModelShape }
+  | { kind: 'updateModel'; name: string; patch: PatchOperation[] }
+  | { kind: 'deleteModel'; name: string }
+  | { kind: 'createRequestValidator'; name: string; validator: RequestValidatorShape }
+  | { kind: 'updateRequestValidator'; name: string; patch: PatchOperation[] }
+  | { kind: 'deleteRequestValidator'; name: string };
+
+const NAMED: Partial<Record<Operation['kind'], string>> = {
+  createAuthorizer: 'create authorizer', updateAuthorizer: 'update authorizer', deleteAuthorizer: 'delete authorizer',
+  createModel: 'create model', updateModel: 'update model', deleteModel: 'delete model',
+  createRequestValidator: 'create request validator', updateRequestValidator: 'update request validator', deleteRequestValidator: 'delete request validator',
+};
 
 export type OperationKind = Operation['kind'];
 
@@ -59,6 +77,16 @@ export function describeOperation(op: Operation): string {
     case 'putGatewayResponse':
     case 'deleteGatewayResponse':
       return `${op.kind === 'putGatewayResponse' ? 'put' : 'reset'} gateway response ${op.responseType}`;
+    case 'createAuthorizer':
+    case 'updateAuthorizer':
+    case 'deleteAuthorizer':
+    case 'createModel':
+    case 'updateModel':
+    case 'deleteModel':
+    case 'createRequestValidator':
+    case 'updateRequestValidator':
+    case 'deleteRequestValidator':
+      return `${NAMED[op.kind] ?? op.kind} ${op.name}${'patch' in op ? ` (${op.patch.map((p) => `${p.op} ${p.path}`).join(', ')})` : ''}`;
     default: {
       const target = `${op.httpMethod} ${op.path}`;
       const status = 'statusCode' in op ? ` ${op.statusCode}` : '';

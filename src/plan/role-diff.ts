@@ -1,9 +1,11 @@
 // Execution roles, pure: the desired IAM role of a RestPath that asks for one, and the changes that
 // bring the role IAM has to it. The AWS adapter reads the role and carries the changes out; a paused
 // API lists them as waiting instead.
+import type { Authorizer } from '../api/access.js';
+import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { MANAGED_BY_TAG, OWNER_TAG, ownerRef } from '../model/build.js';
-import { executionRoleName, samePolicy, trustPolicy } from '../model/roles.js';
+import { authorizerRoleName, executionRoleName, samePolicy, trustPolicy } from '../model/roles.js';
 
 export interface DesiredRole {
   name: string;
@@ -48,6 +50,23 @@ export function desiredRole(p: RestPath, c: RoleContext): DesiredRole | undefine
     managedPolicyArns: [...(role.managedPolicyArns ?? [])].sort(),
     ...(role.inlinePolicy ? { inlinePolicy: role.inlinePolicy } : {}),
     tags: { ...c.defaultTags, [MANAGED_BY_TAG]: c.managedBy, [OWNER_TAG]: ownerRef(namespace, 'RestPath', p.metadata.name) },
+  };
+}
+
+/** The authorizers of a RestApi that ask for an operator-managed role (credentials.executionRole). */
+export function authorizersWithRole(api: RestApi): Authorizer[] {
+  return (api.spec.authorizers ?? []).filter((a) => a.credentials?.executionRole && a.functionArn);
+}
+
+/** The role of an authorizer: API Gateway may assume it for this API and it may invoke exactly the authorizer's function. */
+export function desiredAuthorizerRole(api: RestApi, authorizer: Authorizer, c: RoleContext): DesiredRole {
+  const namespace = api.metadata.namespace ?? '';
+  return {
+    name: authorizerRoleName(namespace, api.metadata.name, authorizer.name),
+    trustPolicy: trustPolicy(c.accountId, c.region, c.restApiId),
+    managedPolicyArns: [],
+    inlinePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: authorizer.functionArn }] },
+    tags: { ...c.defaultTags, [MANAGED_BY_TAG]: c.managedBy, [OWNER_TAG]: ownerRef(namespace, 'RestApi', api.metadata.name) },
   };
 }
 

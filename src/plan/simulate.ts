@@ -3,12 +3,13 @@
 // property tests ("running diff(d, o) on o yields d") and by `restpath-operator plan` dry runs; the
 // integration tests check the real emulator agrees.
 import type { BoolMap, IntegrationShape, MethodShape, StringMap } from '../model/shapes.js';
-import { methodKey, splitPath } from '../model/shapes.js';
+import { methodKey, parseRef, splitPath } from '../model/shapes.js';
 import type { ObservedApi, ObservedMethod } from '../model/state.js';
 import type { Operation, PatchOperation } from './operations.js';
 import { unescapeKey } from './patch.js';
+import { applyAccess } from './simulate-access.js';
 
-type Field = { kind: 'string' } | { kind: 'number' } | { kind: 'boolean' } | { kind: 'stringMap' } | { kind: 'boolMap' } | { kind: 'valueSet' } | { kind: 'pathSet' };
+export type Field = { kind: 'string' } | { kind: 'number' } | { kind: 'boolean' } | { kind: 'stringMap' } | { kind: 'boolMap' } | { kind: 'valueSet' } | { kind: 'pathSet' };
 
 const METHOD_FIELDS: Record<string, Field> = {
   authorizationType: { kind: 'string' },
@@ -17,6 +18,8 @@ const METHOD_FIELDS: Record<string, Field> = {
   apiKeyRequired: { kind: 'boolean' },
   operationName: { kind: 'string' },
   requestParameters: { kind: 'boolMap' },
+  requestValidatorId: { kind: 'string' },
+  requestModels: { kind: 'stringMap' },
 };
 const INTEGRATION_FIELDS: Record<string, Field> = {
   uri: { kind: 'string' },
@@ -92,14 +95,35 @@ function requireIntegration(m: ObservedMethod): IntegrationShape {
   return m.shape.integration;
 }
 
+/** A ref to an authorizer or validator made earlier in the plan, as the id the simulated AWS gave it. */
+export function resolveRef(state: ObservedApi, value: string): string {
+  const ref = parseRef(value);
+  if (!ref) return value;
+  const id = (ref.kind === 'authorizer' ? state.authorizers[ref.name] : state.requestValidators[ref.name])?.id;
+  if (!id) throw new SimulationError(`NotFoundException: ${ref.kind} ${ref.name}`);
+  return id;
+}
+
 function applyOne(state: ObservedApi, op: Operation, nextId: () => string): void {
+  if (applyAccess(state, op, nextId)) return;
   switch (op.kind) {
     case 'updateRestApi': {
+      const special = new Set(['/endpointConfiguration/types/0', '/endpointConfiguration/vpcEndpointIds', '/policy']);
       const settings = { ...state.settings, endpointType: state.settings.endpointType as string };
-      const other = op.patch.filter((p) => p.path !== '/endpointConfiguration/types/0');
+      const other = op.patch.filter((p) => !special.has(p.path));
       const endpoint = op.patch.find((p) => p.path === '/endpointConfiguration/types/0');
       const patched = applyPatch(settings, other, { name: { kind: 'string' }, description: { kind: 'string' }, binaryMediaTypes: { kind: 'pathSet' } });
-      state.settings = { ...patched, endpointType: (endpoint?.value ?? patched.endpointType) as ObservedApi['settings']['endpointType'] };
+      const vpce = new Set(state.settings.vpcEndpointIds);
+      for (const p of op.patch.filter((x) => x.path === '/endpointConfiguration/vpcEndpointIds')) {
+        if (p.op === 'remove') vpce.delete(p.value ?? '');
+        else vpce.add(p.value ?? '');
+      }
+      state.settings = { ...patched, vpcEndpointIds: [...vpce].sort(), endpointType: (endpoint?.value ?? patched.endpointType) as ObservedApi['settings']['endpointType'] };
+      const policy = op.patch.find((p) => p.path === '/policy');
+      if (policy) {
+        if (policy.value) state.resourcePolicy = policy.value;
+        else delete state.resourcePolicy;
+      }
       return;
     }
     case 'tagRestApi':
@@ -127,13 +151,13 @@ function applyOne(state: ObservedApi, op: Operation, nextId: () => string): void
       if (state.methods.some((m) => methodKey(m.path, m.httpMethod) === methodKey(op.path, op.httpMethod))) {
         throw new SimulationError(`ConflictException: ${op.httpMethod} ${op.path} exists`);
       }
-      const shape: MethodShape = { ...structuredClone(op.method), responses: {}, integration: null };
+      const shape: MethodShape = { ...structuredClone(op.method), authorizerId: resolveRef(state, op.method.authorizerId), requestValidatorId: resolveRef(state, op.method.requestValidatorId), responses: {}, integration: null };
       state.methods.push({ path: op.path, httpMethod: op.httpMethod, shape });
       return;
     }
     case 'updateMethod': {
       const m = findMethod(state, op.path, op.httpMethod);
-      m.shape = applyPatch(m.shape, op.patch, METHOD_FIELDS);
+      m.shape = applyPatch(m.shape, op.patch.map((p) => (p.value !== undefined ? { ...p, value: resolveRef(state, p.value) } : p)), METHOD_FIELDS);
       return;
     }
     case 'deleteMethod':

@@ -46,6 +46,8 @@ export interface RestApiPass {
   roleArns: ReadonlyMap<string, string>;
   /** Writes a pause holds back: plan operations and role changes, described. */
   waiting: string[];
+  /** Deletions the plan holds back because something that stays still uses the piece, described. */
+  blocked: string[];
   stages: StageStatus[];
   deployFailure?: Failure;
   /** Manual stages that are behind the API and wait for the deploy annotation. */
@@ -75,6 +77,7 @@ export function emptyPass(now: Date, region: string, paths: RestPath[], api?: Re
     resourceIds: new Map(),
     roleArns: new Map(),
     waiting: [],
+    blocked: [],
     stages: api?.status?.stages ?? [],
     manualPending: [],
     diagnoses: new Map(),

@@ -65,6 +65,16 @@ function apiProgress(pass: RestApiPass): Progress {
   return CURRENT;
 }
 
+/** The RestApi's own progress: the whole API's, then what only it declares (models it cannot apply, deletions that wait). */
+function restApiProgress(pass: RestApiPass): Progress {
+  const api = apiProgress(pass);
+  if (api.kind !== 'current') return api;
+  const problems = pass.desired?.problems ?? [];
+  if (problems.length > 0) return { kind: 'stalled', reason: problems[0]!.reason, message: `${list(problems.map((p) => p.message))}; fix spec.models: the rest of the API is applied.` };
+  if (pass.blocked.length > 0) return { kind: 'reconciling', reason: 'DeletionWaits', message: `${list(pass.blocked)}.` };
+  return CURRENT;
+}
+
 function withFactsAge(f: ConditionFinding, readAt: Date | undefined): ConditionFinding {
   if (!readAt || (f.type !== 'PermissionsReady' && f.type !== 'ThrottlingReady')) return f;
   return { ...f, message: `${f.message} (IAM and usage-plan facts as read at ${readAt.toISOString()}; annotate the RestApi to read them now.)` };
@@ -77,6 +87,10 @@ function pathProgress(pass: RestApiPass, path: RestPath, diagnoses: readonly Con
     const c = conflicts[0]!;
     const methods = conflicts.map((x) => x.httpMethod).join(', ');
     return { kind: 'stalled', reason: 'Conflict', message: `${c.httpMethod} ${c.path} is already declared by RestPath ${c.keptBy}, which is older; this RestPath's ${methods} on it ${conflicts.length > 1 ? 'are' : 'is'} not applied.` };
+  }
+  const refused = pass.desired?.refused.filter((r) => r.owner === key) ?? [];
+  if (refused.length > 0) {
+    return { kind: 'stalled', reason: refused[0]!.reason, message: `${list(refused.map((r) => `${r.httpMethod} ${r.path}: ${r.message}`))}; ${refused.length > 1 ? 'these methods are' : 'this method is'} not applied (AWS keeps what it has) until the name is fixed or declared.` };
   }
   const api = apiProgress(pass);
   if (api.kind !== 'current') return api;
@@ -140,7 +154,7 @@ function apiStatus(pass: RestApiPass, sync: Finding): ObjectResult<RestApiStatus
   const generation = api.metadata.generation ?? 0;
   const pending = pass.manualPending.length > 0 ? `; stage ${pass.manualPending.join(', ')} (Manual) serves the latest changes once the restpath.dev/deploy annotation changes` : '';
   const whenReady = idlePause(pass) ? { reason: 'Paused', message: sync.message } : { reason: 'Ready', message: `REST API ${pass.restApiId ?? ''} is in sync and deployed${pending}.` };
-  const findings = [sync, ...summaryConditions(apiProgress(pass), idlePause(pass) ? [] : [sync], whenReady, generation)];
+  const findings = [sync, ...summaryConditions(restApiProgress(pass), idlePause(pass) ? [] : [sync], whenReady, generation)];
   const conditions = setConditions(api.status?.conditions, findings, generation, pass.now);
   const status: RestApiStatus = {
     ...api.status,

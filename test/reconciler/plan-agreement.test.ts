@@ -42,6 +42,7 @@ function cliAnswer(w: ReconcilerWorld) {
     observed: structuredClone(w.aws.apis.get(id)!),
     observedStages: [...(w.aws.stages.get(id)?.values() ?? [])],
     roleArns: new Map(all.flatMap((p) => (p.status?.executionRoleArn ? [[keyOfPath(p), p.status.executionRoleArn] as const] : []))),
+    where: { region: w.aws.region, accountId: w.aws.account },
     now: w.now,
   });
   return { operations: answer.operations.map(describeOperation), deploys: answer.stages.filter((s) => s.deploy).map((s) => s.name), settings: answer.stages.filter((s) => s.settings.length > 0).map((s) => s.name) };

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Method, RestPathSpec } from '../../src/api/rest-path.js';
 import { HTTP_METHODS, INTEGRATION_TYPES } from '../../src/api/rest-path.js';
 import { buildDesired, type RestPathInput } from '../../src/model/build.js';
-import type { DesiredApi, ObservedApi } from '../../src/model/state.js';
+import { freshAccess, type DesiredApi, type ObservedApi } from '../../src/model/state.js';
 
 export const NAMESPACE = 'shop';
 export const OPTIONS = { managedBy: 'restpath-operator', defaultTags: { env: 'test' } };
@@ -13,11 +13,12 @@ export function emptyApi(id = 'abcdefghij'): ObservedApi {
   return {
     id,
     rootResourceId: 'root000000',
-    settings: { name: 'x', description: '', endpointType: 'EDGE', binaryMediaTypes: [] },
+    settings: { name: 'x', description: '', endpointType: 'EDGE', binaryMediaTypes: [], vpcEndpointIds: [] },
     tags: {},
     resources: [],
     methods: [],
     gatewayResponses: {},
+    ...freshAccess(),
   };
 }
 

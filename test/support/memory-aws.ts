@@ -8,7 +8,7 @@ import type { RoleFacts, UsagePlanFacts } from '../../src/diagnose/facts.js';
 import { ApiKeyValueInUseError } from '../../src/aws/usage-plans.js';
 import { OWNER_TAG } from '../../src/model/build.js';
 import type { ApiSettings, StringMap } from '../../src/model/shapes.js';
-import type { ObservedApi } from '../../src/model/state.js';
+import { freshAccess, type ObservedApi } from '../../src/model/state.js';
 import type { DesiredUsagePlan, UsagePlanShape } from '../../src/model/usage-plan.js';
 import type { Operation, PatchOperation } from '../../src/plan/operations.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../../src/plan/role-diff.js';
@@ -81,7 +81,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
     const existing = [...this.apis.values()].find((a) => a.tags[OWNER_TAG] === tags[OWNER_TAG]);
     if (existing) return { id: existing.id, rootResourceId: existing.rootResourceId, created: false };
     const id = this.id('api').slice(0, 10);
-    const api: ObservedApi = { id, rootResourceId: this.id('root'), settings: structuredClone(settings), tags: { ...tags }, resources: [], methods: [], gatewayResponses: {} };
+    const api: ObservedApi = { id, rootResourceId: this.id('root'), settings: structuredClone(settings), tags: { ...tags }, resources: [], methods: [], gatewayResponses: {}, ...freshAccess() };
     this.apis.set(id, api);
     return { id, rootResourceId: api.rootResourceId, created: true };
   }

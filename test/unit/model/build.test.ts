@@ -44,7 +44,7 @@ describe('buildDesired', () => {
 
   it('names the API <namespace>-<name> by default and tags it with ownership, default and user tags', () => {
     const d = buildDesired({ namespace: NAMESPACE, name: 'shop', spec: { tags: { env: 'prod', team: 'shop' } } }, [], OPTIONS);
-    expect(d.settings).toEqual({ name: 'shop-shop', description: '', endpointType: 'REGIONAL', binaryMediaTypes: [] });
+    expect(d.settings).toEqual({ name: 'shop-shop', description: '', endpointType: 'REGIONAL', binaryMediaTypes: [], vpcEndpointIds: [] });
     expect(d.tags).toEqual({ env: 'prod', team: 'shop', [MANAGED_BY_TAG]: 'restpath-operator', [OWNER_TAG]: 'shop/RestApi/shop' });
   });
 
