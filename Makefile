@@ -29,7 +29,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 deps: $(NPM_STAMP) ## install Node dependencies (npm ci)
 
-setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, controller-manager, scheduler (both Kubernetes versions for the API tiers), containerd 2 (Go, cached), helm (Go, cached), the AWS emulator virtualenv, podman, runc, CNI, lua5.1, gojq, prometheus/promtool (apt)
+setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, controller-manager, scheduler (both Kubernetes versions for the API tiers), containerd 2 (Go, cached), helm (Go, cached), the AWS emulator virtualenv, podman, runc, CNI, lua5.1, gojq, prometheus/promtool, chromium (apt)
 	BUILD_NODE=1 bash scripts/testenv/build-control-plane.sh >/dev/null
 	KUBE_VERSION=$(KUBE_OLDEST) bash scripts/testenv/build-control-plane.sh >/dev/null
 	bash scripts/testenv/build-containerd.sh >/dev/null
@@ -39,6 +39,7 @@ setup: deps ## build/fetch the test components: kube-apiserver, etcd, kubelet, c
 	bash scripts/image/install-tools.sh
 	bash scripts/testenv/install-node-packages.sh
 	bash scripts/testenv/install-lua.sh
+	bash scripts/testenv/install-chromium.sh
 	bash scripts/testenv/install-gojq.sh
 	bash scripts/testenv/install-prometheus.sh
 

@@ -4,13 +4,7 @@
 // failure and reports how far it got, so the status can say exactly what is half-applied.
 import {
   type APIGatewayClient,
-  CreateAuthorizerCommand,
-  CreateModelCommand,
-  CreateRequestValidatorCommand,
   CreateResourceCommand,
-  DeleteAuthorizerCommand,
-  DeleteModelCommand,
-  DeleteRequestValidatorCommand,
   DeleteGatewayResponseCommand,
   DeleteIntegrationResponseCommand,
   DeleteMethodCommand,
@@ -25,10 +19,7 @@ import {
   PutMethodResponseCommand,
   TagResourceCommand,
   UntagResourceCommand,
-  UpdateAuthorizerCommand,
   UpdateIntegrationCommand,
-  UpdateModelCommand,
-  UpdateRequestValidatorCommand,
   UpdateIntegrationResponseCommand,
   UpdateMethodCommand,
   UpdateMethodResponseCommand,
@@ -43,6 +34,7 @@ import type { AwsCaller } from './caller.js';
 import { restApiArn, type AwsClients } from './clients.js';
 import { alreadyExists, isGone } from './errors.js';
 import { getAllResources } from './observe.js';
+import { runAccessOperation } from './execute-access.js';
 import { methodFromAws } from './shapes-from-aws.js';
 
 export interface ExecutionResult {
@@ -93,9 +85,7 @@ class Executor {
     return patch.map((p) => (p.value !== undefined && (p.path === '/authorizerId' || p.path === '/requestValidatorId') ? { ...p, value: this.resolve(p.value) } : p));
   }
 
-  private idOf(kind: 'authorizer' | 'validator', name: string): string | undefined {
-    return (kind === 'authorizer' ? this.authorizerIds : this.validatorIds).get(name);
-  }
+
 
   private get restApiId(): string {
     return this.api.id;
@@ -202,72 +192,7 @@ class Executor {
       case 'deleteGatewayResponse':
         return this.remove('DeleteGatewayResponse', (gw) => gw.send(new DeleteGatewayResponseCommand({ restApiId, responseType: op.responseType as never })));
       default:
-        return this.runAccess(op);
-    }
-  }
-
-  /** Authorizers, models and request validators. */
-  private async runAccess(op: Operation): Promise<void> {
-    const restApiId = this.restApiId;
-    switch (op.kind) {
-      case 'createAuthorizer': {
-        const a = op.authorizer;
-        const created = await this.send('CreateAuthorizer', (gw) => gw.send(new CreateAuthorizerCommand({
-          restApiId,
-          name: op.name,
-          type: a.type,
-          authorizerUri: set(a.authorizerUri),
-          identitySource: set(a.identitySource),
-          identityValidationExpression: set(a.identityValidationExpression),
-          authorizerResultTtlInSeconds: a.resultTtlSeconds,
-          providerARNs: a.providerArns.length > 0 ? a.providerArns : undefined,
-          authorizerCredentials: set(a.credentials),
-        })));
-        if (created.id) this.authorizerIds.set(op.name, created.id);
-        return;
-      }
-      case 'updateAuthorizer': {
-        const authorizerId = this.idOf('authorizer', op.name);
-        if (!authorizerId) throw new Error(`no authorizer ${op.name} in REST API ${restApiId}`);
-        return void (await this.send('UpdateAuthorizer', (gw) => gw.send(new UpdateAuthorizerCommand({ restApiId, authorizerId, patchOperations: op.patch }))));
-      }
-      case 'deleteAuthorizer': {
-        const authorizerId = this.idOf('authorizer', op.name);
-        if (authorizerId) await this.remove('DeleteAuthorizer', (gw) => gw.send(new DeleteAuthorizerCommand({ restApiId, authorizerId })));
-        this.authorizerIds.delete(op.name);
-        return;
-      }
-      case 'createModel':
-        try {
-          await this.send('CreateModel', (gw) => gw.send(new CreateModelCommand({ restApiId, name: op.name, contentType: op.model.contentType, schema: op.model.schema, description: set(op.model.description) })));
-        } catch (error) {
-          if (!alreadyExists(error)) throw error;
-          // Made by an earlier run that did not live to see it: bring it to the desired schema.
-          await this.send('UpdateModel', (gw) => gw.send(new UpdateModelCommand({ restApiId, modelName: op.name, patchOperations: [{ op: 'replace', path: '/schema', value: op.model.schema }] })));
-        }
-        return;
-      case 'updateModel':
-        return void (await this.send('UpdateModel', (gw) => gw.send(new UpdateModelCommand({ restApiId, modelName: op.name, patchOperations: op.patch }))));
-      case 'deleteModel':
-        return this.remove('DeleteModel', (gw) => gw.send(new DeleteModelCommand({ restApiId, modelName: op.name })));
-      case 'createRequestValidator': {
-        const created = await this.send('CreateRequestValidator', (gw) => gw.send(new CreateRequestValidatorCommand({ restApiId, name: op.name, validateRequestBody: op.validator.validateBody, validateRequestParameters: op.validator.validateParameters })));
-        if (created.id) this.validatorIds.set(op.name, created.id);
-        return;
-      }
-      case 'updateRequestValidator': {
-        const requestValidatorId = this.idOf('validator', op.name);
-        if (!requestValidatorId) throw new Error(`no request validator ${op.name} in REST API ${restApiId}`);
-        return void (await this.send('UpdateRequestValidator', (gw) => gw.send(new UpdateRequestValidatorCommand({ restApiId, requestValidatorId, patchOperations: op.patch }))));
-      }
-      case 'deleteRequestValidator': {
-        const requestValidatorId = this.idOf('validator', op.name);
-        if (requestValidatorId) await this.remove('DeleteRequestValidator', (gw) => gw.send(new DeleteRequestValidatorCommand({ restApiId, requestValidatorId })));
-        this.validatorIds.delete(op.name);
-        return;
-      }
-      default:
-        throw new Error(`unknown operation ${op.kind}`);
+        return runAccessOperation({ restApiId, send: (name, request) => this.send(name, request), remove: (name, request) => this.remove(name, request), authorizerIds: this.authorizerIds, validatorIds: this.validatorIds }, op);
     }
   }
 
