@@ -38,7 +38,7 @@ describe('the examples, applied with the operator running', () => {
   it('every object becomes Ready=True for its current generation, and AWS holds what they declare', async () => {
     await apply(manifests());
     const objects = (await kubectl.ok(['get', 'ra,rp,up', '-n', namespace(), '-o', 'name'])).split('\n').filter(Boolean);
-    expect(objects).toHaveLength(7);
+    expect(objects).toHaveLength(8);
     for (const o of objects) {
       const ready = await waitFor(o, 'Ready', 'True', undefined, 120_000);
       expect(condition(ready, 'Synced')?.status).toBe('True');
@@ -53,14 +53,23 @@ describe('the examples, applied with the operator running', () => {
     const id = api.status?.id ?? '';
     const resources = ((await operator.aws(['apigateway', 'get-resources', '--rest-api-id', id, '--embed', 'methods'])) as { items: { path: string; resourceMethods?: Record<string, { methodIntegration?: { type: string } }> }[] }).items;
     const methods = resources.flatMap((r) => Object.entries(r.resourceMethods ?? {}).map(([m, v]) => `${m} ${r.path} ${v.methodIntegration?.type ?? 'none'}`)).sort();
+    // Every path with CORS (all of them: the RestApi's default) gets its derived preflight.
     expect(methods).toEqual([
       'ANY /catalog/{proxy+} HTTP_PROXY',
       'DELETE /orders/{orderId} HTTP_PROXY',
       'GET /health MOCK',
       'GET /orders HTTP_PROXY',
       'GET /orders/{orderId} HTTP_PROXY',
+      'GET /reviews MOCK',
+      'OPTIONS /catalog/{proxy+} MOCK',
+      'OPTIONS /checkout MOCK',
+      'OPTIONS /health MOCK',
+      'OPTIONS /orders MOCK',
+      'OPTIONS /orders/{orderId} MOCK',
+      'OPTIONS /reviews MOCK',
       'POST /checkout AWS_PROXY',
       'POST /orders HTTP_PROXY',
+      'POST /reviews MOCK',
     ]);
     // Both stages deployed once: prod (Manual) at creation, dev (Automatic) after the burst.
     expect(api.status?.stages?.map((s) => s.name)).toEqual(['prod', 'dev']);

@@ -32,7 +32,7 @@ describe('deploy/examples', () => {
     await kubectl.ok(['apply', '-f', EXAMPLES]);
     await kubectl.ok(['apply', '--server-side', '--field-manager=argocd-like', '--force-conflicts', '-f', EXAMPLES]);
     expect(await generations()).toBe(before);
-    expect(before).toMatch(/^(\S+=1 ){7}$/);
+    expect(before).toMatch(/^(\S+=1 ){8}$/);
   });
 
   it('kubectl get ra,rp,up shows the printer columns', async () => {
@@ -61,6 +61,7 @@ describe('deploy/examples', () => {
       'restpath.apigateway.restpath.dev/health',
       'restpath.apigateway.restpath.dev/order',
       'restpath.apigateway.restpath.dev/orders',
+      'restpath.apigateway.restpath.dev/reviews',
       'usageplan.apigateway.restpath.dev/partners',
     ]);
   });

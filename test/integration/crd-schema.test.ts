@@ -71,8 +71,8 @@ spec:
     await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: mutable }\nspec: { endpointType: REGIONAL, region: eu-west-1 }\n`);
     const changed = await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: mutable }\nspec: { endpointType: EDGE, region: eu-west-1 }\n`);
     expect(changed).toMatchObject({ spec: { endpointType: 'EDGE' } });
-    await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: private }\nspec: { endpointType: PRIVATE }\n`);
-    const regional = await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: private }\nspec: { endpointType: REGIONAL }\n`);
+    await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: private }\nspec: { endpointType: PRIVATE, policy: { Version: "2012-10-17", Statement: [] } }\n`);
+    const regional = await applyAndGet(`${API}\nkind: RestApi\nmetadata: { name: private }\nspec: { endpointType: REGIONAL, policy: { Version: "2012-10-17", Statement: [] } }\n`);
     expect(regional).toMatchObject({ spec: { endpointType: 'REGIONAL' } });
     const rp = (path: string, method: string) =>
       `${API}\nkind: RestPath\nmetadata: { name: mutable }\nspec:\n  restApiRef: { name: mutable }\n  path: ${path}\n  methods: [{ httpMethod: ${method}, integration: { type: MOCK } }]\n`;
