@@ -148,7 +148,7 @@ describe('the runbook, end to end', () => {
     const file = (body: string) => [api('rollback'), mockPath('second', 'rollback', '/second').replace('{"ok":true}', body)].join('---\n');
     const same = await operatorCli(operator.account, ['plan', '-f', '-', '-n', namespace()], file('{"ok":true}'));
     expect(same.code, same.stderr).toBe(0);
-    expect(same.stdout).toContain('no changes to paths, methods, integrations, gateway responses or tags');
+    expect(same.stdout).toContain('no changes to paths, methods, integrations, authorizers, models, validators, gateway responses, policy or tags');
     expect(same.stdout).toMatch(/stage live \(Automatic\): settings unchanged; no deployment/);
     const changed = await operatorCli(operator.account, ['plan', '-f', '-', '-n', namespace()], file('{"ok":"v2"}') + `---\n${mockPath('third', 'rollback', '/third')}`);
     expect(changed.code, changed.stderr).toBe(0);
