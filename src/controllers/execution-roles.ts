@@ -6,8 +6,7 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { keyOfPath } from '../model/from-objects.js';
 import { authorizerRoleName } from '../model/roles.js';
-import { authorizersWithRole, describeRoleChange, desiredAuthorizerRole, desiredRole, type DesiredRole, type RoleContext } from '../plan/role-diff.js';
-import { roleChanges } from '../plan/role-diff.js';
+import { authorizersWithRole, describeRoleChange, desiredAuthorizerRole, desiredRole, roleChanges, type DesiredRole, type RoleContext } from '../plan/role-diff.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext } from './context.js';
 
@@ -26,17 +25,20 @@ export interface RolesResult {
   changed: string[];
 }
 
-async function converge(ctx: ControllerContext, out: RolesResult, want: DesiredRole, paused: boolean, previousArn: string | undefined): Promise<string | undefined> {
+/** Brings one role to `want` (or, paused, lists the changes); its ARN, and whether it was created now. */
+async function converge(ctx: ControllerContext, out: RolesResult, want: DesiredRole, paused: boolean, previousArn: string | undefined): Promise<{ arn?: string; created: boolean }> {
   const have = await ctx.aws.observeRole(want.name);
   const changes = roleChanges(want, have);
   if (paused) {
     out.waiting.push(...changes.map((c) => describeRoleChange(want.name, c)));
-    return have?.arn ?? previousArn;
+    const arn = have?.arn ?? previousArn;
+    return { ...(arn ? { arn } : {}), created: false };
   }
   const arn = changes.length > 0 ? await ctx.aws.changeRole(want, changes) : have!.arn;
   if (changes.length > 0) out.changed.push(arn);
-  if (changes.some((c) => c.kind === 'createRole')) out.created = true;
-  return arn;
+  const created = changes.some((c) => c.kind === 'createRole');
+  out.created ||= created;
+  return { arn, created };
 }
 
 /** `api`: the RestApi whose authorizers may ask for roles (undefined for an API managed elsewhere). */
@@ -47,19 +49,13 @@ export async function convergeRoles(ctx: ControllerContext, paths: readonly Rest
   if (withRole.length === 0 && authorizers.length === 0) return out;
   const context: RoleContext = { accountId: await ctx.aws.accountId(), region: ctx.aws.region, restApiId, managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags };
   for (const p of withRole) {
-    const created = out.created;
-    out.created = false;
-    const arn = await converge(ctx, out, desiredRole(p, context)!, paused, p.status?.executionRoleArn);
-    if (out.created) out.events.set(keyOfPath(p), [{ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn ?? ''}` }]);
-    out.created ||= created;
+    const { arn, created } = await converge(ctx, out, desiredRole(p, context)!, paused, p.status?.executionRoleArn);
+    if (created) out.events.set(keyOfPath(p), [{ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn ?? ''}` }]);
     if (arn) out.arns.set(keyOfPath(p), arn);
   }
   for (const a of authorizers) {
-    const created = out.created;
-    out.created = false;
-    const arn = await converge(ctx, out, desiredAuthorizerRole(api!, a, context), paused, undefined);
-    if (out.created) out.events.set('', [...(out.events.get('') ?? []), { type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn ?? ''} for authorizer ${a.name}` }]);
-    out.created ||= created;
+    const { arn, created } = await converge(ctx, out, desiredAuthorizerRole(api!, a, context), paused, undefined);
+    if (created) out.events.set('', [...(out.events.get('') ?? []), { type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created execution role ${arn ?? ''} for authorizer ${a.name}` }]);
     if (arn) out.authorizerArns.set(a.name, arn);
   }
   return out;

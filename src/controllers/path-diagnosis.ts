@@ -7,6 +7,7 @@ import type { RestPath } from '../api/rest-path.js';
 import { diagnosePath, type ConditionFinding, type StageFacts } from '../diagnose/index.js';
 import type { PolicyDocument } from '../diagnose/iam-policy.js';
 import type { RoleFacts } from '../diagnose/facts.js';
+import { parseAwsJson } from '../model/access.js';
 import { keyOfPath } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
 import type { LiveStage } from '../plan/deployments.js';
@@ -39,15 +40,7 @@ export interface ApiDiagnosis {
 const ignoreFailure = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
 
 export function parseResourcePolicy(policy: string | undefined): PolicyDocument | undefined {
-  if (!policy) return undefined;
-  for (const text of [policy, policy.replace(/\\"/g, '"')]) {
-    try {
-      return JSON.parse(text) as PolicyDocument;
-    } catch {
-      // AWS returns the policy JSON with its quotes escaped; try that form next.
-    }
-  }
-  return undefined;
+  return policy ? (parseAwsJson(policy) as PolicyDocument | undefined) : undefined;
 }
 
 export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInput): Promise<ApiDiagnosis> {

@@ -153,8 +153,10 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
 /** Roles of the operator's authorizers that are gone from AWS now (deleted in this pass, or earlier). */
 async function removeAuthorizerRoles(ctx: ControllerContext, api: RestApi, pass: RestApiPass, observed: ObservedApi): Promise<void> {
   const declared = new Set((api.spec.authorizers ?? []).map((a) => a.name));
+  const undeclared = (api.status?.ownership?.authorizers ?? []).filter((n) => !declared.has(n));
+  if (undeclared.length === 0) return;
   const after = simulate(observed, pass.plan.slice(0, pass.applied)).authorizers;
-  const gone = (api.status?.ownership?.authorizers ?? []).filter((n) => !declared.has(n) && !(n in after));
+  const gone = undeclared.filter((n) => !(n in after));
   if (gone.length > 0) await deleteAuthorizerRoles(ctx, api, gone).catch((error: unknown) => ctx.log.warn({ err: String(error) }, 'deleting the role of a removed authorizer failed; it is retried when the RestApi is deleted'));
 }
 

@@ -59,8 +59,7 @@ export function accessOf(spec: RestApiSpec, target: AccessTarget | undefined): A
   for (const v of spec.requestValidators ?? []) validators[v.name] = validatorShape(v);
   const existingModels = new Set([...BUILT_IN_MODELS, ...(target?.existingModels ?? [])]);
   const models = desiredModels(spec.models ?? [], target?.restApiId ?? '', existingModels);
-  const target_ = target ?? { region: '', accountId: '', restApiId: '' };
-  const policy = spec.policy ? comparablePolicy(resolvedPolicy(spec.policy, target_)) : undefined;
+  const policy = spec.policy ? comparablePolicy(resolvedPolicy(spec.policy, target ?? { region: '', accountId: '', restApiId: '' })) : undefined;
 
   const refsOf = (method: Method): RefsResult => {
     const at = method.authorization;
@@ -90,8 +89,8 @@ export function accessOf(spec: RestApiSpec, target: AccessTarget | undefined): A
     }
     const missing = Object.values(method.requestModels ?? {}).filter((m) => !(m in models.models) && !existingModels.has(m));
     if (missing.length > 0) {
-      const why = models.problems.find((p) => missing.some((m) => p.message.includes(`model ${m} `) || p.message.includes(` ${m} `)));
-      return { refused: { reason: 'ModelNotFound', message: `requestModels names ${[...new Set(missing)].join(', ')}, which the RestApi's spec.models does not declare${why ? ` in a form API Gateway accepts (${why.message})` : ''}` } };
+      const why = missing.map((m) => models.leftOut.get(m)).find((reason) => reason !== undefined);
+      return { refused: { reason: 'ModelNotFound', message: `requestModels names ${[...new Set(missing)].join(', ')}, which the RestApi's spec.models does not declare${why ? ` in a form API Gateway accepts (${why})` : ''}` } };
     }
     return { authorizerId, requestValidatorId };
   };

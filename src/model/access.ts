@@ -19,16 +19,22 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(canonical(value));
 }
 
-/** A JSON text as AWS returns it (policies come with their quotes escaped), canonical; as given when it does not parse. */
-export function canonicalJsonText(text: string): string {
+/** A JSON text as AWS returns it: plain, or (a policy) with its quotes escaped; undefined when it is neither. */
+export function parseAwsJson(text: string): unknown {
   for (const candidate of [text, text.replace(/\\"/g, '"').replace(/\\\//g, '/')]) {
     try {
-      return canonicalJson(JSON.parse(candidate));
+      return JSON.parse(candidate) as unknown;
     } catch {
       // not this form; try the next
     }
   }
-  return text;
+  return undefined;
+}
+
+/** A JSON text as AWS returns it, canonical; as given when it does not parse. */
+export function canonicalJsonText(text: string): string {
+  const parsed = parseAwsJson(text);
+  return parsed === undefined ? text : canonicalJson(parsed);
 }
 
 export function lambdaInvocationUri(region: string, functionArn: string): string {
@@ -96,6 +102,8 @@ export interface DesiredModels {
   /** Creation order: every model after the models it refers to. */
   order: string[];
   problems: ApiProblem[];
+  /** Declared models left out, with why (a cycle, a $ref to nothing). */
+  leftOut: Map<string, string>;
 }
 
 /**
@@ -106,6 +114,7 @@ export interface DesiredModels {
 export function desiredModels(specs: readonly Model[], restApiId: string, existing: ReadonlySet<string>): DesiredModels {
   const byName = new Map(specs.map((m) => [m.name, m]));
   const problems: ApiProblem[] = [];
+  const leftOut = new Map<string, string>();
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done' | 'bad'>();
   const visit = (name: string, chain: string[]): boolean => {
@@ -113,7 +122,9 @@ export function desiredModels(specs: readonly Model[], restApiId: string, existi
     if (seen === 'done') return true;
     if (seen === 'bad') return false;
     if (seen === 'visiting') {
-      problems.push({ reason: 'ModelCycle', message: `models ${[...chain.slice(chain.indexOf(name)), name].join(' -> ')} refer to each other in a cycle: API Gateway cannot create any of them` });
+      const message = `models ${[...chain.slice(chain.indexOf(name)), name].join(' -> ')} refer to each other in a cycle: API Gateway cannot create any of them`;
+      problems.push({ reason: 'ModelCycle', message });
+      leftOut.set(name, message);
       return false;
     }
     const spec = byName.get(name);
@@ -123,7 +134,9 @@ export function desiredModels(specs: readonly Model[], restApiId: string, existi
     state.set(name, missing.length === 0 ? 'done' : 'bad');
     if (missing.length > 0) {
       const unknown = missing.filter((m) => !byName.has(m) && !existing.has(m));
-      if (unknown.length > 0) problems.push({ reason: 'ModelNotFound', message: `model ${name} refers to ${unknown.join(', ')}, which is neither in spec.models nor in the REST API` });
+      const message = unknown.length > 0 ? `model ${name} refers to ${unknown.join(', ')}, which is neither in spec.models nor in the REST API` : `model ${name} refers to ${missing.join(', ')}, which cannot be created`;
+      if (unknown.length > 0) problems.push({ reason: 'ModelNotFound', message });
+      if (!leftOut.has(name)) leftOut.set(name, message);
       return false;
     }
     order.push(name);
@@ -135,7 +148,7 @@ export function desiredModels(specs: readonly Model[], restApiId: string, existi
     const spec = byName.get(name)!;
     models[name] = { contentType: spec.contentType ?? 'application/json', description: spec.description ?? '', schema: canonicalJson(withModelUrls(spec.schema, restApiId)) };
   }
-  return { models, order, problems };
+  return { models, order, problems, leftOut };
 }
 
 /** execute-api:/REST resolved against this API: arn:aws:execute-api:REGION:ACCOUNT:ID/REST (AWS's console shorthand). */
@@ -171,10 +184,6 @@ export function comparablePolicy(policy: unknown): string {
 }
 
 export function comparablePolicyText(text: string): string {
-  const canonical = canonicalJsonText(text);
-  try {
-    return comparablePolicy(JSON.parse(canonical));
-  } catch {
-    return text;
-  }
+  const parsed = parseAwsJson(text);
+  return parsed === undefined ? text : comparablePolicy(parsed);
 }

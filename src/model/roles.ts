@@ -2,6 +2,7 @@
 // (within IAM's 64 characters) and its trust policy, which lets only API Gateway assume it, only for
 // this account and this REST API (aws:SourceAccount, aws:SourceArn: the confused-deputy guard).
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './access.js';
 
 const ROLE_NAME_LIMIT = 64;
 export const ROLE_PATH = '/restpath/';
@@ -42,7 +43,5 @@ export function trustPolicy(accountId: string, region: string, restApiId: string
 
 /** Policy documents compare by content, not by formatting or key order. */
 export function samePolicy(a: unknown, b: unknown): boolean {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, canonical(x)])) : v;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return canonicalJson(a) === canonicalJson(b);
 }

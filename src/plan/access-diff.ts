@@ -6,7 +6,7 @@ import type { AuthorizerShape, MethodShape, ModelShape, RequestValidatorShape } 
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
 import { modelRefs } from '../model/access.js';
 import type { Operation, PatchOperation } from './operations.js';
-import { replaceIfChanged } from './patch.js';
+import { replaceIfChanged, valueSetPatch } from './patch.js';
 
 export function authorizerPatch(from: AuthorizerShape, to: AuthorizerShape): PatchOperation[] {
   return [
@@ -16,8 +16,7 @@ export function authorizerPatch(from: AuthorizerShape, to: AuthorizerShape): Pat
     ...replaceIfChanged('/identityValidationExpression', from.identityValidationExpression, to.identityValidationExpression),
     ...replaceIfChanged('/authorizerResultTtlInSeconds', from.resultTtlSeconds, to.resultTtlSeconds),
     ...replaceIfChanged('/authorizerCredentials', from.credentials, to.credentials),
-    ...to.providerArns.filter((a) => !from.providerArns.includes(a)).map((a): PatchOperation => ({ op: 'add', path: '/providerARNs', value: a })),
-    ...from.providerArns.filter((a) => !to.providerArns.includes(a)).map((a): PatchOperation => ({ op: 'remove', path: '/providerARNs', value: a })),
+    ...valueSetPatch('/providerARNs', from.providerArns, to.providerArns),
   ];
 }
 

@@ -8,7 +8,7 @@ import type { GatewayResponseShape, IntegrationShape, MethodShape } from '../mod
 import type { DesiredApi, DesiredMethod, ObservedApi, ObservedMethod, OwnershipLedger } from '../model/state.js';
 import { OWNERSHIP_TAG_PREFIX } from '../api/common.js';
 import type { Operation, PatchOperation } from './operations.js';
-import { mapPatch, replaceIfChanged, setPatch } from './patch.js';
+import { mapPatch, replaceIfChanged, setPatch, valueSetPatch } from './patch.js';
 import { accessDeletions, accessUpserts } from './access-diff.js';
 import { comparablePolicyText } from '../model/access.js';
 import { EMPTY_LEDGER } from '../model/state.js';
@@ -47,18 +47,11 @@ function tagOperations(desired: DesiredApi, observed: ObservedApi, ledger: Owner
   ];
 }
 
-function scopesPatch(from: string[], to: string[]): PatchOperation[] {
-  return [
-    ...to.filter((s) => !from.includes(s)).map((s): PatchOperation => ({ op: 'add', path: '/authorizationScopes', value: s })),
-    ...from.filter((s) => !to.includes(s)).map((s): PatchOperation => ({ op: 'remove', path: '/authorizationScopes', value: s })),
-  ];
-}
-
 export function methodPatch(from: MethodShape, to: MethodShape): PatchOperation[] {
   return [
     ...replaceIfChanged('/authorizationType', from.authorizationType, to.authorizationType),
     ...replaceIfChanged('/authorizerId', from.authorizerId, to.authorizerId),
-    ...scopesPatch(from.authorizationScopes, to.authorizationScopes),
+    ...valueSetPatch('/authorizationScopes', from.authorizationScopes, to.authorizationScopes),
     ...replaceIfChanged('/apiKeyRequired', from.apiKeyRequired, to.apiKeyRequired),
     ...replaceIfChanged('/operationName', from.operationName, to.operationName),
     ...mapPatch('/requestParameters', from.requestParameters, to.requestParameters),

@@ -29,6 +29,14 @@ export function mapPatch(prefix: string, from: StringMap | BoolMap, to: StringMa
   return ops;
 }
 
+/** add/remove operations on `path` with the element as the value (authorizationScopes, providerARNs). */
+export function valueSetPatch(path: string, from: readonly string[], to: readonly string[]): PatchOperation[] {
+  return [
+    ...to.filter((v) => !from.includes(v)).map((value): PatchOperation => ({ op: 'add', path, value })),
+    ...from.filter((v) => !to.includes(v)).map((value): PatchOperation => ({ op: 'remove', path, value })),
+  ];
+}
+
 /** add/remove operations that turn set `from` into set `to`, one element per operation. */
 export function setPatch(prefix: string, from: string[], to: string[]): PatchOperation[] {
   const ops: PatchOperation[] = [];

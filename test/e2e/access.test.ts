@@ -4,8 +4,7 @@
 // headless Chromium calling the stage cross-origin. The emulator does not enforce authorizers,
 // resource policies or gateway-response headers on its data plane (test/aws-emulator/README.md):
 // those are checked through the control plane.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BrowserSession } from '../support/browser.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { objectsIn } from '../support/objects.js';

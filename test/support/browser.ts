@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { runStep } from '../../scripts/testenv/run.js';
+import { until } from './until.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -115,10 +116,9 @@ const listen = (server: Server): Promise<number> =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 
-async function waitFor(condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
+/** Best effort: waits for `condition` (test/support/until.ts polls it) and goes on when it does not come. */
+const settle = (what: string, condition: () => boolean, ms: number): Promise<unknown> =>
+  until(what, () => Promise.resolve(condition() || undefined), ms).catch(() => undefined);
 
 export class BrowserSession {
   /** The page's two origins: both are http://…:port of the page server, and cross-origin to any other port. */
@@ -237,7 +237,7 @@ export class BrowserSession {
       if (!outcome.ok) {
         // Chromium reports the failure and logs its reason asynchronously to the page's rejection; its
         // last word on a failed load is "Failed to load resource: net::…", after any CORS line.
-        await waitFor(() => failures.some((f) => f.resourceType === 'Fetch') && console.some((line) => line.startsWith('Failed to load resource')), 2_000);
+        await settle('Chromium reporting the failed load', () => failures.some((f) => f.resourceType === 'Fetch') && console.some((line) => line.startsWith('Failed to load resource')), 2_000);
       }
       const blockedByCors = console.some((line) => line.includes('blocked by CORS policy')) || failures.some((f) => f.corsError !== undefined);
       return { ...outcome, console, failures: [...failures], blockedByCors };
@@ -277,9 +277,9 @@ export class BrowserSession {
       }
     };
     signal('SIGTERM');
-    await waitFor(() => this.processes().length === 0, 3_000);
+    await settle('the browser exiting on SIGTERM', () => this.processes().length === 0, 3_000);
     signal('SIGKILL');
-    await waitFor(() => this.processes().length === 0, 2_000);
+    await settle('the browser exiting on SIGKILL', () => this.processes().length === 0, 2_000);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
