@@ -1,6 +1,6 @@
 // The diagnose step of the reconcile line (and of the CLI's `diagnose`): gathers the facts the runbook
 // checks need for every RestPath of one REST API (the snapshot as it is after the plan ran, each stage
-// and its deployment, the roles, VPC links, resource policy and usage plans) and runs the pure checks.
+// and its deployment, the roles of integrations and authorizers, VPC links, resource policy and usage plans) and runs the pure checks.
 // IAM, VPC-link and usage-plan facts may be reused while younger than `maxAgeMs` (0: read now); the
 // result says when the oldest fact used was read. A read that fails leaves its checks out.
 import type { RestPath } from '../api/rest-path.js';
@@ -9,6 +9,7 @@ import type { PolicyDocument } from '../diagnose/iam-policy.js';
 import type { RoleFacts } from '../diagnose/facts.js';
 import { parseAwsJson } from '../model/access.js';
 import { keyOfPath } from '../model/from-objects.js';
+import { authorizerRef } from '../model/shapes.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
 import type { LiveStage } from '../plan/deployments.js';
 import type { Dated, DiagnosisFacts } from './ports.js';
@@ -60,7 +61,10 @@ export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInpu
   );
   const integrations = desired.methods.flatMap((m) => (m.shape.integration ? [m.shape.integration] : []));
   const roles = new Map<string, RoleFacts>();
-  for (const arn of new Set(integrations.map((i) => i.credentials).filter((c) => c.startsWith('arn:aws') && c.includes(':role/')))) {
+  // Only the authorizers some method uses (by id, or by name while this pass creates them).
+  const used = new Set(desired.methods.map((m) => m.shape.authorizerId).filter(Boolean));
+  const authorizerRoles = Object.entries(input.observed.authorizers).filter(([name, a]) => used.has(a.id) || used.has(authorizerRef(name))).map(([, a]) => a.credentials);
+  for (const arn of new Set([...integrations.map((i) => i.credentials), ...authorizerRoles].filter((c) => c.startsWith('arn:aws') && c.includes(':role/')))) {
     const role = await dated(facts.role(arn, maxAgeMs));
     if (role) roles.set(arn, role);
   }
@@ -89,6 +93,7 @@ export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInpu
         methods,
         methodThrottling: new Map(p.spec.methods.flatMap((m) => (m.throttling ? [[m.httpMethod, m.throttling] as const] : []))),
         observed: input.observed,
+        ...(desired.cors[key] ? { cors: desired.cors[key] } : {}),
         ...(changedAt ? { changedAt } : {}),
         stages,
         roles,

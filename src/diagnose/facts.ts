@@ -2,6 +2,7 @@
 // REST API snapshot (shared with the diff, so path and integration checks cost no extra AWS calls),
 // each stage and what its deployment serves, the IAM roles integrations use, the REST API's resource
 // policy, and the usage plans that cover its stages. The AWS adapter fills these in; the checks are pure.
+import type { EffectiveCors } from '../model/cors.js';
 import type { DesiredMethod, ObservedApi } from '../model/state.js';
 import type { PolicyDocument } from './iam-policy.js';
 
@@ -55,7 +56,9 @@ export interface PathFacts {
   /** When the operator last changed this path's methods in AWS (ISO). */
   changedAt?: string;
   stages: StageFacts[];
-  /** By ARN; only the roles this path's integrations use. */
+  /** The CORS this RestPath has (its own or the RestApi's); absent: none. */
+  cors?: EffectiveCors;
+  /** By ARN; the roles this API's integrations and authorizers use. */
   roles: Map<string, RoleFacts>;
   resourcePolicy?: PolicyDocument;
   /** Usage plans covering each stage, by stage name; undefined when they could not be read. */

@@ -40,6 +40,8 @@ export interface Evaluation {
   decision: Decision;
   /** Statements that match but carry a condition that could not be evaluated (by Sid or position). */
   unevaluated: string[];
+  /** Those of `unevaluated` that would deny: an Allow beside one of them is not certain. */
+  unevaluatedDenies: string[];
   /** The statement that decided (Sid or position), when one did. */
   decidedBy?: string;
 }
@@ -118,6 +120,7 @@ function conditionsHold(s: Statement, context: Record<string, string>): boolean 
 
 export function evaluate(documents: readonly PolicyDocument[], request: Request): Evaluation {
   const unevaluated: string[] = [];
+  const unevaluatedDenies: string[] = [];
   let allowedBy: string | undefined;
   let deniedBy: string | undefined;
   documents.forEach((doc, d) =>
@@ -127,6 +130,7 @@ export function evaluate(documents: readonly PolicyDocument[], request: Request)
       const holds = s.Condition ? conditionsHold(s, request.context ?? {}) : true;
       if (holds === undefined) {
         unevaluated.push(name);
+        if (s.Effect === 'Deny') unevaluatedDenies.push(name);
         return;
       }
       if (!holds) return;
@@ -134,7 +138,7 @@ export function evaluate(documents: readonly PolicyDocument[], request: Request)
       else if (s.Effect === 'Allow') allowedBy ??= name;
     }),
   );
-  if (deniedBy) return { decision: 'ExplicitDeny', unevaluated, decidedBy: deniedBy };
-  if (allowedBy) return { decision: 'Allow', unevaluated, decidedBy: allowedBy };
-  return { decision: 'ImplicitDeny', unevaluated };
+  if (deniedBy) return { decision: 'ExplicitDeny', unevaluated, unevaluatedDenies, decidedBy: deniedBy };
+  if (allowedBy) return { decision: 'Allow', unevaluated, unevaluatedDenies, decidedBy: allowedBy };
+  return { decision: 'ImplicitDeny', unevaluated, unevaluatedDenies };
 }

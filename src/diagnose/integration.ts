@@ -1,11 +1,14 @@
 // IntegrationReady (integration failures, 5xx): each method's integration exists and is what the spec
 // says; its URI's stage variables are defined on every stage; its VPC link is AVAILABLE; its timeout
 // is within API Gateway's 50..29,000 ms; AWS service URIs and Lambda ARNs are well formed; the
-// credentials role exists. All from the shared snapshot, plus the VPC link and role reads.
+// credentials role exists; and the request contract checked before it (validation.ts). All from the
+// shared snapshot, plus the VPC link and role reads.
 import { samePolicy } from '../model/roles.js';
 import type { IntegrationShape } from '../model/shapes.js';
+import { corsBackendNotes } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
+import { validationProblems } from './validation.js';
 
 const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
 /** arn:aws:apigateway:{region}:{service}:{path|action}/{...}, per API Gateway's PutIntegration docs. */
@@ -24,12 +27,16 @@ function differences(want: IntegrationShape, have: IntegrationShape): string[] {
 
 export function checkIntegration(f: PathFacts): ConditionFinding {
   const problems: Problem[] = [];
+  const notes: string[] = [];
   const id = f.restApiId;
   const resourceId = f.path === '/' ? f.observed.rootResourceId : (f.observed.resources.find((r) => r.path === f.path)?.id ?? 'RESOURCE_ID');
   for (const m of f.methods) {
     const command = `aws apigateway get-integration --rest-api-id ${id} --resource-id ${resourceId} --http-method ${m.httpMethod}`;
     const where = `${m.httpMethod} ${f.path}`;
     const observed = f.observed.methods.find((o) => o.path === f.path && o.httpMethod === m.httpMethod);
+    const validation = validationProblems(f, m);
+    problems.push(...validation.problems);
+    notes.push(...validation.notes);
     const want = m.shape.integration;
     if (!want) continue;
     if (observed && !observed.shape.integration) {
@@ -76,5 +83,7 @@ export function checkIntegration(f: PathFacts): ConditionFinding {
       problems.push({ reason: 'CredentialsRoleMissing', what: `${where}: the integration's credentials role ${role.arn} does not exist: clients get ${CLIENT.internalError}.`, command: `aws iam get-role --role-name ${role.name}` });
     }
   }
-  return findingFrom('IntegrationReady', problems, { reason: 'IntegrationsValid', message: `The integrations of ${f.path} match the spec and their stages, links and roles are in place.` });
+  const backend = corsBackendNotes(f);
+  const message = [`The integrations of ${f.path} match the spec and their stages, links and roles are in place.`, ...notes, ...backend].join(' ');
+  return findingFrom('IntegrationReady', problems, { reason: backend.length > 0 ? 'CorsFromBackend' : 'IntegrationsValid', message });
 }

@@ -1,6 +1,8 @@
 // ResourcePathReady (the 404 runbook): is the path and each of its methods in API Gateway, does every
 // stage exist, and does each stage's current deployment serve them? A route API Gateway does not know
 // answers 403 Missing Authentication Token (not 404), which is what clients see in every case here.
+// For browsers, a path with CORS must also answer its preflight and carry the headers (cors.ts).
+import { preflightProblems } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
 
@@ -11,7 +13,8 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
   if (!resource) {
     problems.push({ reason: 'PathMissing', what: `${f.path} does not exist in REST API ${id}: clients get ${CLIENT.missingToken} once a deployment without it is served.`, command: `aws apigateway get-resources --rest-api-id ${id} --query "items[?path=='${f.path}']"` });
   } else {
-    for (const m of f.methods) {
+    // A derived preflight that is missing is told by the CORS check, with what browsers see.
+    for (const m of f.methods.filter((x) => !x.derived)) {
       if (!f.observed.methods.some((o) => o.path === f.path && o.httpMethod === m.httpMethod)) {
         problems.push({ reason: 'MethodMissing', what: `${m.httpMethod} ${f.path} does not exist in REST API ${id}: clients get ${CLIENT.missingToken} once a deployment without it is served.`, command: `aws apigateway get-method --rest-api-id ${id} --resource-id ${resource.id} --http-method ${m.httpMethod}` });
       }
@@ -54,6 +57,7 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
       });
     }
   }
+  problems.push(...preflightProblems(f));
   const one = f.methods.length === 1;
   return findingFrom('ResourcePathReady', problems, {
     reason: 'Served',

@@ -163,5 +163,6 @@ export function buildDesired(api: RestApiInput, paths: RestPathInput[], options:
     requestValidators: access.validators,
     ...(access.policy !== undefined ? { policy: access.policy } : {}),
     problems: access.problems,
+    cors: Object.fromEntries([...corsOf].flatMap(([key, c]) => (c ? [[key, c] as const] : []))),
   };
 }

@@ -2,6 +2,7 @@
 // may delete.
 import type { ApiSettings, AuthorizerShape, GatewayResponseShape, MethodKey, MethodShape, ModelShape, RequestValidatorShape, StringMap } from './shapes.js';
 import type { HttpMethod } from '../api/rest-path.js';
+import type { EffectiveCors } from './cors.js';
 
 export interface DesiredResource {
   path: string;
@@ -76,6 +77,8 @@ export interface DesiredApi {
   /** The resource policy as canonical JSON; undefined when the spec declares none (AWS's is left alone unless ours). */
   policy?: string;
   problems: ApiProblem[];
+  /** The CORS each RestPath (by key) has, its own or the RestApi's default; absent: none. For the runbook. */
+  cors: Record<string, EffectiveCors>;
 }
 
 export interface ObservedResource {

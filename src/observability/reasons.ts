@@ -20,8 +20,13 @@ export const OPERATOR_REASONS: readonly string[] = [
   'RestApiLimitReached', 'UsagePlanLimitReached', 'ApiKeyLimitReached', 'RoleLimitReached', 'QuotaReached',
   // The runbook conditions (a False one that blocks makes Ready False with its reason).
   'Served', 'PathMissing', 'MethodMissing', 'StageMissing', 'NotDeployed', 'StaleDeployment', 'DeploymentPending',
+  'PreflightMissing', 'PreflightWithoutCorsHeaders', 'ResponseWithoutCorsHeader', 'GatewayResponsesWithoutCors',
   'IntegrationsValid', 'IntegrationMissing', 'IntegrationDiffers', 'UndefinedStageVariable', 'VpcLinkNotAvailable', 'TimeoutOutOfRange', 'MalformedUri', 'CredentialsRoleMissing',
+  'CorsFromBackend', 'RequestValidatorMissing', 'ModelMissing', 'ModelInvalid',
   'PermissionsValid', 'SigV4Required', 'ExecutionRoleMissing', 'TrustPolicyDenies', 'TrustPolicyExcludesApi', 'ActionNotAllowed', 'ActionDenied', 'ResourcePolicyDenies', 'PolicyConditionsNotEvaluated', 'TrustConditionsNotEvaluated',
+  'ResourcePolicyNoAllow', 'ResourcePolicyConditionsNotEvaluated', 'PreflightRequiresAuthorization', 'PreflightRequiresApiKey',
+  'AuthorizerMissing', 'AuthorizerRoleMissing', 'AuthorizerRoleNotAssumable', 'AuthorizerCannotInvoke', 'AuthorizerConditionsNotEvaluated',
+  'IdentityHeaderNotAllowedByCors', 'CognitoScopesMissing', 'AuthorizerCacheShared',
   'WithinLimits', 'NoUsagePlan', 'NoApiKey', 'ApiKeysDisabled', 'QuotaExhausted', 'PlanLimitUnreachable',
   // An error that is not AWS's (errors.ts: errorName of an error without a name, a timeout).
   'Error', 'TimeoutError',

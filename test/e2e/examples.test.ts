@@ -1,12 +1,11 @@
 // A user's first minutes: apply the examples with kubectl, list them by short names and category,
 // and see the printer columns.
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testKubectl } from '../support/cluster.js';
+import { EXAMPLES } from '../support/examples.js';
 
 const kubectl = testKubectl();
-const EXAMPLES = join(import.meta.dirname, '..', '..', 'deploy', 'examples');
 
 afterAll(async () => {
   await kubectl.ok(['delete', '-f', EXAMPLES, '--ignore-not-found', '--wait=false']);

@@ -32,7 +32,7 @@ describe('evaluate: identity policies', () => {
 
   it('lets an explicit Deny in any policy win over an Allow in another', () => {
     const result = evaluate([doc({ Effect: 'Allow', Action: '*', Resource: '*' }), doc({ Sid: 'NoLambda', Effect: 'Deny', Action: 'lambda:Invoke*', Resource: '*' })], invoke);
-    expect(result).toEqual({ decision: 'ExplicitDeny', unevaluated: [], decidedBy: 'NoLambda' });
+    expect(result).toEqual({ decision: 'ExplicitDeny', unevaluated: [], unevaluatedDenies: [], decidedBy: 'NoLambda' });
   });
 
   it('inverts NotAction and NotResource', () => {
@@ -44,9 +44,9 @@ describe('evaluate: identity policies', () => {
 
   it('reports statements whose conditions it cannot evaluate instead of guessing', () => {
     const result = evaluate([doc({ Sid: 'OnlyFromVpc', Effect: 'Allow', Action: 'lambda:*', Resource: '*', Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } })], invoke);
-    expect(result).toEqual({ decision: 'ImplicitDeny', unevaluated: ['OnlyFromVpc'] });
+    expect(result).toEqual({ decision: 'ImplicitDeny', unevaluated: ['OnlyFromVpc'], unevaluatedDenies: [] });
     const deny = evaluate([doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'MaybeDeny', Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })], invoke);
-    expect(deny).toEqual({ decision: 'Allow', unevaluated: ['MaybeDeny'], decidedBy: 'statement 1' });
+    expect(deny).toEqual({ decision: 'Allow', unevaluated: ['MaybeDeny'], unevaluatedDenies: ['MaybeDeny'], decidedBy: 'statement 1' });
   });
 });
 
