@@ -6,17 +6,18 @@
 // Not here: "quota used up" (LocalStack answers GetUsage with 501) and "not in the stage's deployment"
 // as read from GetDeployment's apiSummary (LocalStack leaves it out); test/unit/diagnose/checks.test.ts
 // covers both from AWS's documented responses (test/aws-emulator/README.md).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { invokeStage, mockPathYaml, objectsIn } from '../support/objects.js';
 import { operatorCli, startOperator, type RunningOperator } from '../support/operator.js';
+import { commandFor, runbookReader } from '../support/runbook.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'runbook');
 let operator: RunningOperator;
-const { apply, get, waitFor, condition, until } = objectsIn(kubectl, namespace, () => operator.logs());
+const objects = objectsIn(kubectl, namespace, () => operator.logs());
+const { apply, get, waitFor, condition, until } = objects;
+const describeShows = runbookReader(kubectl, namespace, objects);
 
 beforeAll(async () => {
   // A short resync: breaks made with the aws CLI are found within seconds (IAM and usage-plan facts
@@ -30,31 +31,6 @@ afterAll(async () => {
 const H = 'apiVersion: apigateway.restpath.dev/v1alpha1';
 const api = (name: string, annotations = '') => `${H}\nkind: RestApi\nmetadata: { name: ${name}${annotations} }\nspec:\n  stages: [{ name: live }]\n`;
 const mockPath = (name: string, apiName: string, path: string, methodExtra = '') => mockPathYaml(name, apiName, path, { methodExtra });
-
-/** The aws command(s) a condition's message gives (its first finding), as argv (double quotes respected). */
-function commandFor(message: string): string[][] {
-  const check = /Check: (aws .+?)(?: \| |$)/.exec(message)?.[1];
-  expect(check, `no command in: ${message}`).toBeTruthy();
-  const commands: string[][] = [[]];
-  for (const token of check!.match(/"[^"]*"|\S+/g) ?? []) {
-    if (token === '&&') commands.push([]);
-    else commands.at(-1)!.push(token.replace(/^"|"$/g, ''));
-  }
-  // Without the leading "aws".
-  return commands.map((argv) => argv.slice(1));
-}
-
-async function describeShows(name: string, type: string, reason: string): Promise<{ message: string; described: string }> {
-  const o = await waitFor(`restpath/${name}`, type, 'False', reason, 60_000);
-  const described = await kubectl.ok(['describe', 'restpath', name, '-n', namespace()]);
-  // Kept for the record (what users see), next to the test results.
-  const dir = join(import.meta.dirname, '..', '..', '.test-results', 'runbook');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${reason}.txt`), described);
-  expect(described).toContain(`Type:                  ${type}`);
-  expect(described).toContain(`Reason:                ${reason}`);
-  return { message: condition(o, type)!.message, described };
-}
 
 const apiIdOf = async (name: string) => (await get<{ id?: string }>(`restapi/${name}`)).status?.id ?? '';
 
