@@ -1,7 +1,9 @@
 // `make bench`: the core and the AWS adapter under API Gateway's quotas, against the AWS emulator
 // behind the quota proxy. Prints a table:
 //  - converge N paths x 3 methods from scratch: time and AWS calls, against the minimum the quotas allow;
-//  - AWS calls of one steady-state cycle (observe + empty plan) at 10, 100 and 300 paths;
+//  - AWS calls of one steady-state cycle (observe + empty plan) at 10, 100 and 300 paths, and at 10 and
+//    100 paths whose API has authorizers, models, a validator, CORS and a resource policy (those add
+//    three reads per API, none per path);
 //  - plan time (pure diff) for 300 resources x 5 methods.
 // `BENCH_QUICK=1` skips the 300-path convergence (about 4 minutes). Everything it starts it stops.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +20,9 @@ import { observeApi } from '../src/aws/observe.js';
 import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from '../src/aws/quotas.js';
 import { RateLimiter } from '../src/aws/rate-limiter.js';
 import { ensureRestApi } from '../src/aws/rest-api.js';
+import type { RestApiSpec } from '../src/api/rest-api.js';
 import { buildDesired, type RestPathInput } from '../src/model/build.js';
+import { accessTarget } from '../src/model/from-objects.js';
 import { EMPTY_LEDGER, freshAccess, type ObservedApi } from '../src/model/state.js';
 import { diff } from '../src/plan/diff.js';
 import { ledgerOf } from '../src/plan/ledger.js';
@@ -43,6 +47,20 @@ function paths(n: number, perPath: readonly (typeof HTTP_METHODS)[number][] = ME
 }
 const desiredFor = (name: string, n: number, perPath?: readonly (typeof HTTP_METHODS)[number][]) =>
   buildDesired({ namespace: 'bench', name, spec: {} }, paths(n, perPath), { managedBy: 'restpath-bench' });
+
+/** Every path of `paths(n)` authorized, validated and with CORS: the API-wide pieces they name. */
+function accessSpec(accountId: string): RestApiSpec {
+  const fn = `arn:aws:lambda:us-east-1:${accountId}:function:authorize`;
+  return {
+    authorizers: [{ name: 'tokens', type: 'TOKEN', functionArn: fn, credentials: { roleArn: `arn:aws:iam::${accountId}:role/authz` } }, { name: 'requests', type: 'REQUEST', functionArn: fn, identitySource: 'method.request.header.X-Tenant' }],
+    models: [{ name: 'Item', schema: { type: 'object', properties: { tag: { $ref: '#/models/Tag' } } } }, { name: 'Tag', schema: { type: 'string' } }],
+    requestValidators: [{ name: 'body', validateBody: true }],
+    cors: { allowOrigins: ['https://app.example'] },
+    policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }] },
+  };
+}
+const accessPaths = (n: number): RestPathInput[] =>
+  paths(n).map((p) => ({ ...p, spec: { ...p.spec, methods: p.spec.methods.map((m, i) => ({ ...m, ...(i === 0 ? { authorization: { type: 'CUSTOM' as const, authorizerRef: 'tokens' } } : { requestValidator: 'body', requestModels: { 'application/json': 'Item' } }) })) } }));
 
 const rows: string[][] = [];
 const line = (...cells: (string | number)[]) => rows.push(cells.map(String));
@@ -105,6 +123,25 @@ async function main(): Promise<void> {
       const plan = diff(desired, observed, ledgerOf(desired));
       const ms = performance.now() - started;
       line(`steady-state cycle, ${n} paths`, `${ms.toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; plan: ${plan.length} ops`);
+    }
+
+    // 2b. Steady state with authorizers, models, a validator, CORS (a preflight per path) and a policy.
+    for (const n of [10, 100]) {
+      const ctx = await context(false);
+      const where = { region: account.region, accountId: account.accountId };
+      const build = (observed: ObservedApi) => buildDesired({ namespace: 'bench', name: `access-${n}`, spec: accessSpec(account.accountId) }, accessPaths(n), { managedBy: 'restpath-bench' }, accessTarget(observed, where));
+      const start = buildDesired({ namespace: 'bench', name: `access-${n}`, spec: accessSpec(account.accountId) }, accessPaths(n), { managedBy: 'restpath-bench' });
+      const { id } = await ensureRestApi(ctx.caller, ctx.clients, start.settings, start.tags);
+      const fresh = await observeApi(ctx.caller, ctx.clients, id);
+      const result = await executePlan(ctx.caller, ctx.clients, fresh, diff(build(fresh), fresh, EMPTY_LEDGER));
+      if (result.failed) throw result.failed.error;
+      ctx.calls.reset();
+      const started = performance.now();
+      const observed = await observeApi(ctx.caller, ctx.clients, id);
+      const desired = build(observed);
+      const plan = diff(desired, observed, ledgerOf(desired));
+      const ms = performance.now() - started;
+      line(`steady-state cycle, ${n} paths with access pieces`, `${ms.toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; plan: ${plan.length} ops`);
     }
 
     // 3. Plan time, pure: 300 resources x 5 methods, from scratch and in sync.
