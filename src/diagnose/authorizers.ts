@@ -42,8 +42,8 @@ function invokeProblems(f: PathFacts, a: Found, where: string): Problem[] {
   if (!a.credentials || !fn) return [];
   const role = f.roles.get(a.credentials);
   if (!role) return [];
-  const prefix = `${where}: authorizer ${a.name}'s`;
-  if (!role.exists) return [{ reason: 'AuthorizerRoleMissing', what: `${prefix} role ${role.arn} does not exist: clients get ${CONFIGURATION_ERROR}.`, command: `aws iam get-role --role-name ${role.name}` }];
+  const prefix = `${where}: authorizer ${a.name}:`;
+  if (!role.exists) return [{ reason: 'AuthorizerRoleMissing', what: `${prefix} its role ${role.arn} does not exist: clients get ${CONFIGURATION_ERROR}.`, command: `aws iam get-role --role-name ${role.name}` }];
   const source = { arn: `arn:aws:execute-api:${f.region}:${f.accountId}:${f.restApiId}/authorizers/${a.id}`, accountId: f.accountId };
   return [trustProblem(role, source, CONFIGURATION_ERROR, ROLE_REASONS), actionProblem(role, { action: 'lambda:InvokeFunction', resource: fn }, CONFIGURATION_ERROR, ROLE_REASONS)]
     .flatMap((p) => (p ? [{ ...p, what: `${prefix} ${p.what}` }] : []));

@@ -97,7 +97,7 @@ spec:
   it("PermissionsReady AuthorizerCannotInvoke: the authorizer's role may invoke another function; fixed in IAM, True again", async () => {
     const id = await idOf('guard');
     const { message } = await describeShows('invoke', 'PermissionsReady', 'AuthorizerCannotInvoke');
-    expect(message).toContain(`GET /invoke: authorizer narrow's no attached or inline policy of role ${role} allows lambda:InvokeFunction on ${fn('authorize')}: clients get 500 {"message": null} (x-amzn-ErrorType: AuthorizerConfigurationException).`);
+    expect(message).toContain(`GET /invoke: authorizer narrow: no attached or inline policy of role ${role} allows lambda:InvokeFunction on ${fn('authorize')}: clients get 500 {"message": null} (x-amzn-ErrorType: AuthorizerConfigurationException).`);
     const [, inline] = commandFor(message);
     expect(await operator.aws(inline!)).toEqual({ PolicyNames: ['invoke'] });
     expect(id).toBeTruthy();
