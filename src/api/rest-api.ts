@@ -7,12 +7,12 @@ import {
   Ownership,
   REST_API_ID_PATTERN,
   Tags,
-  Throttling,
   statusOptions,
   type KubeObject,
 } from './common.js';
 import { Authorizer, Cors, Model, RequestValidator, VPC_ENDPOINT_ID } from './access.js';
 import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
+import { DEPLOY_ANNOTATION, Stage } from './stage.js';
 
 export const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
 
@@ -25,54 +25,10 @@ export const GATEWAY_RESPONSE_TYPES = [
   'UNAUTHORIZED', 'UNSUPPORTED_MEDIA_TYPE', 'WAF_FILTERED',
 ] as const;
 
-export const DEPLOYMENT_MODES = ['Automatic', 'Manual'] as const;
 
-/** Annotation on a RestApi whose change deploys its Manual stages. */
-export const DEPLOY_ANNOTATION = 'restpath.dev/deploy';
 /** On a RestApi: "true" stops all writes to AWS for it and its paths; observing and diagnosing go on. */
 export const PAUSE_ANNOTATION = 'restpath.dev/paused';
-
-export const Stage = Type.Object(
-  {
-    name: Type.String({
-      description: 'Stage name; part of the invoke URL.',
-      minLength: 1,
-      maxLength: 128,
-      pattern: '^[a-zA-Z0-9_-]+$',
-    }),
-    description: Type.Optional(Type.String({ maxLength: 1024 })),
-    variables: Type.Optional(
-      MapOf(
-        Type.String({
-          maxLength: 512,
-          pattern: '^[A-Za-z0-9-._~:/?#&=,]+$',
-          description: 'Stage variable value (letters, digits and -._~:/?#&=,).',
-        }),
-        {
-          description: 'Stage variables, usable as ${stageVariables.NAME} in integration URIs.',
-          maxProperties: 100,
-          'x-kubernetes-validations': [
-            rule(
-              "self.all(k, k.matches('^[A-Za-z0-9_]{1,64}$'))",
-              'stage variable names may contain only letters, digits and underscores (at most 64)',
-            ),
-          ],
-        },
-      ),
-    ),
-    throttling: Type.Optional(Throttling('Default method throttling for the stage (all methods: */*).', false)),
-    deployment: Type.Optional(
-      StringEnum(DEPLOYMENT_MODES, {
-        default: 'Automatic',
-        description:
-          'Automatic: changes are deployed to this stage, coalesced into one deployment per burst. Manual: ' +
-          `the stage is deployed only when the ${DEPLOY_ANNOTATION} annotation on the RestApi changes.`,
-      }),
-    ),
-  },
-  { description: 'A stage: a named, deployed snapshot of the API with its own invoke URL.' },
-);
-export type Stage = Static<typeof Stage>;
+export { DEPLOY_ANNOTATION, DEPLOYMENT_MODES, PROMOTE_ANNOTATION, Stage } from './stage.js';
 
 export const GatewayResponse = Type.Object(
   {

@@ -15,6 +15,7 @@ import {
 import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
 
 import { NAME_PATTERN, PathCors } from './access.js';
+import { MethodSettings } from './stage.js';
 import { CONTENT_TYPE_MAP_OPTIONS, HTTP_METHODS, Integration, STATUS_CODE } from './integration.js';
 export const AUTHORIZATION_TYPES = ['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'] as const;
 
@@ -93,6 +94,7 @@ export const Method = Type.Object(
       }),
     ),
     throttling: Type.Optional(Throttling('Per-method throttling, written into every stage of the API.', false)),
+    settings: Type.Optional({ ...MethodSettings, description: "This method's logging, metrics and caching on every stage, over the stage's methodSettings (fields not given keep the stage's)." }),
     requestValidator: Type.Optional(
       Type.String({ pattern: NAME_PATTERN, description: "A request validator of the RestApi (spec.requestValidators) by name: invalid requests get 400 before the integration runs." }),
     ),

@@ -2,23 +2,40 @@
 // pointed at it (UpdateStage /deploymentId): AWS documents both ways, and deploying "into" a stage
 // resets its settings in the emulators (test/aws-emulator/README.md), so this one way is used always.
 import { CreateDeploymentCommand, CreateStageCommand, GetStagesCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
+import { DEFAULT_METHOD_SETTING, DEFAULT_THROTTLE, sameSetting, sameThrottle } from '../plan/stage-settings.js';
 import { stagePatch, type ObservedStage, type StageShape } from '../plan/stages.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
 
 export function stageFromAws(s: Stage): ObservedStage {
   const throttling: ObservedStage['throttling'] = {};
-  for (const [key, setting] of Object.entries(s.methodSettings ?? {})) {
-    if (setting.throttlingRateLimit !== undefined && setting.throttlingBurstLimit !== undefined) {
-      throttling[key] = { rateLimit: setting.throttlingRateLimit, burstLimit: setting.throttlingBurstLimit };
-    }
+  const settings: ObservedStage['settings'] = {};
+  for (const [key, m] of Object.entries(s.methodSettings ?? {})) {
+    const throttle = { rateLimit: m.throttlingRateLimit ?? DEFAULT_THROTTLE.rateLimit, burstLimit: m.throttlingBurstLimit ?? DEFAULT_THROTTLE.burstLimit };
+    if (!sameThrottle(throttle, DEFAULT_THROTTLE)) throttling[key] = throttle;
+    // A level AWS leaves out is OFF (an entry made by another field reports none).
+    const level = m.loggingLevel === 'ERROR' || m.loggingLevel === 'INFO' ? m.loggingLevel : 'OFF';
+    const setting = {
+      loggingLevel: level, dataTraceEnabled: m.dataTraceEnabled ?? false, metricsEnabled: m.metricsEnabled ?? false, cachingEnabled: m.cachingEnabled ?? false,
+      cacheTtlInSeconds: m.cacheTtlInSeconds ?? DEFAULT_METHOD_SETTING.cacheTtlInSeconds, cacheDataEncrypted: m.cacheDataEncrypted ?? false,
+      requireAuthorizationForCacheControl: m.requireAuthorizationForCacheControl ?? DEFAULT_METHOD_SETTING.requireAuthorizationForCacheControl,
+    } as const;
+    if (!sameSetting(setting, DEFAULT_METHOD_SETTING)) settings[key] = setting;
   }
+  const log = s.accessLogSettings;
+  const canary = s.canarySettings;
   return {
     name: s.stageName ?? '',
     deploymentId: s.deploymentId ?? '',
     description: s.description ?? '',
     variables: { ...s.variables },
+    settingKeys: Object.keys(s.methodSettings ?? {}).sort(),
     throttling,
+    settings,
+    ...(log?.destinationArn ? { accessLog: { destinationArn: log.destinationArn, format: log.format ?? '' } } : {}),
+    tracingEnabled: s.tracingEnabled ?? false,
+    cacheCluster: { enabled: s.cacheClusterEnabled ?? false, size: s.cacheClusterSize ?? '0.5' },
+    ...(canary ? { canary: { deploymentId: canary.deploymentId ?? '', percentTraffic: canary.percentTraffic ?? 0, stageVariableOverrides: { ...canary.stageVariableOverrides }, useStageCache: canary.useStageCache ?? false } } : {}),
   };
 }
 

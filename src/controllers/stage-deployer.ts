@@ -4,6 +4,7 @@
 import { DEPLOY_ANNOTATION, type RestApi, type StageStatus } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { DesiredApi } from '../model/state.js';
+import { stageAt } from '../plan/stages.js';
 import { stageDecisionsAfter } from '../plan/api-plan.js';
 import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, stageStatusAfter, unservedSince, type LiveStage, type StageDecision } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
@@ -41,7 +42,7 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
         id: await ctx.aws.createDeployment(restApiId, `restpath-operator: ${api.metadata.namespace ?? ''}/${api.metadata.name} generation ${api.metadata.generation ?? 0}`),
         at: ctx.now().toISOString(),
       };
-      const settled = d.observed ? { ...d.observed, ...d.want } : undefined;
+      const settled = d.observed ? stageAt(d.want, d.observed.deploymentId, d.observed.canary?.deploymentId) : undefined;
       await ctx.aws.writeStage(restApiId, settled, d.want, settled ? [{ op: 'replace', path: '/deploymentId', value: deployment.id }] : [], deployment.id);
       out.events.push({ type: 'Normal', reason: 'Deployed', action: 'Deploy', note: `Deployed stage ${d.name} (deployment ${deployment.id})` });
       measureServed(ctx, d, previous.find((s) => s.name === d.name), [changedAtAfter(api.status?.changedAt, applied, now), ...paths.map((p) => p.status?.changedAt)], deployment.at);

@@ -5,15 +5,17 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import type { Throttling } from '../api/common.js';
+import type { MethodSettings } from '../api/stage.js';
 import { buildDesired, restPathKey, type ModelOptions, type RestPathInput } from './build.js';
 import type { AccessTarget } from './access-build.js';
 import type { DesiredApi, ObservedApi } from './state.js';
 
-/** Stage throttling one method declares. */
-export interface MethodThrottling {
+/** Stage throttling and method settings one method declares. */
+export interface MethodStageSettings {
   path: string;
   httpMethod: string;
-  throttling: Throttling;
+  throttling?: Throttling;
+  settings?: MethodSettings;
 }
 
 /** A RestPath's key in the model: namespace/name. */
@@ -51,12 +53,12 @@ export function accessTarget(observed: ObservedApi, where: { region: string; acc
   };
 }
 
-/** Per-method stage throttling of the methods each RestPath really owns in `desired`. */
-export function methodThrottlingOf(paths: readonly RestPath[], desired: DesiredApi): MethodThrottling[] {
+/** Per-method stage throttling and settings of the methods each RestPath really owns in `desired`. */
+export function methodStageSettingsOf(paths: readonly RestPath[], desired: DesiredApi): MethodStageSettings[] {
   return paths.flatMap((p) =>
     p.spec.methods
-      .filter((m) => m.throttling && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === keyOfPath(p)))
-      .map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, throttling: m.throttling! })),
+      .filter((m) => (m.throttling || m.settings) && desired.methods.some((d) => d.path === p.spec.path && d.httpMethod === m.httpMethod && d.owner === keyOfPath(p)))
+      .map((m) => ({ path: p.spec.path, httpMethod: m.httpMethod, ...(m.throttling ? { throttling: m.throttling } : {}), ...(m.settings ? { settings: m.settings } : {}) })),
   );
 }
 

@@ -5,7 +5,7 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { DEPLOY_ANNOTATION } from '../api/rest-api.js';
 import type { ModelOptions } from '../model/build.js';
-import { accessTarget, desiredFromObjects, methodThrottlingOf } from '../model/from-objects.js';
+import { accessTarget, desiredFromObjects, methodStageSettingsOf } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
 import type { Ownership } from '../api/common.js';
 import { changedAtAfter, decideStages, type StageDecision } from './deployments.js';
@@ -56,6 +56,6 @@ export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], de
     annotation: api.metadata.annotations?.[DEPLOY_ANNOTATION],
     changedAt: changedAtAfter(api.status?.changedAt, applied, now),
     changedNow: applied > 0,
-    methodThrottling: methodThrottlingOf(paths, desired),
+    methodSettings: methodStageSettingsOf(paths, desired),
   });
 }

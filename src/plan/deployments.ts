@@ -2,9 +2,9 @@
 // RestApi, the settings it should have, the UpdateStage patch that gets it there, and whether it is
 // deployed in this pass. Then the status and the live view (what the diagnosis sees) after the pass.
 import type { Stage, StageStatus } from '../api/rest-api.js';
-import type { MethodThrottling } from '../model/from-objects.js';
+import type { MethodStageSettings } from '../model/from-objects.js';
 import type { PatchOperation } from './operations.js';
-import { desiredStage, stagePatch, STAGE_DEFAULT, type ObservedStage, type StageShape } from './stages.js';
+import { desiredStage, stageAt, stagePatch, STAGE_DEFAULT, type ObservedStage, type StageShape } from './stages.js';
 
 /** A stage as it is in AWS next to what the operator last deployed to it: the diagnosis's view. */
 export interface LiveStage {
@@ -44,7 +44,7 @@ export interface StagesInput {
   changedAt: string | undefined;
   /** This pass changed the API: behind whatever the clock says (two passes may share a millisecond). */
   changedNow: boolean;
-  methodThrottling: readonly MethodThrottling[];
+  methodSettings: readonly MethodStageSettings[];
 }
 
 export function invokeUrl(restApiId: string, region: string, stage: string, path = ''): string {
@@ -75,7 +75,7 @@ export function decideStages(input: StagesInput): StageDecision[] {
     const observed = input.observed.find((s) => s.name === stage.name);
     const previous = input.previous.find((s) => s.name === stage.name);
     const manual = stage.deployment === 'Manual';
-    const want = desiredStage(stage, [...input.methodThrottling]);
+    const want = desiredStage(stage, input.methodSettings);
     const behind = input.changedNow || !previous?.deployedAt || (input.changedAt !== undefined && previous.deployedAt < input.changedAt);
     const requested = input.annotation !== undefined && input.annotation !== previous?.deployedAnnotation;
     const deploy: DeployReason | undefined = !observed ? 'StageMissing' : manual ? (requested ? 'DeployRequested' : undefined) : behind ? 'ApiChanged' : undefined;
@@ -134,5 +134,5 @@ export function externalLiveStages(observed: readonly ObservedStage[]): LiveStag
 
 /** The stage as it is once the decision was carried out (settings applied, deployment pointed). */
 export function observedAfter(d: StageDecision, deploymentId: string | undefined): ObservedStage {
-  return { ...d.want, deploymentId: deploymentId ?? d.observed?.deploymentId ?? '' };
+  return stageAt(d.want, deploymentId ?? d.observed?.deploymentId ?? '', d.observed?.canary?.deploymentId);
 }

@@ -13,7 +13,7 @@ import type { DesiredUsagePlan, UsagePlanShape } from '../../src/model/usage-pla
 import type { Operation, PatchOperation } from '../../src/plan/operations.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../../src/plan/role-diff.js';
 import { simulate } from '../../src/plan/simulate.js';
-import type { ObservedStage, StageShape } from '../../src/plan/stages.js';
+import { stageAt, type ObservedStage, type StageShape } from '../../src/plan/stages.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-plan-diff.js';
 import { applyUsagePlanPatch } from './usage-plan-patch.js';
 
@@ -134,7 +134,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
     const stages = this.stages.get(restApiId) ?? new Map<string, ObservedStage>();
     this.stages.set(restApiId, stages);
     if (!observed) {
-      stages.set(want.name, { ...structuredClone(want), deploymentId: deploymentId ?? '' });
+      stages.set(want.name, stageAt(structuredClone(want), deploymentId ?? ''));
       return;
     }
     const current = stages.get(want.name)!;
@@ -143,8 +143,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
       if (p.path === '/deploymentId') next.deploymentId = p.value ?? '';
     }
     // Settings patches bring the stage to `want` (stagePatch is the pure diff the adapter sends).
-    if (patch.some((p) => p.path !== '/deploymentId')) Object.assign(next, structuredClone(want), { deploymentId: next.deploymentId });
-    stages.set(want.name, next);
+    stages.set(want.name, patch.some((p) => p.path !== '/deploymentId') ? stageAt(structuredClone(want), next.deploymentId, next.canary?.deploymentId) : next);
   }
 
   async createDeployment(restApiId: string): Promise<string> {
