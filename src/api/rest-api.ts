@@ -12,7 +12,7 @@ import {
 } from './common.js';
 import { Authorizer, Cors, Model, RequestValidator, VPC_ENDPOINT_ID } from './access.js';
 import { FreeFormObject, MapOf, StringEnum, rule } from './schema.js';
-import { DEPLOY_ANNOTATION, Stage } from './stage.js';
+import { DEPLOY_ANNOTATION, PROMOTE_ANNOTATION, Stage } from './stage.js';
 
 export const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
 
@@ -192,6 +192,17 @@ export const StageStatus = Type.Object({
   deployedAnnotation: Type.Optional(
     Type.String({ description: `The ${DEPLOY_ANNOTATION} value the current deployment was made for (Manual stages).` }),
   ),
+  canary: Type.Optional(
+    Type.Object(
+      {
+        deploymentId: Type.String({ description: 'The deployment the canary serves.' }),
+        deployedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the operator deployed it to the canary.' })),
+        percentTraffic: Type.Number({ description: "The share of the stage's requests it serves, in percent." }),
+      },
+      { description: 'The canary, while the stage has one: changes go here first, until promoted.' },
+    ),
+  ),
+  promotedAnnotation: Type.Optional(Type.String({ description: `The ${PROMOTE_ANNOTATION} value the last promotion was made for.` })),
 });
 export type StageStatus = Static<typeof StageStatus>;
 

@@ -35,7 +35,7 @@ export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients
       if (patch.length === 0) return;
       await caller.call('UpdateStage', () => clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: want.name, patchOperations: patch })));
     },
-    createDeployment: (id, description) => createDeployment(caller, clients, id, description),
+    createDeployment: (id, description, canary) => createDeployment(caller, clients, id, description, canary),
     observeRole: (name) => observeRole(caller, iam, name),
     changeRole: (want, changes) => changeRole(caller, iam, want, changes),
     deleteRole: (name) => deleteRole(caller, iam, name),

@@ -3,7 +3,7 @@
 // resets its settings in the emulators (test/aws-emulator/README.md), so this one way is used always.
 import { CreateDeploymentCommand, CreateStageCommand, GetStagesCommand, UpdateStageCommand, type Stage } from '@aws-sdk/client-api-gateway';
 import { DEFAULT_METHOD_SETTING, DEFAULT_THROTTLE, sameSetting, sameThrottle } from '../plan/stage-settings.js';
-import { stagePatch, type ObservedStage, type StageShape } from '../plan/stages.js';
+import { stagePatch, type CanaryShape, type ObservedStage, type StageShape } from '../plan/stages.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
 
@@ -44,8 +44,10 @@ export async function observeStages(caller: AwsCaller, clients: AwsClients, rest
   return (out.item ?? []).map(stageFromAws);
 }
 
-export async function createDeployment(caller: AwsCaller, clients: AwsClients, restApiId: string, description: string): Promise<string> {
-  const created = await caller.call('CreateDeployment', () => clients.apigateway.send(new CreateDeploymentCommand({ restApiId, description })));
+/** A deployment, not in any stage; with `canary`, into that stage's canary (creating it: the stage keeps its deployment). */
+export async function createDeployment(caller: AwsCaller, clients: AwsClients, restApiId: string, description: string, canary?: { stageName: string; settings: CanaryShape }): Promise<string> {
+  const into = canary ? { stageName: canary.stageName, canarySettings: { percentTraffic: canary.settings.percentTraffic, stageVariableOverrides: canary.settings.stageVariableOverrides, useStageCache: canary.settings.useStageCache } } : {};
+  const created = await caller.call('CreateDeployment', () => clients.apigateway.send(new CreateDeploymentCommand({ restApiId, description, ...into })));
   if (!created.id) throw new Error('CreateDeployment returned no id');
   return created.id;
 }

@@ -6,7 +6,7 @@ import type { ObservedApi } from '../model/state.js';
 import type { ApiSettings, StringMap } from '../model/shapes.js';
 import type { DesiredUsagePlan } from '../model/usage-plan.js';
 import type { Operation, PatchOperation } from '../plan/operations.js';
-import type { ObservedStage, StageShape } from '../plan/stages.js';
+import type { CanaryShape, ObservedStage, StageShape } from '../plan/stages.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../plan/usage-plan-diff.js';
 // Result shapes are the AWS adapter's; the in-memory AWS of the tests gives the same.
@@ -29,7 +29,8 @@ export interface RestApiAws {
   observeStages(restApiId: string): Promise<ObservedStage[]>;
   /** Creates the stage (with `deploymentId`) when `observed` is undefined, else sends `patch`. */
   writeStage(restApiId: string, observed: ObservedStage | undefined, want: StageShape, patch: PatchOperation[], deploymentId?: string): Promise<void>;
-  createDeployment(restApiId: string, description: string): Promise<string>;
+  /** A deployment; with `canary`, made into that stage's canary (which it creates, the stage keeping its own deployment). */
+  createDeployment(restApiId: string, description: string, canary?: { stageName: string; settings: CanaryShape }): Promise<string>;
   observeRole(name: string): Promise<ObservedRole | undefined>;
   /** Carries the changes out; returns the role's ARN. */
   changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string>;

@@ -1,12 +1,12 @@
 // The deploy step of the reconcile line: carries out plan/deployments.ts's decisions (stage settings,
 // then one deployment for every stage deployed in this pass) and returns the stages' status and the
 // live view the diagnosis needs.
-import { DEPLOY_ANNOTATION, type RestApi, type StageStatus } from '../api/rest-api.js';
+import { DEPLOY_ANNOTATION, PROMOTE_ANNOTATION, type RestApi, type StageStatus } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { DesiredApi } from '../model/state.js';
 import { stageAt } from '../plan/stages.js';
 import { stageDecisionsAfter } from '../plan/api-plan.js';
-import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, stageStatusAfter, unservedSince, type LiveStage, type StageDecision } from '../plan/deployments.js';
+import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, promotionPatch, stageStatusAfter, unservedSince, type LiveStage, type StageDecision, type StageOutcome } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext } from './context.js';
 
@@ -35,21 +35,35 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
   let deployment: { id: string; at: string } | undefined;
   const out: DeployResult = { stages: [], live: [], manualPending: decisions.filter((d) => d.waitsForAnnotation).map((d) => d.name), events: [] };
   for (const d of decisions) {
-    // Settings first, so a stage AWS refuses costs no deployment; then point the stage at the new one.
+    const before = previous.find((s) => s.name === d.name);
+    // Settings first, so a stage AWS refuses costs no deployment; then promote; then the new deployment.
     if (d.observed && d.settings.length > 0) await ctx.aws.writeStage(restApiId, d.observed, d.want, d.settings);
-    if (d.deploy) {
-      deployment ??= {
-        id: await ctx.aws.createDeployment(restApiId, `restpath-operator: ${api.metadata.namespace ?? ''}/${api.metadata.name} generation ${api.metadata.generation ?? 0}`),
-        at: ctx.now().toISOString(),
-      };
-      const settled = d.observed ? stageAt(d.want, d.observed.deploymentId, d.observed.canary?.deploymentId) : undefined;
-      await ctx.aws.writeStage(restApiId, settled, d.want, settled ? [{ op: 'replace', path: '/deploymentId', value: deployment.id }] : [], deployment.id);
-      out.events.push({ type: 'Normal', reason: 'Deployed', action: 'Deploy', note: `Deployed stage ${d.name} (deployment ${deployment.id})` });
-      measureServed(ctx, d, previous.find((s) => s.name === d.name), [changedAtAfter(api.status?.changedAt, applied, now), ...paths.map((p) => p.status?.changedAt)], deployment.at);
+    const outcome: StageOutcome = { promoted: false };
+    if (d.promote && d.observed) {
+      await ctx.aws.writeStage(restApiId, stageAt(d.want, d.observed.deploymentId, d.observed.canary?.deploymentId), d.want, promotionPatch(d.observed));
+      outcome.promoted = true;
+      out.events.push({ type: 'Normal', reason: 'Promoted', action: 'Deploy', note: `Promoted the canary of stage ${d.name}: the stage serves deployment ${d.observed.canary?.deploymentId ?? ''} (${d.promote === 'Requested' ? `${PROMOTE_ANNOTATION} changed` : 'the canary is no longer declared'})` });
     }
-    const status = stageStatusAfter(d, previous.find((s) => s.name === d.name), d.deploy ? deployment : undefined, annotation, invokeUrl(restApiId, ctx.aws.region, d.name));
+    if (d.deploy) {
+      const description = `restpath-operator: ${api.metadata.namespace ?? ''}/${api.metadata.name} generation ${api.metadata.generation ?? 0}`;
+      const canaryLive = d.deployTo === 'canary' && d.observed?.canary && !outcome.promoted;
+      if (d.deployTo === 'canary' && !canaryLive) {
+        // No canary yet (or just promoted): CreateDeployment into the stage's canary makes one.
+        outcome.deployment = { id: await ctx.aws.createDeployment(restApiId, description, { stageName: d.name, settings: d.want.canary! }), at: ctx.now().toISOString() };
+      } else {
+        deployment ??= { id: await ctx.aws.createDeployment(restApiId, description), at: ctx.now().toISOString() };
+        outcome.deployment = deployment;
+        const current = d.observed ? observedAfter(d, { promoted: outcome.promoted }) : undefined;
+        const pointer = d.deployTo === 'canary' ? '/canarySettings/deploymentId' : '/deploymentId';
+        await ctx.aws.writeStage(restApiId, current, d.want, current ? [{ op: 'replace', path: pointer, value: deployment.id }] : [], deployment.id);
+      }
+      const into = d.deployTo === 'canary' ? `the canary of stage ${d.name} (${d.want.canary?.percentTraffic ?? 0}% of its traffic)` : `stage ${d.name}`;
+      out.events.push({ type: 'Normal', reason: 'Deployed', action: 'Deploy', note: `Deployed ${into} (deployment ${outcome.deployment.id})` });
+      measureServed(ctx, d, before, [changedAtAfter(api.status?.changedAt, applied, now), ...paths.map((p) => p.status?.changedAt)], outcome.deployment.at);
+    }
+    const status = stageStatusAfter(d, before, outcome, { deploy: annotation, promote: api.metadata.annotations?.[PROMOTE_ANNOTATION] }, invokeUrl(restApiId, ctx.aws.region, d.name));
     out.stages.push(status);
-    out.live.push(liveStage(d.name, d.manual, observedAfter(d, d.deploy ? deployment?.id : undefined), status));
+    out.live.push(liveStage(d.name, d.manual, observedAfter(d, outcome), status));
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // hold, RestPaths being deleted included), and then for each stage whether it is deployed.
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
-import { DEPLOY_ANNOTATION } from '../api/rest-api.js';
+import { DEPLOY_ANNOTATION, PROMOTE_ANNOTATION } from '../api/rest-api.js';
 import type { ModelOptions } from '../model/build.js';
 import { accessTarget, desiredFromObjects, methodStageSettingsOf } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
@@ -54,6 +54,7 @@ export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], de
     observed: observedStages,
     previous: api.status?.stages ?? [],
     annotation: api.metadata.annotations?.[DEPLOY_ANNOTATION],
+    promoteAnnotation: api.metadata.annotations?.[PROMOTE_ANNOTATION],
     changedAt: changedAtAfter(api.status?.changedAt, applied, now),
     changedNow: applied > 0,
     methodSettings: methodStageSettingsOf(paths, desired),

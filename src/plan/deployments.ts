@@ -32,6 +32,10 @@ export interface StageDecision {
   deploy?: DeployReason;
   /** A Manual stage behind the API: it waits for the deploy annotation to change. */
   waitsForAnnotation: boolean;
+  /** The live canary is promoted first: asked for (restpath.dev/promote changed) or no longer declared. */
+  promote?: 'Requested' | 'CanaryRemoved';
+  /** Where a deployment of this pass goes: into the canary (the stage keeps serving its own) or the stage. */
+  deployTo: 'stage' | 'canary';
 }
 
 export interface StagesInput {
@@ -40,6 +44,8 @@ export interface StagesInput {
   previous: readonly StageStatus[];
   /** The restpath.dev/deploy annotation's value. */
   annotation: string | undefined;
+  /** The restpath.dev/promote annotation's value. */
+  promoteAnnotation?: string | undefined;
   /** When the operator last changed the API in AWS (after this pass's plan). */
   changedAt: string | undefined;
   /** This pass changed the API: behind whatever the clock says (two passes may share a millisecond). */
@@ -68,7 +74,8 @@ export function unservedSince(deployedAt: string | undefined, changes: readonly 
 
 /**
  * A stage is deployed when it is missing, or (Automatic) when the API changed after its last deployment,
- * or (Manual) when the deploy annotation changed since the deployment it records.
+ * or (Manual) when the deploy annotation changed since the deployment it records. A stage with a live
+ * canary deploys into the canary, and is promoted first when that is asked for or the canary is gone.
  */
 export function decideStages(input: StagesInput): StageDecision[] {
   return input.stages.map((stage) => {
@@ -76,7 +83,11 @@ export function decideStages(input: StagesInput): StageDecision[] {
     const previous = input.previous.find((s) => s.name === stage.name);
     const manual = stage.deployment === 'Manual';
     const want = desiredStage(stage, input.methodSettings);
-    const behind = input.changedNow || !previous?.deployedAt || (input.changedAt !== undefined && previous.deployedAt < input.changedAt);
+    // A canary stage is behind when neither it nor its canary has the latest change.
+    const lastDeployedAt = [previous?.deployedAt, previous?.canary?.deployedAt].filter((t): t is string => Boolean(t)).sort().at(-1);
+    const behind = input.changedNow || !lastDeployedAt || (input.changedAt !== undefined && lastDeployedAt < input.changedAt);
+    const requestedPromotion = input.promoteAnnotation !== undefined && input.promoteAnnotation !== previous?.promotedAnnotation;
+    const promote = observed?.canary ? (!want.canary ? 'CanaryRemoved' : requestedPromotion ? 'Requested' : undefined) : undefined;
     const requested = input.annotation !== undefined && input.annotation !== previous?.deployedAnnotation;
     const deploy: DeployReason | undefined = !observed ? 'StageMissing' : manual ? (requested ? 'DeployRequested' : undefined) : behind ? 'ApiChanged' : undefined;
     return {
@@ -87,23 +98,41 @@ export function decideStages(input: StagesInput): StageDecision[] {
       settings: observed ? stagePatch(observed, want) : [],
       ...(deploy ? { deploy } : {}),
       waitsForAnnotation: manual && !deploy && behind,
+      ...(promote ? { promote } : {}),
+      deployTo: want.canary && observed ? 'canary' : 'stage',
     };
   });
 }
 
-/** The status entry of a stage after the pass (`deploymentId`: the one this pass made, if it deployed). */
-export function stageStatusAfter(d: StageDecision, previous: StageStatus | undefined, deployment: { id: string; at: string } | undefined, annotation: string | undefined, invokeUrl: string): StageStatus {
+/** What the deploy step did to one stage: a deployment (into the stage or its canary), a promotion. */
+export interface StageOutcome {
+  deployment?: { id: string; at: string };
+  promoted: boolean;
+}
+
+/** The status entry of a stage after the pass. */
+export function stageStatusAfter(d: StageDecision, previous: StageStatus | undefined, outcome: StageOutcome, annotations: { deploy: string | undefined; promote: string | undefined }, invokeUrl: string): StageStatus {
+  const { deployment } = outcome;
+  const intoCanary = deployment !== undefined && d.deployTo === 'canary';
   // What the operator deployed; the stage may have been pointed elsewhere since (a rollback by hand),
-  // which the diagnosis reports rather than undoes.
-  const deploymentId = deployment?.id ?? previous?.deploymentId ?? d.observed?.deploymentId;
-  const deployedAt = deployment?.at ?? previous?.deployedAt;
-  const deployedAnnotation = deployment && d.manual ? annotation : previous?.deployedAnnotation;
+  // which the diagnosis reports rather than undoes. A promotion makes the canary's deployment the stage's.
+  const liveCanary = outcome.promoted ? undefined : d.observed?.canary;
+  const promotedFrom = outcome.promoted ? d.observed?.canary : undefined;
+  const deploymentId = (deployment && !intoCanary ? deployment.id : undefined) ?? promotedFrom?.deploymentId ?? previous?.deploymentId ?? d.observed?.deploymentId;
+  const deployedAt = (deployment && !intoCanary ? deployment.at : undefined) ?? (promotedFrom ? previous?.canary?.deployedAt : undefined) ?? previous?.deployedAt;
+  const deployedAnnotation = deployment && d.manual ? annotations.deploy : previous?.deployedAnnotation;
+  const canary = intoCanary
+    ? { deploymentId: deployment.id, deployedAt: deployment.at, percentTraffic: d.want.canary?.percentTraffic ?? 0 }
+    : liveCanary ? { deploymentId: liveCanary.deploymentId, ...(previous?.canary?.deployedAt ? { deployedAt: previous.canary.deployedAt } : {}), percentTraffic: d.want.canary?.percentTraffic ?? liveCanary.percentTraffic } : undefined;
+  const promotedAnnotation = d.promote === 'Requested' && outcome.promoted ? annotations.promote : previous?.promotedAnnotation;
   return {
     name: d.name,
     ...(deploymentId ? { deploymentId } : {}),
     ...(deployedAt ? { deployedAt } : {}),
     invokeUrl,
     ...(deployedAnnotation !== undefined ? { deployedAnnotation } : {}),
+    ...(canary ? { canary } : {}),
+    ...(promotedAnnotation !== undefined ? { promotedAnnotation } : {}),
   };
 }
 
@@ -132,7 +161,15 @@ export function externalLiveStages(observed: readonly ObservedStage[]): LiveStag
   return observed.map((o) => liveStage(o.name, true, o, undefined));
 }
 
-/** The stage as it is once the decision was carried out (settings applied, deployment pointed). */
-export function observedAfter(d: StageDecision, deploymentId: string | undefined): ObservedStage {
-  return stageAt(d.want, deploymentId ?? d.observed?.deploymentId ?? '', d.observed?.canary?.deploymentId);
+/** The stage as it is once the decision was carried out (settings applied, promoted, deployment pointed). */
+export function observedAfter(d: StageDecision, outcome: StageOutcome): ObservedStage {
+  const promotedTo = outcome.promoted ? d.observed?.canary?.deploymentId : undefined;
+  const stageDeployment = (outcome.deployment && d.deployTo === 'stage' ? outcome.deployment.id : undefined) ?? promotedTo ?? d.observed?.deploymentId ?? '';
+  const canaryDeployment = outcome.deployment && d.deployTo === 'canary' ? outcome.deployment.id : outcome.promoted ? undefined : d.observed?.canary?.deploymentId;
+  return stageAt(d.want, stageDeployment, canaryDeployment);
+}
+
+/** UpdateStage operations that promote a live canary: the stage takes its deployment, the canary goes, in one update. */
+export function promotionPatch(observed: ObservedStage): PatchOperation[] {
+  return observed.canary ? [{ op: 'replace', path: '/deploymentId', value: observed.canary.deploymentId }, { op: 'remove', path: '/canarySettings' }] : [];
 }

@@ -13,7 +13,7 @@ import type { DesiredUsagePlan, UsagePlanShape } from '../../src/model/usage-pla
 import type { Operation, PatchOperation } from '../../src/plan/operations.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../../src/plan/role-diff.js';
 import { simulate } from '../../src/plan/simulate.js';
-import { stageAt, type ObservedStage, type StageShape } from '../../src/plan/stages.js';
+import { stageAt, type CanaryShape, type ObservedStage, type StageShape } from '../../src/plan/stages.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-plan-diff.js';
 import { applyUsagePlanPatch } from './usage-plan-patch.js';
 
@@ -141,16 +141,22 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
     const next: ObservedStage = { ...current };
     for (const p of patch) {
       if (p.path === '/deploymentId') next.deploymentId = p.value ?? '';
+      if (p.path === '/canarySettings/deploymentId' && next.canary) next.canary = { ...next.canary, deploymentId: p.value ?? '' };
+      if (p.path === '/canarySettings' && p.op === 'remove') delete next.canary;
     }
     // Settings patches bring the stage to `want` (stagePatch is the pure diff the adapter sends).
-    stages.set(want.name, patch.some((p) => p.path !== '/deploymentId') ? stageAt(structuredClone(want), next.deploymentId, next.canary?.deploymentId) : next);
+    const pointers = new Set(['/deploymentId', '/canarySettings/deploymentId', '/canarySettings']);
+    stages.set(want.name, patch.some((p) => !pointers.has(p.path)) ? stageAt(structuredClone(want), next.deploymentId, next.canary?.deploymentId) : next);
   }
 
-  async createDeployment(restApiId: string): Promise<string> {
+  async createDeployment(restApiId: string, _description: string, canary?: { stageName: string; settings: CanaryShape }): Promise<string> {
     this.call('createDeployment');
     const api = this.api(restApiId);
     const d: Deployment = { id: this.id('dep'), createdAt: this.clock().toISOString(), served: new Set(api.methods.map((m) => `${m.path} ${m.httpMethod}`)) };
     this.deployments.set(restApiId, [...(this.deployments.get(restApiId) ?? []), d]);
+    const stage = canary ? this.stages.get(restApiId)?.get(canary.stageName) : undefined;
+    if (canary && !stage) throw new Error(`NotFoundException: stage ${canary.stageName} does not exist (a canary needs its stage)`);
+    if (stage && canary) stage.canary = { ...structuredClone(canary.settings), deploymentId: d.id };
     return d.id;
   }
 
