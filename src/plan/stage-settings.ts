@@ -64,16 +64,20 @@ export interface MethodSettingsView {
 }
 
 /**
- * UpdateStage operations from `from` to `to`. An entry no longer wanted is removed whole
- * ("remove /{key}", as Terraform's method settings do); an entry wanted is written field by field,
- * only where it differs (a new entry starts from AWS's defaults).
+ * UpdateStage operations from `from` to `to`, field by field and only where they differ (a new entry
+ * starts from AWS's defaults). The stage default no longer wanted is removed whole ("remove /*\/*").
+ * A method entry no longer wanted is written to read like the stage default instead: what it inherits
+ * is then what it serves, and it is left in place, since the emulator refuses "remove /{path}/{method}"
+ * (test/aws-emulator/README.md) and an entry equal to the default changes nothing for clients.
  */
 export function methodSettingsPatch(from: MethodSettingsView, to: MethodSettingsView): PatchOperation[] {
   const keys = [...new Set([...from.keys, ...to.keys])].sort();
   return keys.flatMap((key): PatchOperation[] => {
-    if (!to.keys.includes(key)) return from.keys.includes(key) ? [{ op: 'remove', path: `/${key}` }] : [];
+    if (!to.keys.includes(key) && !from.keys.includes(key)) return [];
+    if (!to.keys.includes(key) && key === STAGE_DEFAULT) return [{ op: 'remove', path: `/${key}` }];
+    const source = to.keys.includes(key) ? key : STAGE_DEFAULT;
     const have = { throttle: from.throttling[key] ?? DEFAULT_THROTTLE, setting: from.settings[key] ?? DEFAULT_METHOD_SETTING };
-    const want = { throttle: to.throttling[key] ?? DEFAULT_THROTTLE, setting: to.settings[key] ?? DEFAULT_METHOD_SETTING };
+    const want = { throttle: to.throttling[source] ?? DEFAULT_THROTTLE, setting: to.settings[source] ?? DEFAULT_METHOD_SETTING };
     return [
       ...replaceIfChanged(`/${key}/throttling/rateLimit`, have.throttle.rateLimit, want.throttle.rateLimit),
       ...replaceIfChanged(`/${key}/throttling/burstLimit`, have.throttle.burstLimit, want.throttle.burstLimit),

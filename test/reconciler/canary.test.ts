@@ -40,7 +40,7 @@ describe('a stage with a canary', () => {
     expect(w.aws.calls.slice(calls).filter((c) => c === 'createDeployment')).toEqual([]);
 
     w.advance(60_000);
-    w.apply(restPath('orders', '/orders', [mock('GET'), mock('POST'), mock('PUT')]));
+    w.apply(restPath('orders', '/orders', [mock('GET'), mock('POST'), mock('DELETE')]));
     await w.reconcileApi('shop');
     const third = stage().canary!.deploymentId;
     expect([stage().deploymentId, third === second]).toEqual([first, false]);

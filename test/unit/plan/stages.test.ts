@@ -67,6 +67,16 @@ describe('stages', () => {
     ]);
   });
 
+  it('writes a method entry no longer declared to read like the stage default (the stage default itself is removed whole)', () => {
+    const before = desiredStage({ name: 'prod', methodSettings: { loggingLevel: 'ERROR' } }, [{ path: '/a', httpMethod: 'GET', settings: { loggingLevel: 'INFO' } }]);
+    const after = desiredStage({ name: 'prod', methodSettings: { loggingLevel: 'ERROR' } }, []);
+    expect(stagePatch(stageAt(before, 'dep1'), after)).toEqual([{ op: 'replace', path: '/~1a/GET/logging/loglevel', value: 'ERROR' }]);
+    // Once it reads like the default, nothing more is sent.
+    const reset = stageAt(before, 'dep1');
+    reset.settings['~1a/GET'] = after.settings[STAGE_DEFAULT]!;
+    expect(stagePatch(reset, after)).toEqual([]);
+  });
+
   it('patches an existing canary\'s traffic and overrides; a canary that is not there yet is left to the deployment', () => {
     const want = desiredStage({ name: 'prod', canary: { percentTraffic: 10, stageVariableOverrides: { backend: 'v2' } } }, []);
     expect(stagePatch(observed(), want)).toEqual([]);
