@@ -1,8 +1,10 @@
 // Every invalid manifest in test/fixtures/invalid is rejected by `kubectl apply` against the real
 // API server, with the message a user needs, and nothing of it is stored.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
-import { invalidFixtures } from '../support/fixtures.js';
+import { FIXTURES, invalidFixtures } from '../support/fixtures.js';
 
 const kubectl = testKubectl();
 const fixtures = invalidFixtures();
@@ -22,6 +24,13 @@ function sameOnEveryVersion(stderr: string): string {
     .replace(/Invalid value: "(?:[^"\\]|\\.)*": /g, 'Invalid value: ')
     .replace(/Duplicate value: map\[string\]interface \{\}\{/g, 'Duplicate value: {');
 }
+
+describe('kubectl apply accepts the valid manifests', () => {
+  it.each(readdirSync(join(FIXTURES, 'valid')).filter((f) => f.endsWith('.yaml')))('%s', async (file) => {
+    const result = await kubectl(['apply', '--dry-run=server', '-n', namespace(), '-f', join(FIXTURES, 'valid', file)]);
+    expect(result.code, result.stderr).toBe(0);
+  });
+});
 
 describe('kubectl apply rejects invalid manifests', () => {
   it('has a corpus of at least 25 invalid manifests, each with an expected message', () => {
