@@ -3,7 +3,7 @@
 // usage plans covering the API's stages with their keys and usage. Each read of IAM, VPC-link and
 // usage-plan facts says how old a cached answer may be (0: read AWS now, as a pass someone asked for
 // does) and returns the fact with when it was read, so a message built on it can say so.
-import { GetDeploymentCommand, GetUsageCommand, GetVpcLinkCommand } from '@aws-sdk/client-api-gateway';
+import { GetAccountCommand, GetDeploymentCommand, GetUsageCommand, GetVpcLinkCommand } from '@aws-sdk/client-api-gateway';
 import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
 import type { AwsCaller } from './caller.js';
@@ -49,6 +49,7 @@ export class DiagnoseReads implements DiagnosisFacts {
   private readonly roles: FactCache<RoleFacts>;
   private readonly plans: FactCache<Map<string, UsagePlanFacts[]> | undefined>;
   private readonly links: FactCache<string | undefined>;
+  private readonly accounts: FactCache<{ cloudWatchRoleArn: string }>;
 
   constructor(
     private readonly caller: AwsCaller,
@@ -59,6 +60,14 @@ export class DiagnoseReads implements DiagnosisFacts {
     this.roles = new FactCache(now);
     this.plans = new FactCache(now);
     this.links = new FactCache(now);
+    this.accounts = new FactCache(now);
+  }
+
+  account(maxAgeMs: number): Promise<Dated<{ cloudWatchRoleArn: string }>> {
+    return this.accounts.get('account', maxAgeMs, async () => {
+      const a = await this.caller.call('GetAccount', () => this.clients.apigateway.send(new GetAccountCommand({})));
+      return { cloudWatchRoleArn: a.cloudwatchRoleArn ?? '' };
+    });
   }
 
   deployment(restApiId: string, deploymentId: string): Promise<DeploymentFacts> {

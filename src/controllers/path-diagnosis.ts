@@ -76,6 +76,9 @@ export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInpu
   const throttled = input.paths.some((p) => p.spec.methods.some((m) => m.throttling || m.apiKeyRequired));
   const usagePlans = throttled ? await dated(facts.usagePlans(restApiId, input.now.toISOString().slice(0, 10), maxAgeMs)) : new Map();
   const resourcePolicy = parseResourcePolicy(input.observed.resourcePolicy);
+  // The account's CloudWatch role matters only where some stage logs executions.
+  const logging = stages.some((s) => Object.values(s.settings ?? {}).some((x) => x.loggingLevel !== 'OFF'));
+  const account = logging ? await dated(facts.account(maxAgeMs)) : undefined;
 
   const findings = new Map<string, ConditionFinding[]>();
   for (const p of input.paths) {
@@ -94,6 +97,7 @@ export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInpu
         methodThrottling: new Map(p.spec.methods.flatMap((m) => (m.throttling ? [[m.httpMethod, m.throttling] as const] : []))),
         observed: input.observed,
         ...(desired.cors[key] ? { cors: desired.cors[key] } : {}),
+        ...(account ? { cloudWatchRoleArn: account.cloudWatchRoleArn } : {}),
         ...(changedAt ? { changedAt } : {}),
         stages,
         roles,

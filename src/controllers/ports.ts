@@ -54,6 +54,8 @@ export interface DiagnosisFacts {
   usagePlans(restApiId: string, today: string, maxAgeMs: number): Promise<Dated<Map<string, UsagePlanFacts[]> | undefined>>;
   /** Forget what is cached for a REST API's usage plans (a UsagePlan covering it changed). */
   usagePlansChanged(restApiId: string): void;
+  /** The API Gateway account settings of this region: the CloudWatch role execution logs need ('' none). */
+  account(maxAgeMs: number): Promise<Dated<{ cloudWatchRoleArn: string }>>;
 }
 
 /** A fact and when it was read from AWS (epoch ms). */

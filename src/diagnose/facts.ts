@@ -3,6 +3,7 @@
 // each stage and what its deployment serves, the IAM roles integrations use, the REST API's resource
 // policy, and the usage plans that cover its stages. The AWS adapter fills these in; the checks are pure.
 import type { EffectiveCors } from '../model/cors.js';
+import type { MethodSettingShape } from '../plan/stage-settings.js';
 import type { DesiredMethod, ObservedApi } from '../model/state.js';
 import type { PolicyDocument } from './iam-policy.js';
 
@@ -22,6 +23,8 @@ export interface StageFacts {
   variables: Record<string, string>;
   /** Stage-wide default (method settings "*\/*"). */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Logging, metrics and caching by method settings key ("*\/*", "~1path/METHOD"), where not AWS's default. */
+  settings?: Record<string, MethodSettingShape>;
 }
 
 export interface RoleFacts {
@@ -65,6 +68,8 @@ export interface PathFacts {
   usagePlans?: Map<string, UsagePlanFacts[]>;
   /** UsagePlans in the cluster covering a stage (by stage name) that are not applied to AWS yet: pending, not missing. */
   pendingUsagePlans?: ReadonlyMap<string, string[]>;
+  /** The API Gateway account's CloudWatch role in this region ('' none); undefined when it could not be read. */
+  cloudWatchRoleArn?: string;
   /** VPC link status by id, for VPC_LINK integrations; undefined entries could not be read. */
   vpcLinks: Map<string, string>;
 }

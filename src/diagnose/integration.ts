@@ -8,6 +8,7 @@ import type { IntegrationShape } from '../model/shapes.js';
 import { corsBackendNotes } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
+import { logsWithoutRole } from './stage-settings.js';
 import { validationProblems } from './validation.js';
 
 const STAGE_VARIABLE = /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g;
@@ -83,6 +84,8 @@ export function checkIntegration(f: PathFacts): ConditionFinding {
       problems.push({ reason: 'CredentialsRoleMissing', what: `${where}: the integration's credentials role ${role.arn} does not exist: clients get ${CLIENT.internalError}.`, command: `aws iam get-role --role-name ${role.name}` });
     }
   }
+  const logs = logsWithoutRole(f);
+  if (logs) problems.push(logs);
   const backend = corsBackendNotes(f);
   const message = [`The integrations of ${f.path} match the spec and their stages, links and roles are in place.`, ...notes, ...backend].join(' ');
   return findingFrom('IntegrationReady', problems, { reason: backend.length > 0 ? 'CorsFromBackend' : 'IntegrationsValid', message });

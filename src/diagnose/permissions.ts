@@ -10,6 +10,7 @@ import { preflightAccessProblems } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
 import { resourcePolicyProblem } from './resource-policy.js';
+import { cachedAcrossCallers } from './stage-settings.js';
 import { actionProblem, trustProblem, type RoleReasons } from './role-checks.js';
 
 const LAMBDA_FUNCTION = /:lambda:path\/2015-03-31\/functions\/(arn:[^/]+)\/invocations$/;
@@ -61,6 +62,8 @@ export function checkPermissions(f: PathFacts): ConditionFinding {
     problems.push(...authorizerProblems(f, m));
     const policy = resourcePolicyProblem(f, m, stages);
     if (policy) problems.push(policy);
+    const cached = cachedAcrossCallers(f, m);
+    if (cached) problems.push(cached);
     if (m.shape.authorizationType === 'AWS_IAM') notes.push(`${where} uses AWS_IAM authorization: clients must sign requests with SigV4 and be allowed execute-api:Invoke; unsigned requests get ${CLIENT.missingToken}.`);
   }
   problems.push(...preflightAccessProblems(f));

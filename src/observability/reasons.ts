@@ -22,11 +22,11 @@ export const OPERATOR_REASONS: readonly string[] = [
   'Served', 'PathMissing', 'MethodMissing', 'StageMissing', 'NotDeployed', 'StaleDeployment', 'DeploymentPending',
   'PreflightMissing', 'PreflightWithoutCorsHeaders', 'ResponseWithoutCorsHeader', 'GatewayResponsesWithoutCors',
   'IntegrationsValid', 'IntegrationMissing', 'IntegrationDiffers', 'UndefinedStageVariable', 'VpcLinkNotAvailable', 'TimeoutOutOfRange', 'MalformedUri', 'CredentialsRoleMissing',
-  'CorsFromBackend', 'RequestValidatorMissing', 'ModelMissing', 'ModelInvalid',
+  'CorsFromBackend', 'RequestValidatorMissing', 'ModelMissing', 'ModelInvalid', 'ExecutionLogsNotDelivered',
   'PermissionsValid', 'SigV4Required', 'ExecutionRoleMissing', 'TrustPolicyDenies', 'TrustPolicyExcludesApi', 'ActionNotAllowed', 'ActionDenied', 'ResourcePolicyDenies', 'PolicyConditionsNotEvaluated', 'TrustConditionsNotEvaluated',
   'ResourcePolicyNoAllow', 'ResourcePolicyConditionsNotEvaluated', 'PreflightRequiresAuthorization', 'PreflightRequiresApiKey',
   'AuthorizerMissing', 'AuthorizerRoleMissing', 'AuthorizerRoleNotAssumable', 'AuthorizerCannotInvoke', 'AuthorizerConditionsNotEvaluated',
-  'IdentityHeaderNotAllowedByCors', 'CognitoScopesMissing', 'AuthorizerCacheShared',
+  'IdentityHeaderNotAllowedByCors', 'CognitoScopesMissing', 'AuthorizerCacheShared', 'CacheSharedAcrossCallers',
   'WithinLimits', 'NoUsagePlan', 'NoApiKey', 'ApiKeysDisabled', 'QuotaExhausted', 'PlanLimitUnreachable',
   // An error that is not AWS's (errors.ts: errorName of an error without a name, a timeout).
   'Error', 'TimeoutError',

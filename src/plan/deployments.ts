@@ -4,6 +4,7 @@
 import type { Stage, StageStatus } from '../api/rest-api.js';
 import type { MethodStageSettings } from '../model/from-objects.js';
 import type { PatchOperation } from './operations.js';
+import type { MethodSettingShape } from './stage-settings.js';
 import { desiredStage, stageAt, stagePatch, STAGE_DEFAULT, type ObservedStage, type StageShape } from './stages.js';
 
 /** A stage as it is in AWS next to what the operator last deployed to it: the diagnosis's view. */
@@ -14,6 +15,8 @@ export interface LiveStage {
   deploymentId: string;
   variables: Record<string, string>;
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Logging, metrics and caching by method settings key, where they differ from AWS's default. */
+  settings: Record<string, MethodSettingShape>;
   latestDeploymentId?: string;
   latestDeployedAt?: string;
 }
@@ -146,6 +149,7 @@ export function liveStage(name: string, manual: boolean, observed: ObservedStage
     deploymentId: observed?.deploymentId ?? '',
     variables: observed?.variables ?? {},
     ...(throttle ? { throttle } : {}),
+    settings: observed?.settings ?? {},
     ...(status?.deploymentId ? { latestDeploymentId: status.deploymentId } : {}),
     ...(status?.deployedAt ? { latestDeployedAt: status.deployedAt } : {}),
   };

@@ -78,6 +78,20 @@ describe('stages: logs, tracing, caching, method settings and a canary', () => {
     expect(await invokeStage(id, 'prod', '/hello')).toEqual({ status: 200, body: '{"v":"one"}' });
   });
 
+  it('IntegrationReady ExecutionLogsNotDelivered: logging on while the account has no CloudWatch role; Ready stays True; back when the role is set', async () => {
+    const role = ((await operator.aws(['apigateway', 'get-account'])) as { cloudwatchRoleArn?: string }).cloudwatchRoleArn ?? '';
+    await operator.aws(['apigateway', 'update-account', '--patch-operations', 'op=replace,path=/cloudwatchRoleArn,value=']);
+    await kubectl.ok(['annotate', 'restapi', 'live', '-n', namespace(), `restpath.dev/reconcile-requested-at=${Date.now()}`, '--overwrite']);
+    const o = await waitFor<Record<string, unknown>>('restpath/hello', 'IntegrationReady', 'False', 'ExecutionLogsNotDelivered', 60_000);
+    const c = o.status?.conditions?.find((x) => x.type === 'IntegrationReady');
+    expect(c?.message).toContain("stage prod writes execution logs for GET /hello, but API Gateway's account settings in us-east-1 name no CloudWatch role: the logs go nowhere");
+    expect(o.status?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+    expect(await operator.aws(['apigateway', 'get-account', '--query', 'cloudwatchRoleArn'])).toBe('');
+    await operator.aws(['apigateway', 'update-account', '--patch-operations', `op=replace,path=/cloudwatchRoleArn,value=${role || `arn:aws:iam::${operator.account.accountId}:role/apigateway-cloudwatch`}`]);
+    await kubectl.ok(['annotate', 'restapi', 'live', '-n', namespace(), `restpath.dev/reconcile-requested-at=${Date.now()}`, '--overwrite']);
+    await waitFor('restpath/hello', 'IntegrationReady', 'True', undefined, 60_000);
+  });
+
   it('deploys a change to the canary; sampled requests reach both deployments; promote makes the canary the stage', async () => {
     await apply(api(settingsFor(operator.account.accountId) + CANARY));
     const before = (await stage()).deploymentId;

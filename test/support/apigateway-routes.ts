@@ -30,6 +30,7 @@ const NOUNS: [RegExp, string][] = [
   [/^\/apikeys\/[^/]+$/, 'ApiKey'],
   [/^\/apikeys$/, 'ApiKeys'],
   [/^\/tags\/.+$/, 'Tags'],
+  [/^\/account$/, 'Account'],
 ];
 
 const VERBS: Record<string, string> = { GET: 'Get', PUT: 'Put', PATCH: 'Update', DELETE: 'Delete' };

@@ -42,6 +42,8 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
   readonly executedPlans: Operation[][] = [];
   /** Every call, in order: the port method or the plan operation's kind. */
   readonly calls: string[] = [];
+  /** The account's CloudWatch role for execution logs ('' none), as GetAccount reports it. */
+  cloudWatchRoleArn = 'arn:aws:iam::123456789012:role/apigateway-cloudwatch';
   private readonly faults: { what: string; error: Error; times: number }[] = [];
   private counter = 0;
 
@@ -294,6 +296,7 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
         return { value, readAt: now() };
       },
       vpcLinkStatus: async () => ({ value: 'AVAILABLE', readAt: now() }),
+      account: async () => ({ value: { cloudWatchRoleArn: this.cloudWatchRoleArn }, readAt: now() }),
       usagePlans: async (apiId) => {
         const out = new Map<string, UsagePlanFacts[]>();
         for (const [id, p] of this.plans) {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RestApiSpec } from '../../../src/api/rest-api.js';
 import type { Method } from '../../../src/api/rest-path.js';
-import type { PathFacts, RoleFacts } from '../../../src/diagnose/facts.js';
+import type { PathFacts, RoleFacts, StageFacts } from '../../../src/diagnose/facts.js';
+import { DEFAULT_METHOD_SETTING } from '../../../src/plan/stage-settings.js';
 import { diagnosePath } from '../../../src/diagnose/index.js';
 import { buildDesired } from '../../../src/model/build.js';
 import { accessTarget } from '../../../src/model/from-objects.js';
@@ -219,5 +220,29 @@ describe('CORS', () => {
     const f = facts(cors, [proxy]);
     expect(reasonOf(f, 'IntegrationReady')).toEqual(['True', 'CorsFromBackend']);
     expect(on(f, 'IntegrationReady').message).toContain('the backend must answer with Access-Control-Allow-Origin (https://shop.example) itself');
+  });
+});
+
+describe('stage method settings', () => {
+  const logged = { settings: { '*/*': { ...DEFAULT_METHOD_SETTING, loggingLevel: 'ERROR' as const } } };
+  const withStage = (over: Partial<StageFacts>): Partial<PathFacts> => ({ stages: [{ name: 'prod', exists: true, manual: false, deploymentId: 'd1', variables: {}, ...over }] });
+
+  it('notes execution logs with no CloudWatch role in the account (not blocking), and says nothing when the role is there or unread', () => {
+    const f = facts({}, [restPath('l', { path: '/l', methods: [get()] })], undefined, { ...withStage(logged), cloudWatchRoleArn: '' });
+    expect(reasonOf(f, 'IntegrationReady')).toEqual(['False', 'ExecutionLogsNotDelivered']);
+    expect(on(f, 'IntegrationReady').message).toContain("stage prod writes execution logs for GET /l, but API Gateway's account settings in us-east-1 name no CloudWatch role: the logs go nowhere");
+    expect(on(f, 'IntegrationReady').message).toContain('Check: aws apigateway get-account --query cloudwatchRoleArn');
+    expect(on(facts({}, [restPath('l', { path: '/l', methods: [get()] })], undefined, { ...withStage(logged), cloudWatchRoleArn: 'arn:aws:iam::1:role/cw' }), 'IntegrationReady').status).toBe('True');
+    expect(on(facts({}, [restPath('l', { path: '/l', methods: [get()] })], undefined, withStage(logged)), 'IntegrationReady').status).toBe('True');
+  });
+
+  it("finds caching on a method that authorizes callers, from the method's own entry or the stage default", () => {
+    const cached = { ...DEFAULT_METHOD_SETTING, cachingEnabled: true, cacheTtlInSeconds: 60 };
+    const f = facts({}, [authorized()], undefined, withStage({ settings: { '~1r/GET': cached } }));
+    expect(reasonOf(f, 'PermissionsReady')).toEqual(['False', 'CacheSharedAcrossCallers']);
+    expect(on(f, 'PermissionsReady').message).toContain('GET /r authorizes each caller (CUSTOM) but stage prod caches its responses for 60 s by path, not by caller');
+    expect(reasonOf(facts({}, [authorized()], undefined, withStage({ settings: { '*/*': cached } })), 'PermissionsReady')).toEqual(['False', 'CacheSharedAcrossCallers']);
+    // An open method may be cached: every caller gets the same answer anyway.
+    expect(on(facts({}, [restPath('o', { path: '/o', methods: [get()] })], undefined, withStage({ settings: { '*/*': cached } })), 'PermissionsReady').status).toBe('True');
   });
 });
