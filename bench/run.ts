@@ -20,6 +20,9 @@ import { observeApi } from '../src/aws/observe.js';
 import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from '../src/aws/quotas.js';
 import { RateLimiter } from '../src/aws/rate-limiter.js';
 import { ensureRestApi } from '../src/aws/rest-api.js';
+import { createDeployment, ensureStage, observeStages } from '../src/aws/stages.js';
+import { desiredStage, stagePatch } from '../src/plan/stages.js';
+import type { Stage } from '../src/api/stage.js';
 import type { RestApiSpec } from '../src/api/rest-api.js';
 import { buildDesired, type RestPathInput } from '../src/model/build.js';
 import { accessTarget } from '../src/model/from-objects.js';
@@ -142,6 +145,22 @@ async function main(): Promise<void> {
       const plan = diff(desired, observed, ledgerOf(desired));
       const ms = performance.now() - started;
       line(`steady-state cycle, ${n} paths with access pieces`, `${ms.toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; plan: ${plan.length} ops`);
+    }
+
+    // 2c. Stage settings: a stage with access logs, tracing, */* settings and one method entry per path;
+    //     once converged, a resync reads one GetStages whatever the number of paths, and patches nothing.
+    for (const n of [10, 100]) {
+      const ctx = await context(false);
+      const id = createdApis.get(50) ?? (await ensureRestApi(ctx.caller, ctx.clients, desiredFor('stages', 1).settings, desiredFor('stages', 1).tags)).id;
+      const stage: Stage = { name: `s${n}`, throttling: { rateLimit: 100, burstLimit: 200 }, methodSettings: { loggingLevel: 'ERROR', metrics: true }, tracing: true, accessLogs: { destinationArn: `arn:aws:logs:us-east-1:${account.accountId}:log-group:bench` } };
+      const want = desiredStage(stage, Array.from({ length: n }, (_, i) => ({ path: `/p${String(i).padStart(3, '0')}`, httpMethod: 'GET', settings: { loggingLevel: 'INFO' as const } })));
+      const deployment = await createDeployment(ctx.caller, ctx.clients, id, 'bench');
+      await ensureStage(ctx.caller, ctx.clients, id, undefined, want, deployment);
+      ctx.calls.reset();
+      const started = performance.now();
+      const live = (await observeStages(ctx.caller, ctx.clients, id)).find((x) => x.name === stage.name);
+      const left = live ? stagePatch(live, want).length : -1;
+      line(`steady-state stage, ${n} method entries`, `${(performance.now() - started).toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; patch: ${left} ops`);
     }
 
     // 3. Plan time, pure: 300 resources x 5 methods, from scratch and in sync.
