@@ -1,6 +1,6 @@
 // A stage of a RestApi: its variables and deployment mode, and what a live API needs on it: access
-// logs, X-Ray tracing, the cache cluster, a client certificate, a WAF web ACL, method settings for
-// every method (logging, metrics, caching, throttling) and a canary.
+// logs, X-Ray tracing, the cache cluster, method settings for every method (logging, metrics,
+// caching, throttling) and a canary.
 import { Type, type Static } from '@sinclair/typebox';
 import { Throttling } from './common.js';
 import { MapOf, StringEnum, rule } from './schema.js';
@@ -90,10 +90,6 @@ export const Stage = Type.Object(
     tracing: Type.Optional(Type.Boolean({ description: 'AWS X-Ray tracing of requests. Default false.' })),
     cacheCluster: Type.Optional(
       Type.Object({ enabled: Type.Boolean({ description: 'Turn the stage cache on or off.' }), size: Type.Optional(StringEnum(CACHE_SIZES, { description: 'Cache size in GB. Default 0.5.' })) }, { description: 'The stage cache (billed by the hour while enabled).' }),
-    ),
-    clientCertificate: Type.Optional(Type.Boolean({ description: 'An operator-managed client certificate API Gateway presents to HTTP backends; its id is in status.' })),
-    webAclArn: Type.Optional(
-      Type.String({ maxLength: 2048, pattern: '^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]+/[a-f0-9-]+$', description: 'A regional WAFv2 web ACL to associate with the stage.' }),
     ),
     canary: Type.Optional(Canary),
     deployment: Type.Optional(
