@@ -96,8 +96,11 @@ async function planApi(c: Connections, namespace: string, name: string, fileApi:
   for (const b of answer.blocked) out.push(`  waits: ${b}`);
   for (const d of answer.stages) {
     const settings = !d.observed ? 'would be created' : d.settings.length > 0 ? `settings: ${d.settings.map((p) => `${p.op} ${p.path}`).join(', ')}` : 'settings unchanged';
-    const deployment = d.deploy ? 'a deployment would follow' : d.waitsForAnnotation ? `no deployment (Manual: changes are served once ${DEPLOY_ANNOTATION} changes)` : 'no deployment';
-    out.push(`  stage ${d.name} (${d.manual ? 'Manual' : 'Automatic'}): ${settings}; ${deployment}`);
+    const deployment = d.deploy
+      ? d.deployTo === 'canary' ? `a deployment would follow, into the canary (${d.want.canary?.percentTraffic ?? 0}% of the stage's traffic)` : 'a deployment would follow'
+      : d.waitsForAnnotation ? `no deployment (Manual: changes are served once ${DEPLOY_ANNOTATION} changes)` : 'no deployment';
+    const promotion = d.promote ? `; the canary would be promoted first (deployment ${d.observed?.canary?.deploymentId ?? ''})` : '';
+    out.push(`  stage ${d.name} (${d.manual ? 'Manual' : 'Automatic'}): ${settings}; ${deployment}${promotion}`);
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { invokeStage, objectsIn } from '../support/objects.js';
-import { startOperator, type RunningOperator } from '../support/operator.js';
+import { operatorCli, startOperator, type RunningOperator } from '../support/operator.js';
 import { ACCESS_LOG_FORMATS } from '../../src/plan/stages.js';
 
 const kubectl = testKubectl();
@@ -95,6 +95,10 @@ describe('stages: logs, tracing, caching, method settings and a canary', () => {
   it('deploys a change to the canary; sampled requests reach both deployments; promote makes the canary the stage', async () => {
     await apply(api(settingsFor(operator.account.accountId) + CANARY));
     const before = (await stage()).deploymentId;
+    await waitFor('restapi/live', 'Ready', 'True');
+    const planned = await operatorCli(operator.account, ['plan', '-f', '-', '-n', namespace()], path('two'));
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain("stage prod (Automatic): settings unchanged; a deployment would follow, into the canary (50% of the stage's traffic)");
     await apply(path('two'));
     const withCanary = await until('the canary deployed', async () => {
       const st = (await get<ApiStatus>('restapi/live')).status?.stages?.find((x) => x.name === 'prod');
