@@ -1,6 +1,7 @@
 // The diagnose step of the reconcile line (and of the CLI's `diagnose`): gathers the facts the runbook
 // checks need for every RestPath of one REST API (the snapshot as it is after the plan ran, each stage
-// and its deployment, the roles of integrations and authorizers, VPC links, resource policy and usage plans) and runs the pure checks.
+// and its deployment, the roles of integrations and authorizers, VPC links, resource policy, usage
+// plans and the account's CloudWatch role) and runs the pure checks.
 // IAM, VPC-link and usage-plan facts may be reused while younger than `maxAgeMs` (0: read now); the
 // result says when the oldest fact used was read. A read that fails leaves its checks out.
 import type { RestPath } from '../api/rest-path.js';

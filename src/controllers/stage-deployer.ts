@@ -4,7 +4,6 @@
 import { DEPLOY_ANNOTATION, PROMOTE_ANNOTATION, type RestApi, type StageStatus } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { DesiredApi } from '../model/state.js';
-import { stageAt } from '../plan/stages.js';
 import { stageDecisionsAfter } from '../plan/api-plan.js';
 import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, promotionPatch, stageStatusAfter, unservedSince, type LiveStage, type StageDecision, type StageOutcome } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
@@ -40,7 +39,7 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
     if (d.observed && d.settings.length > 0) await ctx.aws.writeStage(restApiId, d.observed, d.want, d.settings);
     const outcome: StageOutcome = { promoted: false };
     if (d.promote && d.observed) {
-      await ctx.aws.writeStage(restApiId, stageAt(d.want, d.observed.deploymentId, d.observed.canary?.deploymentId), d.want, promotionPatch(d.observed));
+      await ctx.aws.writeStage(restApiId, observedAfter(d, { promoted: false }), d.want, promotionPatch(d.observed));
       outcome.promoted = true;
       out.events.push({ type: 'Normal', reason: 'Promoted', action: 'Deploy', note: `Promoted the canary of stage ${d.name}: the stage serves deployment ${d.observed.canary?.deploymentId ?? ''} (${d.promote === 'Requested' ? `${PROMOTE_ANNOTATION} changed` : 'the canary is no longer declared'})` });
     }

@@ -9,7 +9,7 @@ import { parseRef, type AuthorizerShape } from '../model/shapes.js';
 import type { DesiredMethod } from '../model/state.js';
 import type { Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
-import { lambdaFunctionOf } from './permissions.js';
+import { lambdaFunctionOf, resourceIdOf } from './addresses.js';
 import { actionProblem, trustProblem, type RoleReasons } from './role-checks.js';
 
 /** What clients get when API Gateway cannot run the authorizer (AuthorizerConfigurationException). */
@@ -54,11 +54,10 @@ function corsProblem(f: PathFacts, a: Found, where: string): Problem | undefined
   const allowed = (f.cors.allowHeaders ?? DEFAULT_ALLOW_HEADERS).map((h) => h.toLowerCase());
   const refused = headersOf(a.identitySource).filter((h) => !allowed.includes(h.toLowerCase()));
   if (refused.length === 0) return undefined;
-  const resourceId = f.path === '/' ? f.observed.rootResourceId : (f.observed.resources.find((r) => r.path === f.path)?.id ?? 'RESOURCE_ID');
   return {
     reason: 'IdentityHeaderNotAllowedByCors',
     what: `${where}: authorizer ${a.name} reads header ${refused.join(', ')}, which the CORS preflight of ${f.path} does not allow browsers to send (allowHeaders: ${allowed.join(', ')}): browsers refuse the request (a CORS error, no response for the script), and a client sending it without the header gets ${UNAUTHORIZED}.`,
-    command: `aws apigateway get-integration-response --rest-api-id ${f.restApiId} --resource-id ${resourceId} --http-method OPTIONS --status-code 200 --query responseParameters`,
+    command: `aws apigateway get-integration-response --rest-api-id ${f.restApiId} --resource-id ${resourceIdOf(f)} --http-method OPTIONS --status-code 200 --query responseParameters`,
   };
 }
 
@@ -69,7 +68,7 @@ function scopesProblem(f: PathFacts, m: DesiredMethod, a: Found, where: string):
   return {
     reason: 'CognitoScopesMissing',
     what: `${where} has no authorizationScopes while ${scoped.map((o) => `${o.httpMethod} ${o.path}`).join(', ')} on authorizer ${a.name} ${scoped.length > 1 ? 'have' : 'has'} them: without scopes API Gateway accepts only ID tokens, so clients sending the access token that works there get ${UNAUTHORIZED} here.`,
-    command: `aws apigateway get-method --rest-api-id ${f.restApiId} --resource-id ${f.observed.resources.find((r) => r.path === f.path)?.id ?? f.observed.rootResourceId} --http-method ${m.httpMethod} --query authorizationScopes`,
+    command: `aws apigateway get-method --rest-api-id ${f.restApiId} --resource-id ${resourceIdOf(f)} --http-method ${m.httpMethod} --query authorizationScopes`,
   };
 }
 

@@ -6,6 +6,7 @@
 // must send the headers itself (API Gateway adds none), which the operator cannot see, so it is said.
 import { CORS_GATEWAY_RESPONSES } from '../model/cors.js';
 import type { ObservedMethod } from '../model/state.js';
+import { resourceIdOf } from './addresses.js';
 import { CLIENT, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
 
@@ -14,7 +15,6 @@ const GATEWAY_ALLOW_ORIGIN = 'gatewayresponse.header.Access-Control-Allow-Origin
 const CORS_ERROR = 'browsers report a CORS error and scripts see no response';
 
 const isProxy = (m: ObservedMethod) => m.shape.integration?.type.endsWith('_PROXY') ?? false;
-const resourceIdOf = (f: PathFacts) => (f.path === '/' ? f.observed.rootResourceId : (f.observed.resources.find((r) => r.path === f.path)?.id ?? 'RESOURCE_ID'));
 const preflightOf = (f: PathFacts) => f.observed.methods.find((o) => o.path === f.path && o.httpMethod === 'OPTIONS');
 
 /** Status codes a non-proxy method answers (integration responses with a method response) without Access-Control-Allow-Origin. */

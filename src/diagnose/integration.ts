@@ -5,6 +5,7 @@
 // shared snapshot, plus the VPC link and role reads.
 import { samePolicy } from '../model/roles.js';
 import type { IntegrationShape } from '../model/shapes.js';
+import { resourceIdOf } from './addresses.js';
 import { corsBackendNotes } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
@@ -30,7 +31,7 @@ export function checkIntegration(f: PathFacts): ConditionFinding {
   const problems: Problem[] = [];
   const notes: string[] = [];
   const id = f.restApiId;
-  const resourceId = f.path === '/' ? f.observed.rootResourceId : (f.observed.resources.find((r) => r.path === f.path)?.id ?? 'RESOURCE_ID');
+  const resourceId = resourceIdOf(f);
   for (const m of f.methods) {
     const command = `aws apigateway get-integration --rest-api-id ${id} --resource-id ${resourceId} --http-method ${m.httpMethod}`;
     const where = `${m.httpMethod} ${f.path}`;

@@ -5,6 +5,7 @@
 // (cors.ts); and AWS_IAM methods are flagged because clients must sign with SigV4. Conditions the
 // operator cannot evaluate are reported, not guessed.
 import type { IntegrationShape } from '../model/shapes.js';
+import { integrationAction, methodArn } from './addresses.js';
 import { authorizerProblems } from './authorizers.js';
 import { preflightAccessProblems } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
@@ -13,30 +14,10 @@ import { resourcePolicyProblem } from './resource-policy.js';
 import { cachedAcrossCallers } from './stage-settings.js';
 import { actionProblem, trustProblem, type RoleReasons } from './role-checks.js';
 
-const LAMBDA_FUNCTION = /:lambda:path\/2015-03-31\/functions\/(arn:[^/]+)\/invocations$/;
-const SERVICE_ACTION = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:([a-z0-9.-]+):action\/([A-Za-z0-9]+)/;
 const EXECUTION_ROLE: RoleReasons = {
   trustExcludes: 'TrustPolicyExcludesApi', trustDenies: 'TrustPolicyDenies', trustUnevaluated: 'TrustConditionsNotEvaluated',
   actionDenied: 'ActionDenied', actionNotAllowed: 'ActionNotAllowed', actionUnevaluated: 'PolicyConditionsNotEvaluated',
 };
-
-/** The function ARN of a Lambda invocation URI (arn:aws:apigateway:...:lambda:path/.../functions/ARN/invocations). */
-export function lambdaFunctionOf(uri: string): string | undefined {
-  return LAMBDA_FUNCTION.exec(uri)?.[1];
-}
-
-/** The IAM action (and resource) an AWS integration performs with its credentials, when the URI says. */
-export function integrationAction(i: IntegrationShape): { action: string; resource: string } | undefined {
-  const fn = lambdaFunctionOf(i.uri);
-  if (fn) return { action: 'lambda:InvokeFunction', resource: fn };
-  const action = SERVICE_ACTION.exec(i.uri);
-  return action ? { action: `${action[1]}:${action[2]}`, resource: '*' } : undefined;
-}
-
-/** execute-api ARN of one method on one stage: arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH. */
-export function methodArn(f: PathFacts, stage: string, httpMethod: string): string {
-  return `arn:aws:execute-api:${f.region}:${f.accountId}:${f.restApiId}/${stage}/${httpMethod === 'ANY' ? '*' : httpMethod}${f.path === '/' ? '/' : f.path}`;
-}
 
 function executionRoleProblems(f: PathFacts, i: IntegrationShape, stage: string, httpMethod: string): Problem[] {
   const role = f.roles.get(i.credentials);

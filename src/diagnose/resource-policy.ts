@@ -1,14 +1,15 @@
 // The 403 a resource policy causes, for execute-api:Invoke (AWS's "authorization workflow" tables): an
 // explicit deny refuses every caller; a method with no authorization or a Cognito authorizer needs an
 // explicit Allow; with AWS_IAM or a Lambda authorizer, in the same account, the caller's own policy (or
-// the authorizer's) may allow what the resource policy is silent on, so silence is not reported; a statement whose condition the operator cannot evaluate (aws:SourceIp,
-// aws:PrincipalOrgID, ...) makes the answer Unknown, never a guess. A PRIVATE API is evaluated once per
+// the authorizer's) may allow what the resource policy is silent on, so silence is not reported. A
+// statement whose condition the operator cannot evaluate (aws:SourceIp, aws:PrincipalOrgID, ...)
+// makes the answer Unknown, never a guess. A PRIVATE API is evaluated once per
 // VPC endpoint it lists, with aws:SourceVpce set to it, as requests through that endpoint carry it.
 import type { DesiredMethod } from '../model/state.js';
 import { evaluate } from './iam-policy.js';
 import type { Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
-import { methodArn } from './permissions.js';
+import { methodArn } from './addresses.js';
 
 const anonymousDenied = (arn: string, how: 'an explicit deny' | 'no allow') =>
   `403 {"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${arn}${how === 'an explicit deny' ? ' with an explicit deny' : ''}"}`;

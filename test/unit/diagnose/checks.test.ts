@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Method } from '../../../src/api/rest-path.js';
 import type { PathFacts, RoleFacts, StageFacts, UsagePlanFacts } from '../../../src/diagnose/facts.js';
 import { diagnosePath } from '../../../src/diagnose/index.js';
-import { integrationAction } from '../../../src/diagnose/permissions.js';
+import { integrationAction } from '../../../src/diagnose/addresses.js';
 import { diff } from '../../../src/plan/diff.js';
 import { simulate } from '../../../src/plan/simulate.js';
 import { EMPTY_LEDGER } from '../../../src/model/state.js';
