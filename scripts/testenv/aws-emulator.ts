@@ -73,7 +73,7 @@ async function startLocalStack(venv: string, runDir: string, port: number): Prom
       FILESYSTEM_ROOT: join(home, 'fs'),
       LOCALSTACK_VOLUME_DIR: join(home, 'volume'),
       GATEWAY_LISTEN: `127.0.0.1:${port}`,
-      SERVICES: 'apigateway,iam,sts',
+      SERVICES: 'apigateway,iam,sts,acm,route53',
       EAGER_SERVICE_LOADING: '1',
       DNS_ADDRESS: '0',
       DISABLE_EVENTS: '1',
@@ -85,7 +85,7 @@ async function startLocalStack(venv: string, runDir: string, port: number): Prom
     const res = await fetch(`http://127.0.0.1:${port}/_localstack/health`);
     if (!res.ok) return false;
     const health = (await res.json()) as { services?: Record<string, string> };
-    return ['apigateway', 'iam', 'sts'].every((s) => health.services?.[s] === 'running');
+    return ['apigateway', 'iam', 'sts', 'acm', 'route53'].every((s) => health.services?.[s] === 'running');
   }, 90_000);
   return { proc, ms };
 }

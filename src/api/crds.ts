@@ -2,6 +2,7 @@
 // `npm run crds` writes them to crds/; a unit test fails when the committed files drift from this.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { GROUP, VERSION } from './common.js';
+import { DomainNameSpec, DomainNameStatus } from './domain-name.js';
 import { RestApiSpec, RestApiStatus } from './rest-api.js';
 import { RestPathSpec, RestPathStatus } from './rest-path.js';
 import { UsagePlanSpec, UsagePlanStatus } from './usage-plan.js';
@@ -78,6 +79,20 @@ export const KINDS: KindDefinition[] = [
       { name: 'Quota', type: 'integer', jsonPath: '.spec.quota.limit' },
       { name: 'Period', type: 'string', jsonPath: '.spec.quota.period' },
       ...readyColumns,
+    ],
+  },
+  {
+    kind: 'DomainName',
+    plural: 'domainnames',
+    shortName: 'dn',
+    description: 'An API Gateway custom domain name and its base path mappings to stages of RestApis.',
+    spec: DomainNameSpec,
+    status: DomainNameStatus,
+    columns: [
+      { name: 'Domain', type: 'string', jsonPath: '.spec.domainName' },
+      { name: 'Target', type: 'string', jsonPath: '.status.targetDomainName', description: 'Where DNS must point' },
+      ...readyColumns,
+      { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpointType', priority: 1 },
     ],
   },
 ];

@@ -4,6 +4,9 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
+import { ACMClient } from '@aws-sdk/client-acm';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import type { DomainClients } from './domain-names.js';
 
 export interface AwsSettings {
   region: string;
@@ -42,6 +45,19 @@ export function createAwsClients(settings: AwsSettings): AwsClients {
 
 export function createIamClients(settings: AwsSettings): IamClients {
   return { iam: new IAMClient(sdkConfig(settings)), sts: new STSClient(sdkConfig(settings)) };
+}
+
+/** ACM in any region (a certificate's own; EDGE ones are in us-east-1), and Route 53 (global, us-east-1). */
+export function createDomainClients(settings: AwsSettings): DomainClients {
+  const acm = new Map<string, ACMClient>();
+  return {
+    acm: (region) => {
+      let client = acm.get(region);
+      if (!client) acm.set(region, (client = new ACMClient(sdkConfig({ ...settings, region: region || settings.region }))));
+      return client;
+    },
+    route53: new Route53Client(sdkConfig({ ...settings, region: 'us-east-1' })),
+  };
 }
 
 export function restApiArn(region: string, restApiId: string): string {

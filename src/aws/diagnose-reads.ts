@@ -13,6 +13,7 @@ import { attachedRolePolicies, inlineRolePolicyNames, parsePolicy } from './iam.
 import { API_GATEWAY_PAGE_SIZE, paginate } from './paginate.js';
 import { allApiKeys, allUsagePlans, usagePlanKeys } from './usage-plans.js';
 import type { Dated, DiagnosisFacts } from '../controllers/ports.js';
+import { FactCache } from './fact-cache.js';
 
 export interface DeploymentFacts {
   createdAt?: string;
@@ -20,29 +21,6 @@ export interface DeploymentFacts {
 }
 
 const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
-
-/** Answers younger than the caller's bound are reused; loads in flight are shared. */
-class FactCache<T> {
-  private readonly entries = new Map<string, Promise<Dated<T>>>();
-  constructor(private readonly now: () => number) {}
-  get(key: string, maxAgeMs: number, load: () => Promise<T>): Promise<Dated<T>> {
-    const hit = this.entries.get(key);
-    if (hit && maxAgeMs > 0) {
-      return hit.then((d) => (this.now() - d.readAt < maxAgeMs ? d : this.load(key, load)));
-    }
-    return this.load(key, load);
-  }
-  private load(key: string, load: () => Promise<T>): Promise<Dated<T>> {
-    const readAt = this.now();
-    const value = load().then((v) => ({ value: v, readAt }));
-    this.entries.set(key, value);
-    value.catch(() => this.entries.delete(key));
-    return value;
-  }
-  forget(key: string): void {
-    this.entries.delete(key);
-  }
-}
 
 export class DiagnoseReads implements DiagnosisFacts {
   private readonly deployments = new Map<string, Promise<DeploymentFacts>>();

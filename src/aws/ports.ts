@@ -1,6 +1,6 @@
 // The real AWS behind the reconcilers' ports (controllers/ports.ts): API Gateway and IAM through the
 // one client layer (AwsCaller: rate limits, retries, metrics). The account id is looked up once.
-import type { RestApiAws, UsagePlanAws } from '../controllers/ports.js';
+import type { DomainNameAws, RestApiAws, UsagePlanAws } from '../controllers/ports.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients, IamClients } from './clients.js';
 import { executePlan } from './execute.js';
@@ -10,9 +10,14 @@ import { deleteRestApi, ensureRestApi } from './rest-api.js';
 import { createDeployment, ensureStage, observeStages } from './stages.js';
 import { deleteApiKey, deleteUsagePlan, ensureUsagePlan, executeUsagePlan, observeUsagePlan, ownedApiKeys } from './usage-plans.js';
 import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import type { CertificateFacts, DnsFacts } from '../diagnose/domain-name.js';
+import { createDomainName, deleteDomainName, executeDomainName, observeDomainName, observeMappings, readCertificate, readDns, type DomainClients } from './domain-names.js';
+import { FactCache } from './fact-cache.js';
 
-export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients): RestApiAws & UsagePlanAws {
+export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients, domains: DomainClients, now: () => number = Date.now): RestApiAws & UsagePlanAws & DomainNameAws {
   let account: Promise<string> | undefined;
+  const certificates = new FactCache<CertificateFacts | undefined>(now);
+  const records = new FactCache<DnsFacts>(now);
   return {
     region: clients.region,
     accountId: () => {
@@ -45,5 +50,12 @@ export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients
     ownedApiKeys: (owner) => ownedApiKeys(caller, clients, owner),
     deleteApiKey: (id) => deleteApiKey(caller, clients, id),
     deleteUsagePlan: (id) => deleteUsagePlan(caller, clients, id),
+    observeDomainName: (name) => observeDomainName(caller, clients, name),
+    observeMappings: (name) => observeMappings(caller, clients, name),
+    createDomainName: (desired) => createDomainName(caller, clients, desired),
+    executeDomainName: (name, ops) => executeDomainName(caller, clients, name, ops),
+    deleteDomainName: (name) => deleteDomainName(caller, clients, name),
+    certificate: (arn, maxAgeMs) => certificates.get(arn, maxAgeMs, () => readCertificate(caller, domains, arn)),
+    dns: (name, maxAgeMs) => records.get(name, maxAgeMs, () => readDns(caller, domains, name)),
   };
 }

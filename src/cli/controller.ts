@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { AwsCaller } from '../aws/caller.js';
-import { createAwsClients, createIamClients } from '../aws/clients.js';
+import { createAwsClients, createDomainClients, createIamClients } from '../aws/clients.js';
 import { DiagnoseReads } from '../aws/diagnose-reads.js';
 import { awsPorts } from '../aws/ports.js';
 import { EventRecorder } from '../kube/events.js';
@@ -71,7 +71,7 @@ export function addControllerCommand(program: Command): void {
       const caller = new AwsCaller({ metrics });
       const manager = new Manager(
         {
-          aws: awsPorts(caller, clients, iam),
+          aws: awsPorts(caller, clients, iam, createDomainClients(awsSettings)),
           facts: new DiagnoseReads(caller, clients, iam),
           writer: new KubeWriter(kc),
           events: metrics.countingDrift(new EventRecorder(kc, 'restpath.dev/operator', identity)),

@@ -1,7 +1,7 @@
 // What a reconciler needs, passed in (no module singletons): AWS and the diagnosis facts behind
 // interfaces (ports.ts), the one Kubernetes writer, the Event sink, a logger, the settings and, when
 // the operator exports them, the metrics a pass measures.
-import type { DiagnosisFacts, EventSink, ObjectWriter, ReconcileMetrics, RestApiAws, UsagePlanAws } from './ports.js';
+import type { DiagnosisFacts, DomainNameAws, EventSink, ObjectWriter, ReconcileMetrics, RestApiAws, UsagePlanAws } from './ports.js';
 
 export interface Logger {
   info: (fields: object, message: string) => void;
@@ -22,7 +22,7 @@ export interface OperatorSettings {
 }
 
 export interface ControllerContext {
-  aws: RestApiAws & UsagePlanAws;
+  aws: RestApiAws & UsagePlanAws & DomainNameAws;
   facts: DiagnosisFacts;
   writer: ObjectWriter;
   events: EventSink;

@@ -6,6 +6,9 @@ import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
+import type { DomainName } from '../api/domain-name.js';
+import { KubeDnsEndpoints } from '../kube/dns-endpoints.js';
+import { DomainNameReconciler } from './domain-name-reconciler.js';
 import { Informer, objectKey, withoutBookkeeping, type KubeMeta } from '../kube/informer.js';
 import { kubeSource } from '../kube/kube-source.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -13,7 +16,7 @@ import { SecretWriter } from '../kube/secrets.js';
 import { SpecChangeFilter } from '../kube/spec-changes.js';
 import { WorkQueue } from '../kube/work-queue.js';
 import type { ControllerContext, Outcome, Trigger } from './context.js';
-import { API_VERSION, apiKeyOfPath, pathBelongsTo, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
+import { API_VERSION, apiKeyOfPath, DOMAIN_NAME_KEY_PREFIX, pathBelongsTo, restApisOfDomain, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
 import { RestApiReconciler } from './rest-api-reconciler.js';
 import { UsagePlanReconciler } from './usage-plan-reconciler.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
@@ -38,6 +41,8 @@ export class Manager {
   private readonly restApis: Informer<RestApi>[];
   private readonly restPaths: Informer<RestPath>[];
   private readonly usagePlans: Informer<UsagePlan>[];
+  private readonly domainNames: Informer<DomainName>[];
+  private readonly domainReconciler: DomainNameReconciler;
   /** Secrets, for API key values (valueFrom) and the ones the operator generates (generateInto). */
   private readonly secrets: Informer<V1Secret>[];
   private readonly reconciler: RestApiReconciler;
@@ -67,7 +72,10 @@ export class Manager {
         // while it is paused: only those matter to them, not its other annotations or its spec.
         const { namespace = '', name } = e.object.metadata;
         const forPlans = [e.object.status?.id, (e.object.status?.stages ?? []).map((s) => s.name), e.object.metadata.annotations?.[PAUSE_ANNOTATION] === 'true'];
-        if (this.filter.changed('RestApi-for-plans', e.type, { metadata: { namespace, name } }, forPlans)) this.enqueuePlansOf(namespace, name);
+        if (this.filter.changed('RestApi-for-plans', e.type, { metadata: { namespace, name } }, forPlans)) {
+          this.enqueuePlansOf(namespace, name);
+          this.enqueueDomainsOf(namespace, name);
+        }
       }),
     );
     this.restPaths = scopes.map((namespace) =>
@@ -84,6 +92,11 @@ export class Manager {
         if (this.filter.changed('UsagePlan', e.type, e.object)) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object));
       }),
     );
+    this.domainNames = scopes.map((namespace) =>
+      new Informer<DomainName>(source<DomainName>('DomainName', 'domainnames', API_VERSION, namespace), { onError: onError('DomainName'), transform: withoutBookkeeping }).on((e) => {
+        if (this.filter.changed('DomainName', e.type, e.object)) this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(e.object));
+      }),
+    );
     this.secrets = scopes.map((namespace) =>
       new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret'), transform: withoutBookkeeping }).on((e) => {
         const ns = e.object.metadata?.namespace ?? '';
@@ -95,6 +108,7 @@ export class Manager {
     const restPathsOf = (namespace: string, name: string) => this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name));
     const usagePlansIn = (namespace: string) => this.plans().filter((p) => p.metadata.namespace === namespace);
     this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf, usagePlansIn });
+    this.domainReconciler = new DomainNameReconciler(ctx, { getDomainName: (key) => this.domainNames.map((i) => i.get(key)).find(Boolean), getRestApi }, new KubeDnsEndpoints(options.kc));
     this.planReconciler = new UsagePlanReconciler(
       ctx,
       {
@@ -124,6 +138,12 @@ export class Manager {
     }
   }
 
+  private enqueueDomainsOf(namespace: string, restApiName: string): void {
+    for (const d of this.domainNames.flatMap((i) => i.list()).filter((x) => x.metadata.namespace === namespace && restApisOfDomain(x).includes(restApiName))) {
+      this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(d));
+    }
+  }
+
   /** A change someone made: reconciled after the debounce, with fresh diagnosis facts. */
   private enqueue(key: string): void {
     this.requested.add(key);
@@ -138,6 +158,7 @@ export class Manager {
       if (key) keys.add(key);
     }
     for (const p of this.plans()) keys.add(USAGE_PLAN_KEY_PREFIX + objectKey(p));
+    for (const d of this.domainNames.flatMap((i) => i.list())) keys.add(DOMAIN_NAME_KEY_PREFIX + objectKey(d));
     return [...keys];
   }
 
@@ -146,7 +167,7 @@ export class Manager {
   }
 
   private informers(): { start: () => unknown; stop: () => Promise<void>; synced: Promise<void> }[] {
-    return [...this.restApis, ...this.restPaths, ...this.usagePlans, ...this.secrets];
+    return [...this.restApis, ...this.restPaths, ...this.usagePlans, ...this.domainNames, ...this.secrets];
   }
 
   get isLeader(): boolean {
@@ -203,13 +224,15 @@ export class Manager {
       let outcome: Outcome;
       try {
         const trigger: Trigger = this.requested.delete(key) ? 'requested' : 'resync';
-        outcome = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length)) : await this.reconciler.reconcile(key, trigger);
+        if (key.startsWith(USAGE_PLAN_KEY_PREFIX)) outcome = await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length));
+        else if (key.startsWith(DOMAIN_NAME_KEY_PREFIX)) outcome = await this.domainReconciler.reconcile(key.slice(DOMAIN_NAME_KEY_PREFIX.length), trigger);
+        else outcome = await this.reconciler.reconcile(key, trigger);
       } catch (error) {
         outcome = { kind: 'retry', error };
       }
       this.reconciles += 1;
       const ms = Date.now() - started;
-      const kind = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? 'UsagePlan' : 'RestApi';
+      const kind = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? 'UsagePlan' : key.startsWith(DOMAIN_NAME_KEY_PREFIX) ? 'DomainName' : 'RestApi';
       this.options.metrics?.reconciled(kind, outcome.kind, ms);
       if (outcome.kind === 'retry') {
         const delay = this.queue.addRateLimited(key);

@@ -9,11 +9,16 @@ import type { Operation, PatchOperation } from '../plan/operations.js';
 import type { CanaryShape, ObservedStage, StageShape } from '../plan/stages.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../plan/usage-plan-diff.js';
+import type { DesiredDomainName, MappingShape } from '../model/domain-name.js';
+import type { DomainName } from '../api/domain-name.js';
+import type { DomainOperation, ObservedDomainName } from '../plan/domain-name-diff.js';
+import type { CertificateFacts, DnsFacts } from '../diagnose/domain-name.js';
+import type { DomainExecution } from '../aws/domain-names.js';
 // Result shapes are the AWS adapter's; the in-memory AWS of the tests gives the same.
 import type { ExecutionResult } from '../aws/execute.js';
 import type { UsagePlanExecution, UsagePlanSnapshot } from '../aws/usage-plans.js';
 
-export type { ExecutionResult, UsagePlanExecution, UsagePlanSnapshot };
+export type { DomainExecution, ExecutionResult, UsagePlanExecution, UsagePlanSnapshot };
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
 import type { CustomObjectRef, StoredObject } from '../kube/writer.js';
 import type { EventInput } from '../kube/events.js';
@@ -35,6 +40,33 @@ export interface RestApiAws {
   /** Carries the changes out; returns the role's ARN. */
   changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string>;
   deleteRole(name: string): Promise<void>;
+}
+
+export interface DomainNameAws {
+  /** undefined: no such domain name in API Gateway. */
+  observeDomainName(domainName: string): Promise<ObservedDomainName | undefined>;
+  observeMappings(domainName: string): Promise<MappingShape[]>;
+  /** `created: false`: it exists already (whose it is, the owner tag says). */
+  createDomainName(desired: DesiredDomainName): Promise<{ created: boolean }>;
+  executeDomainName(domainName: string, plan: readonly DomainOperation[]): Promise<DomainExecution>;
+  deleteDomainName(domainName: string): Promise<void>;
+  /** undefined: ACM has no such certificate. Cached like the other diagnosis facts. */
+  certificate(arn: string, maxAgeMs: number): Promise<Dated<CertificateFacts | undefined>>;
+  dns(domainName: string, maxAgeMs: number): Promise<Dated<DnsFacts>>;
+}
+
+/** One CNAME external-dns should keep: dnsName -> target. */
+export interface DnsRecord {
+  dnsName: string;
+  target: string;
+  recordTTL: number;
+}
+
+/** The external-dns DNSEndpoint of a DomainName (kube/dns-endpoints.ts). */
+export interface DnsEndpointWriter {
+  apply(owner: DomainName, record: DnsRecord): Promise<void>;
+  /** Removes it if the operator wrote one; none is fine. */
+  remove(owner: DomainName): Promise<void>;
 }
 
 export interface UsagePlanAws {

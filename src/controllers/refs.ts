@@ -3,6 +3,7 @@ import { GROUP, VERSION } from '../api/common.js';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
+import type { DomainName } from '../api/domain-name.js';
 import type { CustomObjectRef } from '../kube/writer.js';
 
 export const FINALIZER = `${GROUP}/cleanup`;
@@ -18,6 +19,18 @@ export function restPathRef(o: RestPath): CustomObjectRef {
 
 export function usagePlanRef(o: UsagePlan): CustomObjectRef {
   return { group: GROUP, version: VERSION, plural: 'usageplans', namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+export function domainNameRef(o: DomainName): CustomObjectRef {
+  return { group: GROUP, version: VERSION, plural: 'domainnames', namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+/** Work-queue keys of DomainNames: "domainname:namespace/name". */
+export const DOMAIN_NAME_KEY_PREFIX = 'domainname:';
+
+/** RestApi names a DomainName's mappings point at. */
+export function restApisOfDomain(d: DomainName): string[] {
+  return [...new Set((d.spec.mappings ?? []).map((m) => m.restApiRef.name))];
 }
 
 /** Work-queue keys of UsagePlans: "usageplan:namespace/name" (RestApi keys have no prefix). */
@@ -50,7 +63,7 @@ export function pathBelongsTo(p: RestPath, namespace: string, name: string): boo
   return name.startsWith(EXTERNAL_KEY_PREFIX) ? p.spec.restApiId === name.slice(EXTERNAL_KEY_PREFIX.length) : p.spec.restApiRef?.name === name;
 }
 
-export function regarding(o: RestApi | RestPath | UsagePlan) {
+export function regarding(o: RestApi | RestPath | UsagePlan | DomainName) {
   return {
     apiVersion: API_VERSION,
     kind: o.kind,

@@ -27,7 +27,7 @@ export const CLIENT = {
   limitExceeded: '429 {"message":"Limit Exceeded"}',
 } as const;
 
-export function findingFrom(type: ConditionFinding['type'], problems: Problem[], ok: { reason: string; message: string }): ConditionFinding {
+export function findingFrom<T extends string = ConditionFinding['type']>(type: T, problems: Problem[], ok: { reason: string; message: string }): { type: T; status: 'True' | 'False' | 'Unknown'; reason: string; message: string } {
   const first = problems.find((p) => !p.undecided) ?? problems[0];
   if (!first) return { type, status: 'True', ...ok };
   const message = problems.map((p) => `${p.what} Check: ${p.command}`).join(' | ');

@@ -20,7 +20,7 @@ export interface MetricsSource {
 }
 
 /** Queue keys' kinds (a RestApi key covers its RestPaths) and the kinds Events are recorded on. */
-export const RECONCILE_KINDS = ['RestApi', 'UsagePlan'] as const;
+export const RECONCILE_KINDS = ['RestApi', 'UsagePlan', 'DomainName'] as const;
 export const OBJECT_KINDS = ['RestApi', 'RestPath', 'UsagePlan'] as const;
 export const RESULTS: readonly Outcome['kind'][] = ['done', 'retry', 'stalled'];
 

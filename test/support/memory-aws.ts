@@ -16,6 +16,8 @@ import { simulate } from '../../src/plan/simulate.js';
 import { stageAt, type CanaryShape, type ObservedStage, type StageShape } from '../../src/plan/stages.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-plan-diff.js';
 import { applyUsagePlanPatch } from './usage-plan-patch.js';
+import { MemoryDomains } from './memory-domains.js';
+import type { DomainNameAws } from '../../src/controllers/ports.js';
 
 export class AwsFault extends Error {
   constructor(override readonly name: string, message: string, readonly $metadata: { httpStatusCode: number } = { httpStatusCode: 400 }) {
@@ -29,7 +31,7 @@ interface Deployment {
   served: Set<string>;
 }
 
-export class MemoryAws implements RestApiAws, UsagePlanAws {
+export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
   readonly region = 'us-east-1';
   readonly account = '123456789012';
   readonly apis = new Map<string, ObservedApi>();
@@ -47,7 +49,20 @@ export class MemoryAws implements RestApiAws, UsagePlanAws {
   private readonly faults: { what: string; error: Error; times: number }[] = [];
   private counter = 0;
 
-  constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z')) {}
+  /** Custom domain names, their mappings, certificates and DNS (memory-domains.ts). */
+  readonly domains: MemoryDomains;
+
+  constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z')) {
+    this.domains = new MemoryDomains((what) => this.call(what), () => this.clock().getTime());
+  }
+
+  observeDomainName: DomainNameAws['observeDomainName'] = (name) => this.domains.observeDomainName(name);
+  observeMappings: DomainNameAws['observeMappings'] = (name) => this.domains.observeMappings(name);
+  createDomainName: DomainNameAws['createDomainName'] = (desired) => this.domains.createDomainName(desired);
+  executeDomainName: DomainNameAws['executeDomainName'] = (name, plan) => this.domains.executeDomainName(name, plan);
+  deleteDomainName: DomainNameAws['deleteDomainName'] = (name) => this.domains.deleteDomainName(name);
+  certificate: DomainNameAws['certificate'] = (arn) => this.domains.certificate(arn);
+  dns: DomainNameAws['dns'] = (name) => this.domains.dns(name);
 
   /** The next `times` calls of `what` (a port method or a plan operation kind) fail with `error`. */
   fail(what: string, error: Error, times = 1): void {

@@ -8,6 +8,9 @@ import type { Condition } from '../../src/api/common.js';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { RestPath } from '../../src/api/rest-path.js';
 import type { UsagePlan } from '../../src/api/usage-plan.js';
+import type { DomainName } from '../../src/api/domain-name.js';
+import { DomainNameReconciler } from '../../src/controllers/domain-name-reconciler.js';
+import type { DnsRecord } from '../../src/controllers/ports.js';
 import type { ControllerContext, Outcome, OperatorSettings, Trigger } from '../../src/controllers/context.js';
 import type { EventSink, ObjectWriter } from '../../src/controllers/ports.js';
 import { pathBelongsTo } from '../../src/controllers/refs.js';
@@ -18,8 +21,8 @@ import { isOwnedBy, type SecretWriter } from '../../src/kube/secrets.js';
 import type { CustomObjectRef, StoredObject } from '../../src/kube/writer.js';
 import { MemoryAws } from './memory-aws.js';
 
-type Kind = 'restapis' | 'restpaths' | 'usageplans';
-type AnyObject = RestApi | RestPath | UsagePlan;
+type Kind = 'restapis' | 'restpaths' | 'usageplans' | 'domainnames';
+type AnyObject = RestApi | RestPath | UsagePlan | DomainName;
 
 export interface Write {
   plural: string;
@@ -38,6 +41,9 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
   readonly ctx: ControllerContext;
   readonly restApis: RestApiReconciler;
   readonly usagePlans: UsagePlanReconciler;
+  readonly domainNames: DomainNameReconciler;
+  /** The external-dns DNSEndpoints the operator keeps, by "namespace/name". */
+  readonly dnsEndpoints = new Map<string, DnsRecord>();
 
   constructor(settings: Partial<OperatorSettings> = {}) {
     this.aws = new MemoryAws(() => this.now);
@@ -73,10 +79,16 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
       { ...stores, getUsagePlan: (key) => this.objects.get(`usageplans/${key}`) as UsagePlan | undefined, secret: (ns, name) => this.secrets.get(`${ns}/${name}`) },
       secretWriter as SecretWriter,
     );
+    const key = (o: DomainName) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+    this.domainNames = new DomainNameReconciler(
+      this.ctx,
+      { getRestApi: stores.getRestApi, getDomainName: (k) => this.objects.get(`domainnames/${k}`) as DomainName | undefined },
+      { apply: async (o, record) => void this.dnsEndpoints.set(key(o), record), remove: async (o) => void this.dnsEndpoints.delete(key(o)) },
+    );
   }
 
   private static plural(o: AnyObject): Kind {
-    return o.kind === 'RestApi' ? 'restapis' : o.kind === 'RestPath' ? 'restpaths' : 'usageplans';
+    return o.kind === 'RestApi' ? 'restapis' : o.kind === 'RestPath' ? 'restpaths' : o.kind === 'DomainName' ? 'domainnames' : 'usageplans';
   }
 
   /** kubectl apply: a new object gets generation 1; a spec change moves the generation. */
@@ -116,6 +128,10 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
 
   reconcilePlan(name: string, namespace = 'default'): Promise<Outcome> {
     return this.usagePlans.reconcile(`${namespace}/${name}`);
+  }
+
+  reconcileDomain(name: string, trigger: Trigger = 'requested', namespace = 'default'): Promise<Outcome> {
+    return this.domainNames.reconcile(`${namespace}/${name}`, trigger);
   }
 
   advance(ms: number): void {
