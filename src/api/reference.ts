@@ -126,7 +126,7 @@ export function renderReference(): string {
     '',
     '<!-- Generated from the CRDs (src/api) by `npm run crds`. Do not edit: change the TypeBox schema instead. -->',
     '',
-    'Every field of the three kinds as the API server validates it. What each field means for AWS, the',
+    'Every field of the four kinds as the API server validates it. What each field means for AWS, the',
     'status conditions and their reasons are in [api.md](api.md); the runbook in [runbook.md](runbook.md).',
     '',
     ...crds.map(section),

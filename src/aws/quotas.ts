@@ -19,6 +19,9 @@ export const OPERATION_BUCKETS: Readonly<Record<string, BucketSpec>> = {
   PutRestApi: { rate: 1, burst: 1 },
   UpdateUsagePlan: { rate: 1 / 20, burst: 1 },
   UpdateAccount: { rate: 1 / 20, burst: 1 },
+  CreateDomainName: { rate: 1 / 30, burst: 1 },
+  UpdateDomainName: { rate: 1 / 30, burst: 1 },
+  DeleteDomainName: { rate: 1 / 30, burst: 1 },
 };
 
 /** The shortest time the quotas allow to create n paths with k calls each and deploy once (aws-quotas.md). */

@@ -7,7 +7,7 @@ import { OPERATOR_REASONS, OTHER_REASON, reasonLabel } from '../../../src/observ
 
 const SRC = join(import.meta.dirname, '..', '..', '..', 'src');
 /** Reasons only Events carry (never a condition). */
-const EVENT_ONLY = new Set(['Created', 'Updated', 'Deleted', 'Deployed', 'Promoted', 'DriftCorrected', 'SecretGenerated', 'ApiKeyRotated']);
+const EVENT_ONLY = new Set(['Created', 'Updated', 'Deleted', 'Deployed', 'Promoted', 'DriftCorrected', 'SecretGenerated', 'ApiKeyRotated', 'Adopted', 'UndeclaredMapping']);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
