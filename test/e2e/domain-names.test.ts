@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { EXAMPLES } from '../support/examples.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { healthOf } from '../support/argocd-health.js';
 import { objectsIn } from '../support/objects.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { run } from '../../scripts/testenv/run.js';
@@ -42,10 +43,11 @@ const example = (file: string) => inNamespace(readFileSync(join(EXAMPLES, file),
 interface DomainStatus { targetDomainName?: string; hostedZoneId?: string; created?: boolean; dnsEndpoint?: string; mappings?: { basePath: string }[] }
 interface Mappings { items: { basePath: string; restApiId: string; stage: string }[] }
 
-describe('a custom domain name for two APIs', () => {
+// CreateDomainName is allowed once every 30 s per account, and two REST APIs are created and deployed first.
+describe('a custom domain name for two APIs', { timeout: 240_000 }, () => {
   const host = () => `api.${namespace()}.example.com`;
   const domainYaml = (arn: string, edit: (s: string) => string = (s) => s) =>
-    edit(example('domains/20-domainname-shop.yaml').replace('api.shop.example.com', host()).replace(/certificateArn: \S+/, `certificateArn: ${arn}`));
+    edit(example('domains/20-domainname-shop.yaml').replaceAll('api.shop.example.com', host()).replace(/certificateArn: \S+/, `certificateArn: ${arn}`));
   const mappings = async () => ((await operator.aws(['apigateway', 'get-base-path-mappings', '--domain-name', host()])) as Mappings).items.map((m) => `${m.basePath}:${m.restApiId}:${m.stage}`).sort();
   let arn = '';
   let zone = '';
@@ -55,6 +57,9 @@ describe('a custom domain name for two APIs', () => {
     zone = ((await operator.aws(['route53', 'create-hosted-zone', '--name', `${namespace()}.example.com`, '--caller-reference', namespace()])) as { HostedZone: { Id: string } }).HostedZone.Id.replace('/hostedzone/', '');
     await operator.aws(['route53', 'change-resource-record-sets', '--hosted-zone-id', zone, '--change-batch', JSON.stringify({ Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: host(), Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'old-lb.example.net' }] } }] })]);
     await apply([example('10-restapi-shop.yaml'), example('20-restpath-health.yaml'), example('domains/10-restapi-partners.yaml'), domainYaml(arn)].join('\n---\n'));
+    // The shop's prod stage is Manual: until it is deployed the /shop mapping waits for it (StageNotReady).
+    await waitFor('domainname/shop', 'Reconciling', 'True', 'StageNotReady', 60_000);
+    await kubectl.ok(['annotate', 'restapi', 'shop', '-n', namespace(), 'restpath.dev/deploy=release-1']);
     const dn = await waitFor<DomainStatus>('domainname/shop', 'Ready', 'True', undefined, 120_000);
     const live = (await operator.aws(['apigateway', 'get-domain-name', '--domain-name', host()])) as { regionalDomainName: string; regionalCertificateArn: string; securityPolicy: string };
     expect(live).toMatchObject({ regionalCertificateArn: arn, securityPolicy: 'TLS_1_2' });
@@ -72,6 +77,8 @@ describe('a custom domain name for two APIs', () => {
     expect(endpoint.spec.endpoints).toEqual([expect.objectContaining({ dnsName: host(), recordType: 'CNAME', targets: [live.regionalDomainName] })]);
     expect(dn.status?.dnsEndpoint).toBe(`${namespace()}/shop`);
     expect((await events('shop')).map((e) => e.reason)).toContain('Created');
+    // Argo CD's health check (deploy/argocd/health) shows the wrong DNS record although Ready is True.
+    expect(await healthOf('DomainName', dn)).toMatchObject({ status: 'Degraded', message: expect.stringMatching(/^DnsReady=False, DnsNotPointingAtDomain: /) as unknown });
   });
 
   it('sees DNS fixed, reports a hand-made mapping without removing it, and removes a mapping dropped from the spec', async () => {
@@ -91,6 +98,7 @@ describe('a custom domain name for two APIs', () => {
     expect((await mappings()).map((m) => m.split(':')[0])).toEqual(['legacy', 'shop']);
     const after = await waitFor<DomainStatus>('domainname/shop', 'Ready', 'True');
     expect(after.status?.mappings?.map((m) => m.basePath)).toEqual(['shop']);
+    expect(await healthOf('DomainName', after)).toMatchObject({ status: 'Healthy' });
   });
 
   it('refuses a certificate that does not cover the name, with the command to check it', async () => {
@@ -108,7 +116,9 @@ spec:
     const dn = await waitFor('domainname/other', 'Stalled', 'True', 'CertificateDoesNotCover', 120_000);
     expect(condition(dn, 'Ready')?.status).toBe('False');
     expect(condition(dn, 'CertificateReady')?.message).toContain(`aws acm describe-certificate --certificate-arn ${other} --region us-east-1`);
-    expect(condition(dn, 'DnsReady')).toMatchObject({ status: 'Unknown' });
+    // The zone is in this account and holds no record for the name.
+    expect(condition(dn, 'DnsReady')).toMatchObject({ status: 'False', reason: 'DnsRecordMissing' });
+    expect(await healthOf('DomainName', dn)).toMatchObject({ status: 'Degraded', message: expect.stringMatching(/^CertificateReady=False, CertificateDoesNotCover: /) as unknown });
   });
 
   it('deletes the domain names it created, with their mappings and the DNSEndpoint', async () => {

@@ -23,7 +23,7 @@ import { until } from '../support/until.js';
 const NS = 'restpath-system';
 const RELEASE = 'restpath-operator';
 const SELECTOR = `app.kubernetes.io/instance=${RELEASE}`;
-const CRDS = ['restapis.apigateway.restpath.dev', 'restpaths.apigateway.restpath.dev', 'usageplans.apigateway.restpath.dev'];
+const CRDS = ['restapis.apigateway.restpath.dev', 'restpaths.apigateway.restpath.dev', 'usageplans.apigateway.restpath.dev', 'domainnames.apigateway.restpath.dev'];
 
 let env: NodeEnvironment;
 let account: AwsAccount;

@@ -45,8 +45,10 @@ spec:
   methods:
     - httpMethod: GET
       settings: { loggingLevel: INFO, caching: { enabled: true, ttlSeconds: 60 } }
+      requestParameters: { method.request.querystring.lang: false }
       integration:
         type: MOCK
+        cacheKeyParameters: [method.request.querystring.lang]   # one cache entry per language
         requestTemplates: { application/json: '{"statusCode": 200}' }
         responses: [{ statusCode: "200", responseTemplates: { application/json: '{"v":"${body}"}' } }]
       methodResponses: [{ statusCode: "200" }]
@@ -76,6 +78,10 @@ describe('stages: logs, tracing, caching, method settings and a canary', () => {
     expect(s.methodSettings?.['*/*']).toMatchObject({ loggingLevel: 'ERROR', metricsEnabled: true, throttlingRateLimit: 100, throttlingBurstLimit: 200 });
     expect(s.methodSettings?.['~1hello/GET']).toMatchObject({ loggingLevel: 'INFO', metricsEnabled: true, cachingEnabled: true, cacheTtlInSeconds: 60, throttlingRateLimit: 100, throttlingBurstLimit: 200 });
     expect(await invokeStage(id, 'prod', '/hello')).toEqual({ status: 200, body: '{"v":"one"}' });
+    const resources = (await operator.aws(['apigateway', 'get-resources', '--rest-api-id', id])) as { items: { id: string; path: string }[] };
+    const hello = resources.items.find((r) => r.path === '/hello')!.id;
+    const integration = (await operator.aws(['apigateway', 'get-integration', '--rest-api-id', id, '--resource-id', hello, '--http-method', 'GET'])) as { cacheKeyParameters?: string[] };
+    expect(integration.cacheKeyParameters).toEqual(['method.request.querystring.lang']);
   });
 
   it('IntegrationReady ExecutionLogsNotDelivered: logging on while the account has no CloudWatch role; Ready stays True; back when the role is set', async () => {

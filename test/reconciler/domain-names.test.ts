@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainName, DomainNameSpec } from '../../src/api/domain-name.js';
 import type { RestApi } from '../../src/api/rest-api.js';
 import { OWNER_TAG } from '../../src/model/build.js';
+import { healthOf } from '../support/argocd-health.js';
 import { ReconcilerWorld } from '../support/reconciler-world.js';
 import { mock, restApi, restPath } from './objects.js';
 
@@ -122,6 +123,8 @@ describe('a DomainName', () => {
     await w.reconcileDomain('api');
     expect(cond(w, 'CertificateReady')).toMatchObject({ status: 'False', reason: 'CertificatePendingValidation', message: expect.stringContaining(`aws acm describe-certificate --certificate-arn ${CERT} --region us-east-1`) as string });
     expect(cond(w, 'Reconciling')).toMatchObject({ status: 'True', reason: 'CertificatePendingValidation' });
+    // Argo CD shows it as progress, not as a failure: ACM gets there by itself.
+    expect(await healthOf('DomainName', w.get<DomainName>('domainnames', 'api'))).toMatchObject({ status: 'Progressing', message: expect.stringMatching(/^CertificatePendingValidation: Certificate \S+ is not issued \(ACM is waiting for its DNS or email validation\)/) as unknown });
 
     cert.status = 'ISSUED';
     cert.domainName = 'shop.example.org';

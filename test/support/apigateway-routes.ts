@@ -29,6 +29,10 @@ const NOUNS: [RegExp, string][] = [
   [/^\/usageplans$/, 'UsagePlans'],
   [/^\/apikeys\/[^/]+$/, 'ApiKey'],
   [/^\/apikeys$/, 'ApiKeys'],
+  [/^\/domainnames\/[^/]+\/basepathmappings\/[^/]+$/, 'BasePathMapping'],
+  [/^\/domainnames\/[^/]+\/basepathmappings$/, 'BasePathMappings'],
+  [/^\/domainnames\/[^/]+$/, 'DomainName'],
+  [/^\/domainnames$/, 'DomainNames'],
   [/^\/tags\/.+$/, 'Tags'],
   [/^\/account$/, 'Account'],
 ];

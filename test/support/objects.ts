@@ -60,15 +60,24 @@ export function objectsIn(kubectl: Kubectl, namespace: () => string, logs: () =>
       }, timeoutMs),
     apply: (manifest: string) => kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifest),
     /** The object once its condition `type` has `status` (and `reason`, when given) for its current generation. */
-    waitFor: <S>(what: string, type: string, status: string, reason?: string, timeoutMs?: number) =>
-      until(
-        `${what} ${type}=${status}${reason ? ` (${reason})` : ''}`,
-        async () => {
-          const o = await get<S>(what);
-          return has(o, type, status, reason) && observed(o) ? o : undefined;
-        },
-        timeoutMs,
-      ),
+    waitFor: async <S>(what: string, type: string, status: string, reason?: string, timeoutMs?: number) => {
+      let last: KubeObject<S> | undefined;
+      try {
+        return await until(
+          `${what} ${type}=${status}${reason ? ` (${reason})` : ''}`,
+          async () => {
+            const o = await get<S>(what);
+            last = o;
+            return has(o, type, status, reason) && observed(o) ? o : undefined;
+          },
+          timeoutMs,
+        );
+      } catch (error) {
+        // The last status seen says why: which condition holds it back.
+        const seen = last?.status as { conditions?: unknown } | undefined;
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast conditions: ${JSON.stringify(seen?.conditions ?? null, null, 1)}`, { cause: error });
+      }
+    },
     events: async (regardingName?: string): Promise<EventSeen[]> => {
       const out = JSON.parse(await kubectl.ok(['get', 'events.events.k8s.io', '-n', namespace(), '-o', 'json'])) as { items: EventSeen[] };
       return out.items.filter((e) => !regardingName || e.regarding.name === regardingName);

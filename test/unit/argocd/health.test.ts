@@ -98,16 +98,17 @@ describe('the order of precedence, on variations of the captures', () => {
 });
 
 describe('the health scripts', () => {
-  const BODY = '-- From here on the three health checks are identical';
+  const BODY = '-- From here on the four health checks are identical';
   const body = (kind: Kind) => {
     const text = readFileSync(healthScriptFile(kind), 'utf8');
     expect(text, kind).toContain(BODY);
     return text.slice(text.indexOf(BODY));
   };
 
-  it('share one body after their kind-specific settings (a fix goes into all three)', () => {
+  it('share one body after their kind-specific settings (a fix goes into all four)', () => {
     expect(body('RestPath')).toBe(body('RestApi'));
     expect(body('UsagePlan')).toBe(body('RestApi'));
+    expect(body('DomainName')).toBe(body('RestApi'));
   });
 
   it('use nothing Argo CD does not give them: no string library, no require, no io/os/debug', () => {

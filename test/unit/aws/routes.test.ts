@@ -32,6 +32,13 @@ describe('API Gateway route table', () => {
     ['PATCH', '/usageplans/u1', 'UpdateUsagePlan'],
     ['POST', '/usageplans/u1/keys', 'CreateUsagePlanKey'],
     ['POST', '/apikeys', 'CreateApiKey'],
+    ['POST', '/domainnames', 'CreateDomainName'],
+    ['PATCH', '/domainnames/api.example.com', 'UpdateDomainName'],
+    ['DELETE', '/domainnames/api.example.com', 'DeleteDomainName'],
+    ['GET', '/domainnames/api.example.com/basepathmappings', 'GetBasePathMappings'],
+    ['POST', '/domainnames/api.example.com/basepathmappings', 'CreateBasePathMapping'],
+    ['PATCH', '/domainnames/api.example.com/basepathmappings/shop', 'UpdateBasePathMapping'],
+    ['DELETE', '/domainnames/api.example.com/basepathmappings/%28none%29', 'DeleteBasePathMapping'],
     ['POST', '/', undefined],
   ])('%s %s is %s', (method, path, operation) => {
     expect(apiGatewayOperation(method, path)).toBe(operation);

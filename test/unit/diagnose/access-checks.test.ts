@@ -245,4 +245,17 @@ describe('stage method settings', () => {
     // An open method may be cached: every caller gets the same answer anyway.
     expect(on(facts({}, [restPath('o', { path: '/o', methods: [get()] })], undefined, withStage({ settings: { '*/*': cached } })), 'PermissionsReady').status).toBe('True');
   });
+
+  it("says nothing when the caller's identity is a cache key (the authorizer's token header, or Authorization for IAM)", () => {
+    const cached = { ...DEFAULT_METHOD_SETTING, cachingEnabled: true, cacheTtlInSeconds: 60 };
+    const keyedBy = (header: string, authorization: Method['authorization']) =>
+      restPath('r', { path: '/r', methods: [get({ authorization, requestParameters: { [`method.request.header.${header}`]: true }, integration: { ...mock, cacheKeyParameters: [`method.request.header.${header}`] } })] });
+    // TOKEN authorizers read method.request.header.Authorization unless they say otherwise.
+    expect(on(facts({}, [keyedBy('Authorization', { type: 'CUSTOM', authorizerRef: 'tokens' })], undefined, withStage({ settings: { '*/*': cached } })), 'PermissionsReady').status).toBe('True');
+    expect(on(facts({}, [keyedBy('Authorization', { type: 'AWS_IAM' })], undefined, withStage({ settings: { '*/*': cached } })), 'PermissionsReady').status).toBe('True');
+    // Another header is no identity: still shared across callers, and the message says how to fix it.
+    const other = facts({}, [keyedBy('Accept-Language', { type: 'CUSTOM', authorizerRef: 'tokens' })], undefined, withStage({ settings: { '*/*': cached } }));
+    expect(reasonOf(other, 'PermissionsReady')).toEqual(['False', 'CacheSharedAcrossCallers']);
+    expect(on(other, 'PermissionsReady').message).toContain('or add method.request.header.Authorization to integration.cacheKeyParameters');
+  });
 });

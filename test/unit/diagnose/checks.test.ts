@@ -62,6 +62,29 @@ describe('a healthy path', () => {
 });
 
 describe('ResourcePathReady (404 / Missing Authentication Token)', () => {
+  it('a change only the canary serves: the other share of requests gets the version before (not blocking)', () => {
+    const canary = { deploymentId: 'dep3', percentTraffic: 10, deployedAt: '2026-11-24T09:30:00.000Z' };
+    const r = finding(facts('/orders', [mock], { stages: [stage({ latestDeployedAt: '2026-11-24T08:00:00.000Z', canary })] }), 'ResourcePathReady');
+    expect(r).toMatchObject({ status: 'False', reason: 'CanaryOnly' });
+    expect(r.message).toContain('stage prod serves /orders as it changed at 2026-11-24T09:00:00.000Z only from its canary (deployment dep3, 10% of requests)');
+    expect(r.message).toContain('the other 90% get deployment dep2 from before the change (a path or method new in it: 403 {"message":"Missing Authentication Token"})');
+    expect(r.message).toContain('aws apigateway get-stage --rest-api-id abcdefghij --stage-name prod --query "[deploymentId,canarySettings]"');
+    // Once promoted (no canary; the stage deployed after the change) it is served.
+    expect(finding(facts('/orders', [mock], { stages: [stage({ latestDeployedAt: '2026-11-24T09:30:00.000Z' })] }), 'ResourcePathReady')).toMatchObject({ status: 'True', reason: 'Served' });
+  });
+
+  it("from the deployments' API summaries: a method only in the canary, or missing from it", () => {
+    const onlyCanary = stage({ served: new Set(), canary: { deploymentId: 'dep3', percentTraffic: 25, served: new Set(['/orders GET']) } });
+    const a = finding(facts('/orders', [mock], { stages: [onlyCanary] }), 'ResourcePathReady');
+    expect(a).toMatchObject({ status: 'False', reason: 'CanaryOnly' });
+    expect(a.message).toContain('GET /orders is in the canary of stage prod (deployment dep3, 25% of requests) but not in deployment dep2 the stage serves: the other 75% get 403 {"message":"Missing Authentication Token"}');
+    const missing = stage({ served: new Set(['/orders GET']), canary: { deploymentId: 'dep1', percentTraffic: 25, served: new Set() } });
+    const b = finding(facts('/orders', [mock], { stages: [missing] }), 'ResourcePathReady');
+    expect(b).toMatchObject({ status: 'False', reason: 'MissingInCanary' });
+    expect(b.message).toContain('GET /orders is served by stage prod (deployment dep2) but not by its canary (deployment dep1): 25% of requests get 403 {"message":"Missing Authentication Token"}');
+    expect(b.message).toContain('aws apigateway get-deployment --rest-api-id abcdefghij --deployment-id dep1 --embed apisummary');
+  });
+
   it('a path missing in AWS', () => {
     const f = facts('/orders', [mock]);
     const r = finding({ ...f, observed: emptyApi() }, 'ResourcePathReady');

@@ -79,6 +79,18 @@ describe('diff', () => {
     expect(ops.map(describeOperation)).toEqual(['putIntegration GET /a', 'deleteMethodResponse GET /a 200']);
   });
 
+  it('puts the integration again (with its responses) when its cache key parameters change, and not otherwise', () => {
+    const keyed = (keys: string[]): Method => ({ ...mock, requestParameters: { 'method.request.querystring.category': false, 'method.request.header.Accept-Language': false }, integration: { ...mock.integration, cacheKeyParameters: keys } });
+    const { observed, ledger } = applied([restPath('a', { path: '/a', methods: [keyed(['method.request.querystring.category'])] })]);
+    // Declared in another order: the same set, nothing to do.
+    expect(diff(desiredOf([restPath('a', { path: '/a', methods: [keyed(['method.request.querystring.category'])] })]), observed, ledger)).toEqual([]);
+    const ops = diff(desiredOf([restPath('a', { path: '/a', methods: [keyed(['method.request.header.Accept-Language', 'method.request.querystring.category'])] })]), observed, ledger);
+    expect(ops.map(describeOperation)).toEqual(['putIntegration GET /a', 'putIntegrationResponse GET /a 200']);
+    expect(ops[0]).toMatchObject({ integration: { cacheKeyParameters: ['method.request.header.Accept-Language', 'method.request.querystring.category'] } });
+    const after = simulate(observed, ops);
+    expect(diff(desiredOf([restPath('a', { path: '/a', methods: [keyed(['method.request.querystring.category', 'method.request.header.Accept-Language'])] })]), after, ledger)).toEqual([]);
+  });
+
   it('removes a path but keeps the segments another RestPath still needs', () => {
     const { observed, ledger } = applied([
       restPath('order', { path: '/orders/{id}', methods: [proxy()] }),
