@@ -109,6 +109,15 @@ export const Integration = Type.Object(
     requestTemplates: Type.Optional(
       MapOf(Type.String({ maxLength: 32768 }), { description: 'Mapping templates keyed by content type.', ...CONTENT_TYPE_MAP_OPTIONS }),
     ),
+    cacheKeyParameters: Type.Optional(
+      Type.Array(Type.String({ maxLength: 256, pattern: '^method\\.request\\.(path|querystring|header|multivalueheader|multivaluequerystring)\\.[^\\s]+$' }), {
+        description:
+          "Method request parameters that are part of the stage cache's key (with caching on): responses are cached per value. " +
+          "Each must be one of the method's requestParameters. Without them the cache key is the path alone.",
+        maxItems: 20,
+        'x-kubernetes-list-type': 'set',
+      }),
+    ),
     passthroughBehavior: Type.Optional(StringEnum(PASSTHROUGH_BEHAVIORS)),
     contentHandling: Type.Optional(StringEnum(CONTENT_HANDLING)),
     credentials: Type.Optional(Credentials),

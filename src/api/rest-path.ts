@@ -124,6 +124,11 @@ export const Method = Type.Object(
         { fieldPath: '.methodResponses' },
       ),
       rule(
+        '!has(self.integration.cacheKeyParameters) || self.integration.cacheKeyParameters.all(p, has(self.requestParameters) && p in self.requestParameters)',
+        "every integration.cacheKeyParameters entry must be declared in the method's requestParameters (API Gateway refuses a cache key it does not receive)",
+        { fieldPath: '.integration.cacheKeyParameters' },
+      ),
+      rule(
         '!has(self.integration.responses) || self.integration.responses.all(r, has(self.methodResponses) && ' +
           'self.methodResponses.exists(m, m.statusCode == r.statusCode))',
         'every integration response statusCode needs a methodResponse with the same statusCode',

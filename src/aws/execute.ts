@@ -148,6 +148,7 @@ class Executor {
           credentials: set(i.credentials),
           requestParameters: orUndefined(i.requestParameters),
           requestTemplates: orUndefined(i.requestTemplates),
+          cacheKeyParameters: i.cacheKeyParameters.length > 0 ? i.cacheKeyParameters : undefined,
           passthroughBehavior: set(i.passthroughBehavior),
           contentHandling: set(i.contentHandling) as 'CONVERT_TO_BINARY' | 'CONVERT_TO_TEXT' | undefined,
           timeoutInMillis: i.timeoutInMillis,

@@ -39,6 +39,7 @@ export function integrationFromAws(i: Integration): IntegrationShape {
     timeoutInMillis: i.timeoutInMillis ?? TIMEOUT_MILLIS.max,
     requestParameters: strings(i.requestParameters),
     requestTemplates: strings(i.requestTemplates),
+    cacheKeyParameters: [...(i.cacheKeyParameters ?? [])].sort(),
     passthroughBehavior: i.passthroughBehavior ?? DEFAULT_PASSTHROUGH,
     contentHandling: i.contentHandling ?? '',
     credentials: i.credentials ?? '',

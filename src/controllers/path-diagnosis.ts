@@ -57,7 +57,14 @@ export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInpu
   const stages: StageFacts[] = await Promise.all(
     input.stages.map(async (s) => {
       const deployment = s.exists && s.deploymentId ? await ignoreFailure(facts.deployment(restApiId, s.deploymentId)) : undefined;
-      return { ...s, ...(deployment?.createdAt ? { deploymentCreatedAt: deployment.createdAt } : {}), ...(deployment?.served ? { served: deployment.served } : {}) };
+      // Deployments never change: the canary's is read once, like the stage's.
+      const canary = s.canary?.deploymentId ? await ignoreFailure(facts.deployment(restApiId, s.canary.deploymentId)) : undefined;
+      return {
+        ...s,
+        ...(deployment?.createdAt ? { deploymentCreatedAt: deployment.createdAt } : {}),
+        ...(deployment?.served ? { served: deployment.served } : {}),
+        ...(s.canary ? { canary: { ...s.canary, ...(canary?.served ? { served: canary.served } : {}) } } : {}),
+      };
     }),
   );
   const integrations = desired.methods.flatMap((m) => (m.shape.integration ? [m.shape.integration] : []));

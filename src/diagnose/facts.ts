@@ -20,6 +20,15 @@ export interface StageFacts {
   latestDeployedAt?: string;
   /** "PATH METHOD" the stage's deployment serves (GetDeployment embed=apisummary); undefined when AWS did not say. */
   served?: Set<string>;
+  /** The stage's canary, while it has one: the deployment it serves to percentTraffic of the requests. */
+  canary?: {
+    deploymentId: string;
+    percentTraffic: number;
+    /** When the operator deployed it to the canary. */
+    deployedAt?: string;
+    /** As `served`, for the canary's deployment. */
+    served?: Set<string>;
+  };
   variables: Record<string, string>;
   /** Stage-wide default (method settings "*\/*"). */
   throttle?: { rateLimit: number; burstLimit: number };

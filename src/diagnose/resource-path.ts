@@ -1,7 +1,9 @@
 // ResourcePathReady (the 404 runbook): is the path and each of its methods in API Gateway, does every
 // stage exist, and does each stage's current deployment serve them? A route API Gateway does not know
 // answers 403 Missing Authentication Token (not 404), which is what clients see in every case here.
-// For browsers, a path with CORS must also answer its preflight and carry the headers (cors.ts).
+// For browsers, a path with CORS must also answer its preflight and carry the headers (cors.ts); a
+// stage's canary may serve the path differently (canary.ts).
+import { canaryProblems } from './canary.js';
 import { preflightProblems } from './cors.js';
 import { CLIENT, findingFrom, type ConditionFinding, type Problem } from './findings.js';
 import type { PathFacts } from './facts.js';
@@ -25,7 +27,9 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
       problems.push({ reason: 'StageMissing', what: `stage ${s.name} does not exist: clients of /${s.name}${f.path} get ${CLIENT.missingToken}.`, command: `aws apigateway get-stages --rest-api-id ${id}` });
       continue;
     }
-    const notServed = s.served ? f.methods.filter((m) => !s.served!.has(`${f.path} ${m.httpMethod}`)) : [];
+    const canary = canaryProblems(f, s);
+    problems.push(...canary.problems);
+    const notServed = s.served ? f.methods.filter((m) => !s.served!.has(`${f.path} ${m.httpMethod}`) && !canary.explained.has(m.httpMethod)) : [];
     // A Manual stage deployed before this path changed: not served yet because nobody deployed it yet.
     const manualBehind = s.manual && Boolean(s.latestDeployedAt && f.changedAt && s.latestDeployedAt < f.changedAt);
     if (notServed.length > 0 && manualBehind) {
@@ -49,7 +53,7 @@ export function checkResourcePath(f: PathFacts): ConditionFinding {
         what: `stage ${s.name} serves deployment ${s.deploymentId}${s.deploymentCreatedAt ? ` (created ${s.deploymentCreatedAt})` : ''}, older than ${s.latestDeploymentId} which the operator deployed${s.latestDeployedAt ? ` at ${s.latestDeployedAt}` : ''}: clients get the API as it was then, without the changes since.`,
         command: `aws apigateway get-stage --rest-api-id ${id} --stage-name ${s.name} --query deploymentId`,
       });
-    } else if (s.latestDeployedAt && f.changedAt && s.latestDeployedAt < f.changedAt) {
+    } else if (s.latestDeployedAt && f.changedAt && s.latestDeployedAt < f.changedAt && canary.explained.size === 0) {
       problems.push({
         reason: 'DeploymentPending',
         what: `stage ${s.name} was last deployed at ${s.latestDeployedAt}, before ${f.path} changed at ${f.changedAt}: clients get it as it was then${s.manual ? ' until the restpath.dev/deploy annotation on the RestApi changes (the stage is Manual)' : ''}.`,

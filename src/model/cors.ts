@@ -85,6 +85,7 @@ export function preflightShape(c: EffectiveCors, declared: readonly string[]): M
       timeoutInMillis: TIMEOUT_MILLIS.max,
       requestParameters: {},
       requestTemplates: { 'application/json': '{"statusCode": 200}' },
+      cacheKeyParameters: [],
       passthroughBehavior: DEFAULT_PASSTHROUGH,
       contentHandling: '',
       credentials: '',

@@ -27,6 +27,7 @@ export function integrationShape(spec: Integration, credentials: string): Integr
     timeoutInMillis: spec.timeoutMillis ?? TIMEOUT_MILLIS.max,
     requestParameters: { ...spec.requestParameters },
     requestTemplates: { ...spec.requestTemplates },
+    cacheKeyParameters: [...new Set(spec.cacheKeyParameters ?? [])].sort(),
     passthroughBehavior: spec.passthroughBehavior ?? DEFAULT_PASSTHROUGH,
     contentHandling: spec.contentHandling ?? '',
     credentials,

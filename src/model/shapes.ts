@@ -33,6 +33,8 @@ export interface IntegrationShape {
   timeoutInMillis: number;
   requestParameters: StringMap;
   requestTemplates: StringMap;
+  /** Sorted: the set of method request parameters in the stage cache's key. */
+  cacheKeyParameters: string[];
   passthroughBehavior: string;
   contentHandling: string;
   credentials: string;

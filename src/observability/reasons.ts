@@ -19,7 +19,7 @@ export const OPERATOR_REASONS: readonly string[] = [
   'Conflict', 'OwnedByOther', 'AdoptionNotAllowed', 'CrossNamespaceReference', 'SecretOwnedByOther', 'ApiKeyValueTooShort', 'ApiKeyValueInUse',
   'RestApiLimitReached', 'UsagePlanLimitReached', 'ApiKeyLimitReached', 'RoleLimitReached', 'QuotaReached',
   // The runbook conditions (a False one that blocks makes Ready False with its reason).
-  'Served', 'PathMissing', 'MethodMissing', 'StageMissing', 'NotDeployed', 'StaleDeployment', 'DeploymentPending',
+  'Served', 'PathMissing', 'MethodMissing', 'StageMissing', 'NotDeployed', 'StaleDeployment', 'DeploymentPending', 'CanaryOnly', 'MissingInCanary',
   'PreflightMissing', 'PreflightWithoutCorsHeaders', 'ResponseWithoutCorsHeader', 'GatewayResponsesWithoutCors',
   'IntegrationsValid', 'IntegrationMissing', 'IntegrationDiffers', 'UndefinedStageVariable', 'VpcLinkNotAvailable', 'TimeoutOutOfRange', 'MalformedUri', 'CredentialsRoleMissing',
   'CorsFromBackend', 'RequestValidatorMissing', 'ModelMissing', 'ModelInvalid', 'ExecutionLogsNotDelivered',

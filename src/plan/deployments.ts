@@ -19,6 +19,7 @@ export interface LiveStage {
   settings: Record<string, MethodSettingShape>;
   latestDeploymentId?: string;
   latestDeployedAt?: string;
+  canary?: { deploymentId: string; percentTraffic: number; deployedAt?: string };
 }
 
 export type DeployReason = 'StageMissing' | 'ApiChanged' | 'DeployRequested';
@@ -152,6 +153,7 @@ export function liveStage(name: string, manual: boolean, observed: ObservedStage
     settings: observed?.settings ?? {},
     ...(status?.deploymentId ? { latestDeploymentId: status.deploymentId } : {}),
     ...(status?.deployedAt ? { latestDeployedAt: status.deployedAt } : {}),
+    ...(observed?.canary ? { canary: { deploymentId: observed.canary.deploymentId, percentTraffic: observed.canary.percentTraffic, ...(status?.canary?.deployedAt && status.canary.deploymentId === observed.canary.deploymentId ? { deployedAt: status.canary.deployedAt } : {}) } } : {}),
   };
 }
 

@@ -102,9 +102,10 @@ function methodOperations(d: DesiredMethod, o: ObservedMethod | undefined): Oper
     if (patch.length > 0) ops.push({ kind: 'updateMethod', ...at, patch });
   }
   const had = o?.shape.integration ?? null;
-  // A new integration, or one of another type (API Gateway cannot patch the type), is put whole;
-  // PutIntegration replaces the integration and its responses, so all responses are put again.
-  const integrationReplaced = integration !== null && (had === null || had.type !== integration.type);
+  // A new integration, or one of another type (API Gateway cannot patch the type) or other cache keys
+  // (UpdateIntegration documents no patch path for cacheKeyParameters; PutIntegration sets them), is
+  // put whole; PutIntegration replaces the integration and its responses, so all responses are put again.
+  const integrationReplaced = integration !== null && (had === null || had.type !== integration.type || had.cacheKeyParameters.join() !== integration.cacheKeyParameters.join());
   if (integration && integrationReplaced) {
     ops.push({ kind: 'putIntegration', ...at, integration: withoutChildren(integration) });
   } else if (integration && had) {

@@ -29,7 +29,7 @@ const list = (items: string[], max = 5) => `${items.slice(0, max).join('; ')}${i
  * stage's pending deployment (the user decides when to deploy), one key's used-up quota and a plan limit
  * that cannot be reached (they concern some clients' limits, not whether the API is applied).
  */
-const NOT_BLOCKING = new Set(['DeploymentPending', 'QuotaExhausted', 'PlanLimitUnreachable', 'ExecutionLogsNotDelivered']);
+const NOT_BLOCKING = new Set(['DeploymentPending', 'CanaryOnly', 'QuotaExhausted', 'PlanLimitUnreachable', 'ExecutionLogsNotDelivered']);
 
 /** Paused with nothing waiting: AWS is what the spec says; Ready, with reason Paused. */
 const idlePause = (pass: RestApiPass) => pass.paused && !pass.stopped && pass.waiting.length === 0;

@@ -12,7 +12,7 @@ import { ACCESS_LOG_FORMATS } from '../../src/plan/stages.js';
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'stages');
 let operator: RunningOperator;
-const { apply, get, until, waitFor } = objectsIn(kubectl, namespace, () => operator.logs());
+const { apply, get, until, waitFor, condition } = objectsIn(kubectl, namespace, () => operator.logs());
 
 beforeAll(async () => {
   operator = await startOperator(['--namespaces', namespace()]);
@@ -121,6 +121,10 @@ describe('stages: logs, tracing, caching, method settings and a canary', () => {
       seen.set(r.body, (seen.get(r.body) ?? 0) + 1);
     }
     expect([...seen.keys()].sort()).toEqual(['{"v":"one"}', '{"v":"two"}']);
+    // The runbook says which share gets which version, without holding Ready back (a rollout by design).
+    const during = await waitFor('restpath/hello', 'ResourcePathReady', 'False', 'CanaryOnly');
+    expect(condition(during, 'ResourcePathReady')?.message).toContain(`only from its canary (deployment ${withCanary.canary!.deploymentId}, 50% of requests); the other 50% get deployment ${before} from before the change`);
+    expect(condition(during, 'Ready')?.status).toBe('True');
 
     await apply(api(settingsFor(operator.account.accountId) + CANARY, ', annotations: { restpath.dev/promote: "1" }'));
     await until('promoted', async () => ((await stage()).canarySettings ? undefined : true), 90_000);
@@ -129,6 +133,7 @@ describe('stages: logs, tracing, caching, method settings and a canary', () => {
     const promoted = await get<ApiStatus>('restapi/live');
     expect(promoted.status?.stages?.find((x) => x.name === 'prod')).toMatchObject({ deploymentId: withCanary.canary!.deploymentId });
     expect(promoted.status?.stages?.find((x) => x.name === 'prod')?.canary).toBeUndefined();
+    await waitFor('restpath/hello', 'ResourcePathReady', 'True', 'Served');
   }, 240_000);
 
   it('removes what the spec no longer declares: access logs, tracing, the cache cluster; the method entry inherits the stage default again', async () => {

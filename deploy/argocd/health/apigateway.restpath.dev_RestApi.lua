@@ -13,7 +13,7 @@ local PAUSE_ON_OBJECT = true
 -- Order: not observed yet > Stalled or a failing runbook check > paused > Reconciling > Ready.
 -- A failure beats a pause: a paused object that only a person can fix (a Conflict, a check clients
 -- hit) must not look merely suspended.
-local NOT_BLOCKING = { DeploymentPending = true, QuotaExhausted = true, PlanLimitUnreachable = true }
+local NOT_BLOCKING = { DeploymentPending = true, CanaryOnly = true, QuotaExhausted = true, PlanLimitUnreachable = true }
 
 -- Numbers arrive as Lua numbers; tonumber also accepts them as strings, and nil stays nil.
 local function number(v)
