@@ -203,6 +203,15 @@ export const StageStatus = Type.Object({
     ),
   ),
   promotedAnnotation: Type.Optional(Type.String({ description: `The ${PROMOTE_ANNOTATION} value the last promotion was made for.` })),
+  clientCertificate: Type.Optional(
+    Type.Object(
+      {
+        id: Type.String({ description: 'The client certificate id in API Gateway.' }),
+        expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it expires (API Gateway makes them valid for a year).' })),
+      },
+      { description: 'The client certificate the operator generated for the stage.' },
+    ),
+  ),
 });
 export type StageStatus = Static<typeof StageStatus>;
 

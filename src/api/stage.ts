@@ -1,6 +1,6 @@
 // A stage of a RestApi: its variables and deployment mode, and what a live API needs on it: access
 // logs, X-Ray tracing, the cache cluster, method settings for every method (logging, metrics,
-// caching, throttling) and a canary.
+// caching, throttling), a canary and a client certificate for the backends.
 import { Type, type Static } from '@sinclair/typebox';
 import { Throttling } from './common.js';
 import { MapOf, StringEnum, rule } from './schema.js';
@@ -92,6 +92,20 @@ export const Stage = Type.Object(
       Type.Object({ enabled: Type.Boolean({ description: 'Turn the stage cache on or off.' }), size: Type.Optional(StringEnum(CACHE_SIZES, { description: 'Cache size in GB. Default 0.5.' })) }, { description: 'The stage cache (billed by the hour while enabled).' }),
     ),
     canary: Type.Optional(Canary),
+    clientCertificate: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean({ description: 'Generate a client certificate for this stage and present it to HTTP backends.' }),
+          description: Type.Optional(Type.String({ maxLength: 1024, description: 'The certificate\'s description in API Gateway.' })),
+        },
+        {
+          description:
+            'A client certificate API Gateway presents to the HTTP and HTTP_PROXY backends of this stage, so they can tell its requests from others ' +
+            '(mutual TLS to the backend). The operator generates it, sets it on the stage and deletes it when it is no longer declared; its id and expiry ' +
+            'are in status.stages[].clientCertificate, and `aws apigateway get-client-certificate --client-certificate-id ID` gives the PEM for the backend.',
+        },
+      ),
+    ),
     deployment: Type.Optional(
       StringEnum(DEPLOYMENT_MODES, {
         default: 'Automatic',

@@ -13,6 +13,8 @@ import { UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import type { CertificateFacts, DnsFacts } from '../diagnose/domain-name.js';
 import { createDomainName, deleteDomainName, executeDomainName, observeDomainName, observeMappings, readCertificate, readDns, type DomainClients } from './domain-names.js';
 import { FactCache } from './fact-cache.js';
+import { deleteClientCertificate, describeClientCertificate, generateClientCertificate, ownedClientCertificates } from './client-certificates.js';
+import { OWNER_TAG } from '../model/build.js';
 
 export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients, domains: DomainClients, now: () => number = Date.now): RestApiAws & UsagePlanAws & DomainNameAws {
   let account: Promise<string> | undefined;
@@ -41,6 +43,10 @@ export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients
       await caller.call('UpdateStage', () => clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: want.name, patchOperations: patch })));
     },
     createDeployment: (id, description, canary) => createDeployment(caller, clients, id, description, canary),
+    ownedClientCertificates: (owner) => ownedClientCertificates(caller, clients, OWNER_TAG, owner),
+    generateClientCertificate: (description, tags) => generateClientCertificate(caller, clients, description, tags),
+    describeClientCertificate: (id, description) => describeClientCertificate(caller, clients, id, description),
+    deleteClientCertificate: (id) => deleteClientCertificate(caller, clients, id),
     observeRole: (name) => observeRole(caller, iam, name),
     changeRole: (want, changes) => changeRole(caller, iam, want, changes),
     deleteRole: (name) => deleteRole(caller, iam, name),

@@ -35,6 +35,7 @@ export function stageFromAws(s: Stage): ObservedStage {
     ...(log?.destinationArn ? { accessLog: { destinationArn: log.destinationArn, format: log.format ?? '' } } : {}),
     tracingEnabled: s.tracingEnabled ?? false,
     cacheCluster: { enabled: s.cacheClusterEnabled ?? false, size: s.cacheClusterSize ?? '0.5' },
+    clientCertificateId: s.clientCertificateId ?? '',
     ...(canary ? { canary: { deploymentId: canary.deploymentId ?? '', percentTraffic: canary.percentTraffic ?? 0, stageVariableOverrides: { ...canary.stageVariableOverrides }, useStageCache: canary.useStageCache ?? false } } : {}),
   };
 }

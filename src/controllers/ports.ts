@@ -7,6 +7,7 @@ import type { ApiSettings, StringMap } from '../model/shapes.js';
 import type { DesiredUsagePlan } from '../model/usage-plan.js';
 import type { Operation, PatchOperation } from '../plan/operations.js';
 import type { CanaryShape, ObservedStage, StageShape } from '../plan/stages.js';
+import type { ClientCertificateFacts } from '../plan/client-certificates.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../plan/usage-plan-diff.js';
 import type { DesiredDomainName, MappingShape } from '../model/domain-name.js';
@@ -36,6 +37,12 @@ export interface RestApiAws {
   writeStage(restApiId: string, observed: ObservedStage | undefined, want: StageShape, patch: PatchOperation[], deploymentId?: string): Promise<void>;
   /** A deployment; with `canary`, made into that stage's canary (which it creates, the stage keeping its own deployment). */
   createDeployment(restApiId: string, description: string, canary?: { stageName: string; settings: CanaryShape }): Promise<string>;
+  /** The account's client certificates whose owner tag is `owner`. */
+  ownedClientCertificates(owner: string): Promise<ClientCertificateFacts[]>;
+  generateClientCertificate(description: string, tags: Record<string, string>): Promise<ClientCertificateFacts>;
+  describeClientCertificate(id: string, description: string): Promise<void>;
+  /** One already gone counts as deleted. */
+  deleteClientCertificate(id: string): Promise<void>;
   observeRole(name: string): Promise<ObservedRole | undefined>;
   /** Carries the changes out; returns the role's ARN. */
   changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string>;

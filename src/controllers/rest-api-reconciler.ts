@@ -2,6 +2,7 @@
 // the phases fill in a pass (rest-api-pass.ts, external-api-pass.ts), the pure statusFor turns it into
 // each object's status and Events, and each object is written once. The error policy's verdict on
 // the first failure is what the queue does next. Work on one API is serialized by the queue key.
+import { deleteClientCertificatesOf } from './client-certificates.js';
 import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
@@ -112,6 +113,7 @@ export class RestApiReconciler {
           return { kind: 'done' };
         }
         await this.ctx.aws.deleteRestApi(api.status.id);
+        await deleteClientCertificatesOf(this.ctx, api);
         await deleteAuthorizerRoles(this.ctx, api, union(api.status.ownership?.authorizers, authorizersWithRole(api).map((a) => a.name)));
       } catch (error) {
         const v = errorPolicy(error, `Deleting REST API ${api.status.id}`);

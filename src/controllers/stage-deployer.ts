@@ -7,6 +7,7 @@ import type { DesiredApi } from '../model/state.js';
 import { stageDecisionsAfter } from '../plan/api-plan.js';
 import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, promotionPatch, stageStatusAfter, unservedSince, type LiveStage, type StageDecision, type StageOutcome } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
+import { finishClientCertificates, prepareClientCertificates } from './client-certificates.js';
 import type { ControllerContext } from './context.js';
 
 export interface DeployResult {
@@ -27,12 +28,16 @@ export async function readLiveStages(ctx: ControllerContext, api: RestApi, restA
 /** `applied`: how many operations this pass's plan ran (the API changed when any did). */
 export async function deployStages(ctx: ControllerContext, api: RestApi, paths: readonly RestPath[], desired: DesiredApi, restApiId: string, applied: number, now: Date): Promise<DeployResult> {
   const declared = api.spec.stages ?? [];
-  if (declared.length === 0) return { stages: [], live: [], manualPending: [], events: [] };
+  const recorded = api.status?.stages ?? [];
+  if (declared.length === 0 && !recorded.some((s) => s.clientCertificate)) return { stages: [], live: [], manualPending: [], events: [] };
   const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
-  const previous = api.status?.stages ?? [];
-  const decisions = stageDecisionsAfter(api, paths, desired, await ctx.aws.observeStages(restApiId), applied, now);
+  const previous = recorded;
+  const observedStages = await ctx.aws.observeStages(restApiId);
+  // Certificates first: a stage can only be pointed at one that exists.
+  const certificates = await prepareClientCertificates(ctx, api, observedStages, desired.tags);
+  const decisions = stageDecisionsAfter(api, paths, desired, observedStages, applied, now, new Map([...certificates.byStage].map(([stage, c]) => [stage, c.id])));
   let deployment: { id: string; at: string } | undefined;
-  const out: DeployResult = { stages: [], live: [], manualPending: decisions.filter((d) => d.waitsForAnnotation).map((d) => d.name), events: [] };
+  const out: DeployResult = { stages: [], live: [], manualPending: decisions.filter((d) => d.waitsForAnnotation).map((d) => d.name), events: [...certificates.events] };
   for (const d of decisions) {
     const before = previous.find((s) => s.name === d.name);
     // Settings first, so a stage AWS refuses costs no deployment; then promote; then the new deployment.
@@ -60,10 +65,15 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
       out.events.push({ type: 'Normal', reason: 'Deployed', action: 'Deploy', note: `Deployed ${into} (deployment ${outcome.deployment.id})` });
       measureServed(ctx, d, before, [changedAtAfter(api.status?.changedAt, applied, now), ...paths.map((p) => p.status?.changedAt)], outcome.deployment.at);
     }
-    const status = stageStatusAfter(d, before, outcome, { deploy: annotation, promote: api.metadata.annotations?.[PROMOTE_ANNOTATION] }, invokeUrl(restApiId, ctx.aws.region, d.name));
+    const certificate = certificates.byStage.get(d.name);
+    const status: StageStatus = {
+      ...stageStatusAfter(d, before, outcome, { deploy: annotation, promote: api.metadata.annotations?.[PROMOTE_ANNOTATION] }, invokeUrl(restApiId, ctx.aws.region, d.name)),
+      ...(certificate ? { clientCertificate: { id: certificate.id, ...(certificate.expiresAt ? { expiresAt: certificate.expiresAt } : {}) } } : {}),
+    };
     out.stages.push(status);
     out.live.push(liveStage(d.name, d.manual, observedAfter(d, outcome), status));
   }
+  out.events.push(...(await finishClientCertificates(ctx, certificates)));
   return out;
 }
 

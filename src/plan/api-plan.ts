@@ -48,7 +48,8 @@ export function planRestApi(input: ApiPlanInput): { desired: DesiredApi; operati
 }
 
 /** The stage decisions once `applied` operations have run (the deploy step runs only after a whole plan). */
-export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], desired: DesiredApi, observedStages: readonly ObservedStage[], applied: number, now: Date): StageDecision[] {
+/** `clientCertificates`: by stage, the id each presents; by default the ones the status records (the CLI's view). */
+export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], desired: DesiredApi, observedStages: readonly ObservedStage[], applied: number, now: Date, clientCertificates: ReadonlyMap<string, string> = recordedClientCertificates(api)): StageDecision[] {
   return decideStages({
     stages: api.spec.stages ?? [],
     observed: observedStages,
@@ -58,5 +59,12 @@ export function stageDecisionsAfter(api: RestApi, paths: readonly RestPath[], de
     changedAt: changedAtAfter(api.status?.changedAt, applied, now),
     changedNow: applied > 0,
     methodSettings: methodStageSettingsOf(paths, desired),
+    clientCertificates,
   });
+}
+
+/** The client certificates the status records for the stages that still declare one. */
+export function recordedClientCertificates(api: RestApi): Map<string, string> {
+  const declared = new Set((api.spec.stages ?? []).filter((s) => s.clientCertificate?.enabled).map((s) => s.name));
+  return new Map((api.status?.stages ?? []).flatMap((s) => (s.clientCertificate && declared.has(s.name) ? [[s.name, s.clientCertificate.id] as const] : [])));
 }

@@ -55,6 +55,8 @@ export interface StagesInput {
   /** This pass changed the API: behind whatever the clock says (two passes may share a millisecond). */
   changedNow: boolean;
   methodSettings: readonly MethodStageSettings[];
+  /** The client certificate id each stage presents (client-certificates.ts); a stage absent has none. */
+  clientCertificates?: ReadonlyMap<string, string>;
 }
 
 export function invokeUrl(restApiId: string, region: string, stage: string, path = ''): string {
@@ -86,7 +88,7 @@ export function decideStages(input: StagesInput): StageDecision[] {
     const observed = input.observed.find((s) => s.name === stage.name);
     const previous = input.previous.find((s) => s.name === stage.name);
     const manual = stage.deployment === 'Manual';
-    const want = desiredStage(stage, input.methodSettings);
+    const want = desiredStage(stage, input.methodSettings, input.clientCertificates?.get(stage.name) ?? '');
     // A canary stage is behind when neither it nor its canary has the latest change.
     const lastDeployedAt = [previous?.deployedAt, previous?.canary?.deployedAt].filter((t): t is string => Boolean(t)).sort().at(-1);
     const behind = input.changedNow || !lastDeployedAt || (input.changedAt !== undefined && lastDeployedAt < input.changedAt);

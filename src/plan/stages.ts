@@ -40,6 +40,8 @@ export interface StageShape {
   tracingEnabled: boolean;
   cacheCluster: { enabled: boolean; size: string };
   canary?: CanaryShape;
+  /** The client certificate the stage presents to its backends ('' none). */
+  clientCertificateId: string;
 }
 
 export interface ObservedStage extends Omit<StageShape, 'canary'> {
@@ -57,11 +59,14 @@ export function methodSettingKey(path: string, httpMethod: string): string {
   return `${escapeKey(path)}/${httpMethod}`;
 }
 
-/** The desired stage: its own settings plus what RestPaths declare per method (over the stage default). */
-export function desiredStage(stage: Stage, methods: readonly MethodStageSettings[]): StageShape {
+/**
+ * The desired stage: its own settings plus what RestPaths declare per method (over the stage default),
+ * presenting client certificate `clientCertificateId` ('' none: generated elsewhere, client-certificates.ts).
+ */
+export function desiredStage(stage: Stage, methods: readonly MethodStageSettings[], clientCertificateId = ''): StageShape {
   const stageSetting = methodSettingShape(stage.methodSettings);
   const stageThrottle = stage.throttling ? { ...stage.throttling } : DEFAULT_THROTTLE;
-  const shape: StageShape = { name: stage.name, description: stage.description ?? '', variables: { ...stage.variables }, settingKeys: [], throttling: {}, settings: {}, tracingEnabled: stage.tracing ?? false, cacheCluster: { enabled: stage.cacheCluster?.enabled ?? false, size: stage.cacheCluster?.size ?? DEFAULT_CACHE_SIZE } };
+  const shape: StageShape = { name: stage.name, description: stage.description ?? '', variables: { ...stage.variables }, settingKeys: [], throttling: {}, settings: {}, tracingEnabled: stage.tracing ?? false, cacheCluster: { enabled: stage.cacheCluster?.enabled ?? false, size: stage.cacheCluster?.size ?? DEFAULT_CACHE_SIZE }, clientCertificateId };
   const add = (key: string, throttle: ThrottleSetting, setting: MethodSettingShape) => {
     shape.settingKeys.push(key);
     if (!sameThrottle(throttle, DEFAULT_THROTTLE)) shape.throttling[key] = throttle;
@@ -110,5 +115,6 @@ export function stagePatch(observed: ObservedStage, desired: StageShape, deploym
     ...replaceIfChanged('/cacheClusterEnabled', observed.cacheCluster.enabled, desired.cacheCluster.enabled),
     ...(desired.cacheCluster.enabled ? replaceIfChanged('/cacheClusterSize', observed.cacheCluster.size, desired.cacheCluster.size) : []),
     ...canaryPatch(observed.canary, desired.canary),
+    ...replaceIfChanged('/clientCertificateId', observed.clientCertificateId, desired.clientCertificateId),
   ];
 }

@@ -4,7 +4,6 @@
 // Faults are injected per operation ("fail the next createMethod with this error"), and every call is
 // recorded so tests can count them.
 import type { DiagnosisFacts, ExecutionResult, RestApiAws, UsagePlanAws, UsagePlanExecution, UsagePlanSnapshot } from '../../src/controllers/ports.js';
-import type { RoleFacts, UsagePlanFacts } from '../../src/diagnose/facts.js';
 import { ApiKeyValueInUseError } from '../../src/aws/usage-plans.js';
 import { OWNER_TAG } from '../../src/model/build.js';
 import type { ApiSettings, StringMap } from '../../src/model/shapes.js';
@@ -17,6 +16,8 @@ import { stageAt, type CanaryShape, type ObservedStage, type StageShape } from '
 import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-plan-diff.js';
 import { applyUsagePlanPatch } from './usage-plan-patch.js';
 import { MemoryDomains } from './memory-domains.js';
+import { memoryFacts } from './memory-facts.js';
+import { MemoryClientCertificates } from './memory-client-certificates.js';
 import type { DomainNameAws } from '../../src/controllers/ports.js';
 
 export class AwsFault extends Error {
@@ -51,10 +52,18 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
 
   /** Custom domain names, their mappings, certificates and DNS (memory-domains.ts). */
   readonly domains: MemoryDomains;
+  /** Client certificates (memory-client-certificates.ts). */
+  readonly clientCertificates: MemoryClientCertificates;
 
   constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z')) {
     this.domains = new MemoryDomains((what) => this.call(what), () => this.clock().getTime());
+    this.clientCertificates = new MemoryClientCertificates((what) => this.call(what), () => this.clock().getTime(), OWNER_TAG);
   }
+
+  ownedClientCertificates: RestApiAws['ownedClientCertificates'] = (owner) => this.clientCertificates.ownedClientCertificates(owner);
+  generateClientCertificate: RestApiAws['generateClientCertificate'] = (description, tags) => this.clientCertificates.generateClientCertificate(description, tags);
+  describeClientCertificate: RestApiAws['describeClientCertificate'] = (id, description) => this.clientCertificates.describeClientCertificate(id, description);
+  deleteClientCertificate: RestApiAws['deleteClientCertificate'] = (id) => this.clientCertificates.deleteClientCertificate(id);
 
   observeDomainName: DomainNameAws['observeDomainName'] = (name) => this.domains.observeDomainName(name);
   observeMappings: DomainNameAws['observeMappings'] = (name) => this.domains.observeMappings(name);
@@ -294,36 +303,9 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
     this.plans.delete(id);
   }
 
-  /** The diagnosis facts this AWS would give (always fresh: the cache is what the e2e tier tests). */
+  /** The diagnosis facts this AWS would give (memory-facts.ts). */
   facts(): DiagnosisFacts {
-    const now = () => this.clock().getTime();
-    return {
-      deployment: async (apiId, id) => {
-        const d = this.deployments.get(apiId)?.find((x) => x.id === id);
-        return d ? { createdAt: d.createdAt, served: d.served } : {};
-      },
-      role: async (arn) => {
-        const name = arn.slice(arn.lastIndexOf('/') + 1);
-        const r = this.roles.get(name);
-        const value: RoleFacts = r
-          ? { arn, name, exists: true, trustPolicy: r.trustPolicy as RoleFacts['trustPolicy'], policies: r.inlinePolicy ? [{ source: 'inline restpath-inline', document: r.inlinePolicy }] : [] }
-          : { arn, name, exists: false, policies: [] };
-        return { value, readAt: now() };
-      },
-      vpcLinkStatus: async () => ({ value: 'AVAILABLE', readAt: now() }),
-      account: async () => ({ value: { cloudWatchRoleArn: this.cloudWatchRoleArn }, readAt: now() }),
-      usagePlans: async (apiId) => {
-        const out = new Map<string, UsagePlanFacts[]>();
-        for (const [id, p] of this.plans) {
-          for (const s of p.shape.apiStages.filter((x) => x.apiId === apiId)) {
-            const keys = [...p.keys].map((k) => this.keys.get(k)!).map((k) => ({ id: k.id, name: k.name, enabled: k.enabled }));
-            out.set(s.stage, [...(out.get(s.stage) ?? []), { id, name: p.shape.name, methodThrottle: s.throttle, keys }]);
-          }
-        }
-        return { value: out, readAt: now() };
-      },
-      usagePlansChanged: () => undefined,
-    };
+    return memoryFacts(this, () => this.clock().getTime());
   }
 }
 

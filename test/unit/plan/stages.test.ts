@@ -4,7 +4,7 @@ import { ACCESS_LOG_FORMATS, desiredStage, stageAt, stagePatch, STAGE_DEFAULT, t
 import { DEFAULT_METHOD_SETTING } from '../../../src/plan/stage-settings.js';
 
 const observed = (over: Partial<ObservedStage> = {}): ObservedStage => ({
-  name: 'prod', deploymentId: 'dep1', description: '', variables: {}, settingKeys: [], throttling: {}, settings: {}, tracingEnabled: false, cacheCluster: { enabled: false, size: '0.5' }, ...over,
+  name: 'prod', deploymentId: 'dep1', description: '', variables: {}, settingKeys: [], throttling: {}, settings: {}, tracingEnabled: false, cacheCluster: { enabled: false, size: '0.5' }, clientCertificateId: '', ...over,
 });
 
 describe('stages', () => {
