@@ -203,6 +203,7 @@ export const StageStatus = Type.Object({
     ),
   ),
   promotedAnnotation: Type.Optional(Type.String({ description: `The ${PROMOTE_ANNOTATION} value the last promotion was made for.` })),
+  webAclArn: Type.Optional(Type.String({ description: 'The AWS WAF web ACL the operator associated with the stage (the one it may disassociate).' })),
   clientCertificate: Type.Optional(
     Type.Object(
       {

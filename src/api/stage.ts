@@ -106,6 +106,15 @@ export const Stage = Type.Object(
         },
       ),
     ),
+    webAclArn: Type.Optional(
+      Type.String({
+        maxLength: 1224,
+        pattern: '^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:[0-9]{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$',
+        description:
+          'An AWS WAF web ACL (regional, in the API\'s region) to protect the stage with. The operator associates it (replacing another association ' +
+          'of the stage) and, when the field is removed, disassociates only the one it associated (status.stages[].webAclArn).',
+      }),
+    ),
     deployment: Type.Optional(
       StringEnum(DEPLOYMENT_MODES, {
         default: 'Automatic',

@@ -6,6 +6,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import type { DomainClients } from './domain-names.js';
 
 export interface AwsSettings {
@@ -19,6 +20,8 @@ export interface AwsSettings {
 export interface AwsClients {
   region: string;
   apigateway: APIGatewayClient;
+  /** AWS WAF in the same region (a stage's web ACL). */
+  wafv2: WAFV2Client;
   /** Items per page of a list read (`limit`); unset: API Gateway's maximum, 500. Tests page with 2. */
   pageSize?: number;
 }
@@ -40,7 +43,7 @@ function sdkConfig(settings: AwsSettings) {
 }
 
 export function createAwsClients(settings: AwsSettings): AwsClients {
-  return { region: settings.region, apigateway: new APIGatewayClient(sdkConfig(settings)) };
+  return { region: settings.region, apigateway: new APIGatewayClient(sdkConfig(settings)), wafv2: new WAFV2Client(sdkConfig(settings)) };
 }
 
 export function createIamClients(settings: AwsSettings): IamClients {

@@ -15,6 +15,7 @@ import { createDomainName, deleteDomainName, executeDomainName, observeDomainNam
 import { FactCache } from './fact-cache.js';
 import { deleteClientCertificate, describeClientCertificate, generateClientCertificate, ownedClientCertificates } from './client-certificates.js';
 import { OWNER_TAG } from '../model/build.js';
+import { associateWebAcl, disassociateWebAcl } from './web-acl.js';
 
 export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients, domains: DomainClients, now: () => number = Date.now): RestApiAws & UsagePlanAws & DomainNameAws {
   let account: Promise<string> | undefined;
@@ -43,6 +44,8 @@ export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients
       await caller.call('UpdateStage', () => clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName: want.name, patchOperations: patch })));
     },
     createDeployment: (id, description, canary) => createDeployment(caller, clients, id, description, canary),
+    associateWebAcl: (id, stage, arn) => associateWebAcl(caller, clients, id, stage, arn),
+    disassociateWebAcl: (id, stage) => disassociateWebAcl(caller, clients, id, stage),
     ownedClientCertificates: (owner) => ownedClientCertificates(caller, clients, OWNER_TAG, owner),
     generateClientCertificate: (description, tags) => generateClientCertificate(caller, clients, description, tags),
     describeClientCertificate: (id, description) => describeClientCertificate(caller, clients, id, description),

@@ -36,6 +36,7 @@ export function stageFromAws(s: Stage): ObservedStage {
     tracingEnabled: s.tracingEnabled ?? false,
     cacheCluster: { enabled: s.cacheClusterEnabled ?? false, size: s.cacheClusterSize ?? '0.5' },
     clientCertificateId: s.clientCertificateId ?? '',
+    ...(s.webAclArn ? { webAclArn: s.webAclArn } : {}),
     ...(canary ? { canary: { deploymentId: canary.deploymentId ?? '', percentTraffic: canary.percentTraffic ?? 0, stageVariableOverrides: { ...canary.stageVariableOverrides }, useStageCache: canary.useStageCache ?? false } } : {}),
   };
 }

@@ -37,6 +37,9 @@ export interface RestApiAws {
   writeStage(restApiId: string, observed: ObservedStage | undefined, want: StageShape, patch: PatchOperation[], deploymentId?: string): Promise<void>;
   /** A deployment; with `canary`, made into that stage's canary (which it creates, the stage keeping its own deployment). */
   createDeployment(restApiId: string, description: string, canary?: { stageName: string; settings: CanaryShape }): Promise<string>;
+  /** AWS WAF: protect the stage with `webAclArn` (replacing nothing: disassociate first), or remove its web ACL. */
+  associateWebAcl(restApiId: string, stage: string, webAclArn: string): Promise<void>;
+  disassociateWebAcl(restApiId: string, stage: string): Promise<void>;
   /** The account's client certificates whose owner tag is `owner`. */
   ownedClientCertificates(owner: string): Promise<ClientCertificateFacts[]>;
   generateClientCertificate(description: string, tags: Record<string, string>): Promise<ClientCertificateFacts>;

@@ -7,6 +7,7 @@ import type { DesiredApi } from '../model/state.js';
 import { stageDecisionsAfter } from '../plan/api-plan.js';
 import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, promotionPatch, stageStatusAfter, unservedSince, type LiveStage, type StageDecision, type StageOutcome } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
+import { webAclChange } from '../plan/web-acl.js';
 import { finishClientCertificates, prepareClientCertificates } from './client-certificates.js';
 import type { ControllerContext } from './context.js';
 
@@ -65,9 +66,11 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
       out.events.push({ type: 'Normal', reason: 'Deployed', action: 'Deploy', note: `Deployed ${into} (deployment ${outcome.deployment.id})` });
       measureServed(ctx, d, before, [changedAtAfter(api.status?.changedAt, applied, now), ...paths.map((p) => p.status?.changedAt)], outcome.deployment.at);
     }
+    const webAcl = await protectStage(ctx, restApiId, d, declared.find((s) => s.name === d.name)?.webAclArn, before?.webAclArn, out.events);
     const certificate = certificates.byStage.get(d.name);
     const status: StageStatus = {
       ...stageStatusAfter(d, before, outcome, { deploy: annotation, promote: api.metadata.annotations?.[PROMOTE_ANNOTATION] }, invokeUrl(restApiId, ctx.aws.region, d.name)),
+      ...(webAcl ? { webAclArn: webAcl } : {}),
       ...(certificate ? { clientCertificate: { id: certificate.id, ...(certificate.expiresAt ? { expiresAt: certificate.expiresAt } : {}) } } : {}),
     };
     out.stages.push(status);
@@ -75,6 +78,19 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
   }
   out.events.push(...(await finishClientCertificates(ctx, certificates)));
   return out;
+}
+
+/** The stage's AWS WAF web ACL (plan/web-acl.ts); returns the one the operator associated, to record. */
+async function protectStage(ctx: ControllerContext, restApiId: string, d: StageDecision, declared: string | undefined, recorded: string | undefined, events: EventSpec[]): Promise<string | undefined> {
+  const observed = d.observed?.webAclArn;
+  const change = webAclChange(declared, observed, recorded);
+  if (change.disassociate) await ctx.aws.disassociateWebAcl(restApiId, d.name);
+  if (change.associate) await ctx.aws.associateWebAcl(restApiId, d.name, change.associate);
+  if (change.associate || change.disassociate) {
+    const note = change.associate ? `Protected stage ${d.name} with web ACL ${change.associate}${observed ? ` (it had ${observed})` : ''}` : `Removed web ACL ${observed ?? ''} from stage ${d.name}: the spec no longer declares it`;
+    events.push({ type: 'Normal', reason: 'Updated', action: 'Deploy', note });
+  }
+  return change.recorded;
 }
 
 /** Spec change to served: from the oldest change the stage did not serve to its new deployment. */

@@ -46,6 +46,8 @@ export interface StageShape {
 
 export interface ObservedStage extends Omit<StageShape, 'canary'> {
   deploymentId: string;
+  /** The AWS WAF web ACL associated with the stage (GetStage webAclArn; set through WAF, not UpdateStage). */
+  webAclArn?: string;
   canary?: CanaryShape & { deploymentId: string };
 }
 

@@ -163,4 +163,15 @@ describe('stages: logs, tracing, caching, method settings and a canary', () => {
     await waitFor('restapi/live', 'Ready', 'True');
     await until('the client certificate deleted', async () => ((await clientCertificates()).length === 0 ? true : undefined), 30_000);
   }, 150_000);
+
+  it('a web ACL on the stage: the operator calls AWS WAF; the emulator has no WAF, which the status names; removing it recovers', async () => {
+    // LocalStack's open-source core has no WAFv2 (test/aws-emulator/README.md): the association is shown
+    // through the control plane. The reconciler tier shows it succeeding (test/reconciler/web-acl.test.ts).
+    const acl = `arn:aws:wafv2:us-east-1:${operator.account.accountId}:regional/webacl/shop/0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8`;
+    await apply(api(`      webAclArn: ${acl}\n`));
+    const failed = await waitFor('restapi/live', 'Ready', 'False', undefined, 60_000);
+    expect(condition(failed, 'Ready')?.message).toMatch(/AssociateWebACL|wafv2/);
+    await apply(api(''));
+    await waitFor('restapi/live', 'Ready', 'True', undefined, 60_000);
+  }, 150_000);
 });

@@ -9,13 +9,14 @@ import { OWNER_TAG } from '../../src/model/build.js';
 import type { ApiSettings, StringMap } from '../../src/model/shapes.js';
 import { freshAccess, type ObservedApi } from '../../src/model/state.js';
 import type { DesiredUsagePlan, UsagePlanShape } from '../../src/model/usage-plan.js';
-import type { Operation, PatchOperation } from '../../src/plan/operations.js';
+import type { Operation } from '../../src/plan/operations.js';
 import type { DesiredRole, ObservedRole, RoleChange } from '../../src/plan/role-diff.js';
 import { simulate } from '../../src/plan/simulate.js';
-import { stageAt, type CanaryShape, type ObservedStage, type StageShape } from '../../src/plan/stages.js';
+import type { ObservedStage } from '../../src/plan/stages.js';
 import type { ObservedApiKey, UsagePlanOperation } from '../../src/plan/usage-plan-diff.js';
 import { applyUsagePlanPatch } from './usage-plan-patch.js';
 import { MemoryDomains } from './memory-domains.js';
+import { MemoryStages } from './memory-stages.js';
 import { memoryFacts } from './memory-facts.js';
 import { MemoryClientCertificates } from './memory-client-certificates.js';
 import type { DomainNameAws } from '../../src/controllers/ports.js';
@@ -26,18 +27,10 @@ export class AwsFault extends Error {
   }
 }
 
-interface Deployment {
-  id: string;
-  createdAt: string;
-  served: Set<string>;
-}
-
 export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
   readonly region = 'us-east-1';
   readonly account = '123456789012';
   readonly apis = new Map<string, ObservedApi>();
-  readonly stages = new Map<string, Map<string, ObservedStage>>();
-  readonly deployments = new Map<string, Deployment[]>();
   readonly roles = new Map<string, ObservedRole & { tags: StringMap }>();
   readonly plans = new Map<string, { shape: UsagePlanShape; tags: StringMap; keys: Set<string> }>();
   readonly keys = new Map<string, Omit<ObservedApiKey, 'inPlan'>>();
@@ -58,7 +51,22 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
   constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z')) {
     this.domains = new MemoryDomains((what) => this.call(what), () => this.clock().getTime());
     this.clientCertificates = new MemoryClientCertificates((what) => this.call(what), () => this.clock().getTime(), OWNER_TAG);
+    this.stageStore = new MemoryStages((what) => this.call(what), (id) => this.api(id), (prefix) => this.id(prefix), this.clock);
   }
+
+  /** Stages and deployments by REST API id (memory-stages.ts). */
+  readonly stageStore: MemoryStages;
+  get stages(): Map<string, Map<string, ObservedStage>> {
+    return this.stageStore.stages;
+  }
+  get deployments(): MemoryStages['deployments'] {
+    return this.stageStore.deployments;
+  }
+  observeStages: RestApiAws['observeStages'] = (id) => this.stageStore.observeStages(id);
+  writeStage: RestApiAws['writeStage'] = (id, observed, want, patch, deploymentId) => this.stageStore.writeStage(id, observed, want, patch, deploymentId);
+  createDeployment: RestApiAws['createDeployment'] = (id, description, canary) => this.stageStore.createDeployment(id, description, canary);
+  associateWebAcl: RestApiAws['associateWebAcl'] = (id, stage, arn) => this.stageStore.associateWebAcl(id, stage, arn);
+  disassociateWebAcl: RestApiAws['disassociateWebAcl'] = (id, stage) => this.stageStore.disassociateWebAcl(id, stage);
 
   ownedClientCertificates: RestApiAws['ownedClientCertificates'] = (owner) => this.clientCertificates.ownedClientCertificates(owner);
   generateClientCertificate: RestApiAws['generateClientCertificate'] = (description, tags) => this.clientCertificates.generateClientCertificate(description, tags);
@@ -147,43 +155,6 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
     const renamed = new Map(after.resources.filter((r) => !known.has(r.id)).map((r) => [r.id, this.id('res')]));
     const rename = (id: string) => renamed.get(id) ?? id;
     return { ...after, resources: after.resources.map((r) => ({ ...r, id: rename(r.id), parentId: rename(r.parentId) })) };
-  }
-
-  async observeStages(id: string): Promise<ObservedStage[]> {
-    this.call('observeStages');
-    this.api(id);
-    return [...(this.stages.get(id)?.values() ?? [])].map((s) => structuredClone(s));
-  }
-
-  async writeStage(restApiId: string, observed: ObservedStage | undefined, want: StageShape, patch: PatchOperation[], deploymentId?: string): Promise<void> {
-    this.call(observed ? 'updateStage' : 'createStage');
-    const stages = this.stages.get(restApiId) ?? new Map<string, ObservedStage>();
-    this.stages.set(restApiId, stages);
-    if (!observed) {
-      stages.set(want.name, stageAt(structuredClone(want), deploymentId ?? ''));
-      return;
-    }
-    const current = stages.get(want.name)!;
-    const next: ObservedStage = { ...current };
-    for (const p of patch) {
-      if (p.path === '/deploymentId') next.deploymentId = p.value ?? '';
-      if (p.path === '/canarySettings/deploymentId' && next.canary) next.canary = { ...next.canary, deploymentId: p.value ?? '' };
-      if (p.path === '/canarySettings' && p.op === 'remove') delete next.canary;
-    }
-    // Settings patches bring the stage to `want` (stagePatch is the pure diff the adapter sends).
-    const pointers = new Set(['/deploymentId', '/canarySettings/deploymentId', '/canarySettings']);
-    stages.set(want.name, patch.some((p) => !pointers.has(p.path)) ? stageAt(structuredClone(want), next.deploymentId, next.canary?.deploymentId) : next);
-  }
-
-  async createDeployment(restApiId: string, _description: string, canary?: { stageName: string; settings: CanaryShape }): Promise<string> {
-    this.call('createDeployment');
-    const api = this.api(restApiId);
-    const d: Deployment = { id: this.id('dep'), createdAt: this.clock().toISOString(), served: new Set(api.methods.map((m) => `${m.path} ${m.httpMethod}`)) };
-    this.deployments.set(restApiId, [...(this.deployments.get(restApiId) ?? []), d]);
-    const stage = canary ? this.stages.get(restApiId)?.get(canary.stageName) : undefined;
-    if (canary && !stage) throw new Error(`NotFoundException: stage ${canary.stageName} does not exist (a canary needs its stage)`);
-    if (stage && canary) stage.canary = { ...structuredClone(canary.settings), deploymentId: d.id };
-    return d.id;
   }
 
   async observeRole(name: string): Promise<ObservedRole | undefined> {

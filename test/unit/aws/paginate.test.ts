@@ -16,6 +16,10 @@ import { allGatewayResponses, getAllResources } from '../../../src/aws/observe.j
 import { findPaged, iamPage, paginate, type Page } from '../../../src/aws/paginate.js';
 import { allRestApis, findRestApiByOwner } from '../../../src/aws/rest-api.js';
 import { allApiKeys, allUsagePlans, usagePlanKeys } from '../../../src/aws/usage-plans.js';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
+
+/** Never called by these reads; AwsClients carries it for stages' web ACLs. */
+const NO_WAF = new WAFV2Client({ region: 'us-east-1' });
 
 /** A caller on a clock whose sleeps pass at once (the rate limiter and Retry-After waits included). */
 const counted = () => {
@@ -160,7 +164,7 @@ describe('every paged read reads every page', () => {
     for (const pageSize of [2, undefined]) {
       const { client, requests } = pagingApiGateway(data);
       const { caller } = counted();
-      const clients: AwsClients = { region: 'us-east-1', apigateway: client, ...(pageSize ? { pageSize } : {}) };
+      const clients: AwsClients = { region: 'us-east-1', apigateway: client, wafv2: NO_WAF, ...(pageSize ? { pageSize } : {}) };
       expect(await getAllResources(caller, clients, 'a1')).toEqual(data.GetResources);
       expect(await allGatewayResponses(caller, clients, 'a1')).toEqual(data.GetGatewayResponses);
       expect(await allRestApis(caller, clients)).toEqual(data.GetRestApis);
@@ -176,7 +180,7 @@ describe('every paged read reads every page', () => {
 
   it('finds a REST API by owner tag on a later page, reading no further', async () => {
     const { client, requests } = pagingApiGateway(data);
-    const found = await findRestApiByOwner(counted().caller, { region: 'us-east-1', apigateway: client, pageSize: 2 }, 'o3');
+    const found = await findRestApiByOwner(counted().caller, { region: 'us-east-1', apigateway: client, wafv2: NO_WAF, pageSize: 2 }, 'o3');
     expect(found?.id).toBe('api3');
     expect(pagesSent(requests, 'GetRestApis', 'position')).toEqual([undefined, '2']);
   });
@@ -199,7 +203,7 @@ describe('every paged read reads every page', () => {
   it('pages GetUsage (keyed by API key) for the quota check of the diagnose reads', async () => {
     const usage: Record<string, number[][]> = Object.fromEntries(range(5, (i) => [`k${i}`, [[i, 10 - i]]] as [string, number[][]]) as [string, number[][]][]);
     const { client, requests } = pagingApiGateway(data, usage);
-    const reads = new DiagnoseReads(counted().caller, { region: 'us-east-1', apigateway: client, pageSize: 2 }, { iam: {} as IAMClient, sts: {} as STSClient });
+    const reads = new DiagnoseReads(counted().caller, { region: 'us-east-1', apigateway: client, wafv2: NO_WAF, pageSize: 2 }, { iam: {} as IAMClient, sts: {} as STSClient });
     const plans = (await reads.usagePlans('a1', '2024-01-01', 0)).value;
     expect(plans?.get('prod')?.map((p) => p.id)).toEqual(['up4']);
     expect(plans?.get('prod')?.[0]?.keys.map((k) => [k.id, k.remaining])).toEqual(range(5, (i) => [`k${i}`, 10 - i]));

@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { AwsCaller } from '../../../src/aws/caller.js';
 import { CallCounter } from '../../../src/aws/metrics.js';
 import { getAllResources } from '../../../src/aws/observe.js';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
+
+/** Never called by these reads; AwsClients carries it for stages' web ACLs. */
+const NO_WAF = new WAFV2Client({ region: 'us-east-1' });
 
 function pagingClient(items: Resource[]): { client: APIGatewayClient; requests: { limit?: number; position?: string; embed?: string[] }[] } {
   const requests: { limit?: number; position?: string; embed?: string[] }[] = [];
@@ -26,7 +30,7 @@ describe('GetResources pagination', () => {
     const items = Array.from({ length: 1234 }, (_, i) => ({ id: `r${i}`, path: `/p${i}` }));
     const { client, requests } = pagingClient(items);
     const calls = new CallCounter();
-    const all = await getAllResources(new AwsCaller({ metrics: calls }), { region: 'us-east-1', apigateway: client }, 'api1');
+    const all = await getAllResources(new AwsCaller({ metrics: calls }), { region: 'us-east-1', apigateway: client, wafv2: NO_WAF }, 'api1');
     expect(all).toHaveLength(1234);
     expect(requests).toEqual([
       { limit: 500, position: undefined, embed: ['methods'] },
