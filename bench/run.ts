@@ -4,6 +4,8 @@
 //  - AWS calls of one steady-state cycle (observe + empty plan) at 10, 100 and 300 paths, and at 10 and
 //    100 paths whose API has authorizers, models, a validator, CORS and a resource policy (those add
 //    three reads per API, none per path);
+//  - a whole resync of an API (10, 100, 300 paths) whose stage has a method settings entry per path and
+//    which a custom domain maps: calls by operation, constant in the number of paths but for pages;
 //  - plan time (pure diff) for 300 resources x 5 methods.
 // `BENCH_QUICK=1` skips the 300-path convergence (about 4 minutes). Everything it starts it stops.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { HTTP_METHODS} from '../src/api/rest-path.js';
 import { type Method } from '../src/api/rest-path.js';
 import { AwsCaller } from '../src/aws/caller.js';
-import { createAwsClients } from '../src/aws/clients.js';
+import { createAwsClients, createDomainClients } from '../src/aws/clients.js';
 import { executePlan } from '../src/aws/execute.js';
 import { CallCounter } from '../src/aws/metrics.js';
 import { observeApi } from '../src/aws/observe.js';
@@ -33,6 +35,10 @@ import { simulate } from '../src/plan/simulate.js';
 import { startAwsEmulator } from '../scripts/testenv/aws-emulator.js';
 import { stopAll } from '../scripts/testenv/processes.js';
 import { QuotaProxy } from '../test/support/quota-proxy.js';
+import { RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { createDomainName, executeDomainName, observeDomainName, observeMappings, readCertificate, readDns } from '../src/aws/domain-names.js';
+import { buildDomainName } from '../src/model/domain-name.js';
+import { diffDomainName } from '../src/plan/domain-name-diff.js';
 
 const METHODS = ['GET', 'PUT', 'DELETE'] as const;
 const method = (httpMethod: (typeof HTTP_METHODS)[number]): Method => ({
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
         const observed = await observeApi(ctx.caller, ctx.clients, id);
         const result = await executePlan(ctx.caller, ctx.clients, observed, diff(desired, observed, EMPTY_LEDGER));
         if (result.failed) throw result.failed.error;
+        createdApis.set(n, id);
       }
       ctx.calls.reset();
       const started = performance.now();
@@ -161,6 +168,34 @@ async function main(): Promise<void> {
       const live = (await observeStages(ctx.caller, ctx.clients, id)).find((x) => x.name === stage.name);
       const left = live ? stagePatch(live, want).length : -1;
       line(`steady-state stage, ${n} method entries`, `${(performance.now() - started).toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; patch: ${left} ops`);
+    }
+
+    // 2d. A whole resync of an API with a stage whose method settings name every path, mapped by a custom
+    //     domain: the API's reads grow with pages of resources, the stage and domain reads do not.
+    for (const n of [10, 100, 300]) {
+      const ctx = await context(false);
+      const id = createdApis.get(n)!;
+      const stage: Stage = { name: 'dn', methodSettings: { loggingLevel: 'ERROR', metrics: true } };
+      const want = desiredStage(stage, Array.from({ length: n }, (_, i) => ({ path: `/p${String(i).padStart(3, '0')}`, httpMethod: 'GET', settings: { caching: { enabled: false }, loggingLevel: 'INFO' as const } })));
+      await ensureStage(ctx.caller, ctx.clients, id, undefined, want, await createDeployment(ctx.caller, ctx.clients, id, 'bench'));
+      const domainClients = createDomainClients({ region: account.region, endpoint: ctx.proxy.endpoint, credentials: account });
+      const cert = await domainClients.acm(account.region).send(new RequestCertificateCommand({ DomainName: `api-${n}.bench.example.com` }));
+      const spec = { domainName: `api-${n}.bench.example.com`, certificateArn: cert.CertificateArn!, mappings: [{ basePath: 'shop', restApiRef: { name: 'api' }, stage: 'dn' }] };
+      const { desired: domain } = buildDomainName({ namespace: 'bench', name: `d${n}`, spec, restApi: () => ({ id, declaredStages: ['dn'], readyStages: ['dn'], methods: new Set() }) }, { managedBy: 'restpath-bench' });
+      await createDomainName(ctx.caller, ctx.clients, domain);
+      const made = await executeDomainName(ctx.caller, ctx.clients, spec.domainName, diffDomainName(domain, (await observeDomainName(ctx.caller, ctx.clients, spec.domainName))!, [], []).operations);
+      if (made.failed) throw made.failed.error;
+      const desiredApi = desiredFor(`api-${n}`, n);
+      ctx.calls.reset();
+      const started = performance.now();
+      const observed = await observeApi(ctx.caller, ctx.clients, id);
+      const live = (await observeStages(ctx.caller, ctx.clients, id)).find((x) => x.name === 'dn')!;
+      const dn = (await observeDomainName(ctx.caller, ctx.clients, spec.domainName))!;
+      const mappings = await observeMappings(ctx.caller, ctx.clients, spec.domainName);
+      await readCertificate(ctx.caller, domainClients, spec.certificateArn);
+      await readDns(ctx.caller, domainClients, spec.domainName);
+      const left = diff(desiredApi, observed, ledgerOf(desiredApi)).length + stagePatch(live, want).length + diffDomainName(domain, dn, mappings, domain.mappings).operations.length;
+      line(`steady-state resync, ${n} paths, method settings per path, a domain`, `${(performance.now() - started).toFixed(0)} ms`, `${ctx.calls.total} calls`, `${Object.entries(ctx.calls.snapshot()).map(([k, v]) => `${k.replace(' ok', '')} ${v}`).join(', ')}; writes planned: ${left}`);
     }
 
     // 3. Plan time, pure: 300 resources x 5 methods, from scratch and in sync.

@@ -5,6 +5,21 @@ import { join } from 'node:path';
 import { startEnvironment } from './testenv/environment.js';
 import { installCrds, kubectlFor } from './testenv/kubectl.js';
 import { startProcess } from './testenv/processes.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
+import { run } from './testenv/run.js';
+import type { AwsSettings } from '../src/aws/clients.js';
+
+/** A self-signed certificate for `name`, made with openssl and imported into ACM (which marks it ISSUED). */
+async function importCertificate(name: string, dir: string, aws: Required<Pick<AwsSettings, 'region' | 'endpoint' | 'credentials'>>): Promise<string> {
+  const key = join(dir, 'domain-key.pem');
+  const cert = join(dir, 'domain-cert.pem');
+  const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`]);
+  if (made.code !== 0) throw new Error(`openssl: ${made.stderr}`);
+  const acm = new ACMClient({ region: aws.region, endpoint: aws.endpoint, credentials: aws.credentials });
+  const out = await acm.send(new ImportCertificateCommand({ Certificate: readFileSync(cert), PrivateKey: readFileSync(key) }));
+  return out.CertificateArn ?? '';
+}
 
 const repo = join(import.meta.dirname, '..');
 const started = Date.now();
@@ -33,6 +48,16 @@ const waited = await kubectl(['wait', '--for=condition=Ready', 'ra,rp,up', '--al
 console.log(waited.stdout || waited.stderr);
 console.log(await kubectl.ok(['get', 'ra,rp,up', '-n', 'shop']));
 const id = (await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={.status.id}'])).trim();
+
+// The custom domain for two APIs (deploy/examples/domains/), with a self-signed certificate imported into
+// the emulator's ACM for it: applied and shown as the operator sees it.
+const certificateArn = await importCertificate('api.shop.example.com', env.runDir, { region: account.region, endpoint: env.aws.endpoint, credentials: account });
+const domains = join(repo, 'deploy', 'examples', 'domains');
+const domainYaml = readdirSync(domains).sort().map((f) => readFileSync(join(domains, f), 'utf8')).join('\n---\n').replace(/certificateArn: \S+/, `certificateArn: ${certificateArn}`);
+console.log(await kubectl.ok(['apply', '-f', '-'], domainYaml));
+await kubectl(['wait', '--for=condition=Ready', 'restapi/partners', '-n', 'shop', '--timeout=120s']);
+await kubectl(['wait', '--for=condition=Synced', 'domainname/shop', '-n', 'shop', '--timeout=60s']);
+console.log(await kubectl.ok(['get', 'domainname', '-n', 'shop']));
 console.log(await kubectl.ok(['get', 'restapi', 'shop', '-n', 'shop', '-o', 'jsonpath={range .status.stages[*]}{.name}{"\\t"}{.invokeUrl}{"\\n"}{end}']));
 console.log(`All of it is in the AWS emulator now: the REST API, its paths, the IAM execution role of the
 checkout path, and the usage plan shop-partners with two API keys (partner-b's value was generated into
@@ -41,6 +66,8 @@ the Secret partner-b; it never appears in a log, status or Event).
   export KUBECONFIG=${env.controlPlane.kubeconfig}
   kubectl describe restpath health -n shop
   kubectl describe usageplan partners -n shop
+  kubectl describe domainname shop -n shop   # /shop waits for the Manual prod stage:
+  kubectl annotate restapi shop -n shop restpath.dev/deploy=1   # deploys it; then the domain serves both
   curl ${env.aws.endpoint}/restapis/${id}/dev/_user_request_/health        # the deployed stage, through ${env.aws.kind}
   AWS_ACCESS_KEY_ID=${account.accessKeyId} AWS_SECRET_ACCESS_KEY=${account.secretAccessKey} \\
     aws --endpoint-url ${env.aws.endpoint} --region ${account.region} apigateway get-resources --rest-api-id ${id}

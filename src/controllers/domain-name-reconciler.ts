@@ -88,7 +88,9 @@ export class DomainNameReconciler {
       verdict = errorPolicy(result.failed.error, 'Applying the domain name', { operation: result.failed.operation.kind });
       pass.executionFailure = { ...failure(verdict), message: verdict.detail, operation: describeDomainOperation(result.failed.operation) };
     }
-    const served = result.failed ? live : await ctx.aws.observeMappings(desired.domain.domainName).catch(() => live);
+    // Read again only when mappings changed: a resync in sync costs no second read.
+    const changedMappings = diff.operations.slice(0, result.completed).some((op) => op.kind.endsWith('Mapping'));
+    const served = result.failed || !changedMappings ? live : await ctx.aws.observeMappings(desired.domain.domainName).catch(() => live);
     pass.checks = await this.checks(domain, desired, problems, observed, served, diff.undeclared, maxAgeMs);
     await this.writeDnsEndpoint(pass, domain, observed);
     return { pass, ...(verdict ? { verdict, error: result.failed?.error } : {}) };
@@ -156,7 +158,8 @@ export class DomainNameReconciler {
       if (spec?.enabled && observed.targetDomainName) {
         await this.dnsEndpoints.apply(domain, { dnsName: domain.spec.domainName, target: observed.targetDomainName, recordTTL: spec.recordTTL ?? 300 });
         pass.dnsEndpoint = `${domain.metadata.namespace ?? ''}/${domain.metadata.name}`;
-      } else {
+      } else if (pass.dnsEndpoint) {
+        // Only one the operator wrote (recorded in status) is removed: no Kubernetes call otherwise.
         await this.dnsEndpoints.remove(domain);
         delete pass.dnsEndpoint;
       }

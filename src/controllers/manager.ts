@@ -179,8 +179,8 @@ export class Manager {
   }
 
   /** The objects in the caches, for the gauges computed at scrape time (observability/objects.ts). */
-  cached(): { restApis: RestApi[]; restPaths: RestPath[]; usagePlans: UsagePlan[] } {
-    return { restApis: this.restApis.flatMap((i) => i.list()), restPaths: this.restPaths.flatMap((i) => i.list()), usagePlans: this.plans() };
+  cached(): { restApis: RestApi[]; restPaths: RestPath[]; usagePlans: UsagePlan[]; domainNames: DomainName[] } {
+    return { restApis: this.restApis.flatMap((i) => i.list()), restPaths: this.restPaths.flatMap((i) => i.list()), usagePlans: this.plans(), domainNames: this.domainNames.flatMap((i) => i.list()) };
   }
 
   async start(): Promise<void> {

@@ -3,6 +3,7 @@
 // which stages serve an older API than the spec (Manual stages waiting for restpath.dev/deploy, or an
 // Automatic one whose deployment failed). Plain functions over the cached objects, tested without a cluster.
 import type { Condition } from '../api/common.js';
+import type { DomainName } from '../api/domain-name.js';
 import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
@@ -14,6 +15,7 @@ export interface CachedObjects {
   restApis: readonly RestApi[];
   restPaths: readonly RestPath[];
   usagePlans: readonly UsagePlan[];
+  domainNames?: readonly DomainName[];
 }
 
 export type Deployment = 'Automatic' | 'Manual';
@@ -27,7 +29,7 @@ export interface ObjectsSummary {
   pendingStages: Record<Deployment, { count: number; longestSeconds: number }>;
 }
 
-type AnyObject = RestApi | RestPath | UsagePlan;
+type AnyObject = RestApi | RestPath | UsagePlan | DomainName;
 
 const seconds = (from: string | undefined, now: number) => {
   const at = from ? Date.parse(from) : NaN;
@@ -73,7 +75,7 @@ function pendingStages(cached: CachedObjects, now: number): ObjectsSummary['pend
 export function summarize(cached: CachedObjects, now: number): ObjectsSummary {
   const counts = new Map<string, ObjectsSummary['byReady'][number]>();
   const longest = new Map<string, ObjectsSummary['notReadyLongest'][number]>();
-  const all: [string, readonly AnyObject[]][] = [['RestApi', cached.restApis], ['RestPath', cached.restPaths], ['UsagePlan', cached.usagePlans]];
+  const all: [string, readonly AnyObject[]][] = [['RestApi', cached.restApis], ['RestPath', cached.restPaths], ['UsagePlan', cached.usagePlans], ['DomainName', cached.domainNames ?? []]];
   for (const [kind, objects] of all) {
     for (const o of objects) {
       const { ready, reason, since } = readiness(o);

@@ -49,10 +49,13 @@ describe('a DomainName', () => {
     // No zone in this account: DNS cannot be checked, and that does not hold Ready.
     expect(cond(w, 'DnsReady')).toMatchObject({ status: 'Unknown', reason: 'DnsZoneNotInAccount' });
 
-    // In sync: reads only.
+    // In sync: four reads (the certificate and DNS ones cached up to --diagnosis-max-age in the real
+    // adapter), no write, no second mappings read, no Kubernetes call for a DNSEndpoint never enabled.
     const calls = w.aws.calls.length;
+    const endpoints = w.dnsEndpoints.size;
     await w.reconcileDomain('api', 'resync');
-    expect(w.aws.calls.slice(calls)).toEqual(['observeDomainName', 'observeMappings', 'observeMappings', 'certificate', 'dns']);
+    expect(w.aws.calls.slice(calls)).toEqual(['observeDomainName', 'observeMappings', 'certificate', 'dns']);
+    expect(w.dnsEndpoints.size).toBe(endpoints);
 
     // Someone maps /legacy by hand: reported, never removed.
     w.aws.domains.mappings.get(NAME)!.push({ basePath: 'legacy', restApiId: 'handmade01', stage: 'v1' });

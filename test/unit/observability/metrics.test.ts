@@ -23,6 +23,7 @@ const source: MetricsSource = {
     restApis: [{ apiVersion: 'apigateway.restpath.dev/v1alpha1', kind: 'RestApi', metadata: { name: secretish, namespace: `${secretish}-ns`, creationTimestamp: '2026-01-01T00:00:00Z' }, spec: { stages: [{ name: `${secretish}-stage`, deployment: 'Manual' }] }, status: { id: `${secretish}-id`, changedAt: '2026-01-02T00:00:00Z', stages: [{ name: `${secretish}-stage`, deployedAt: '2026-01-01T00:00:00Z' }], conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: secretish, lastTransitionTime: '2026-01-01T00:00:00Z' }] } }],
     restPaths: [{ apiVersion: 'apigateway.restpath.dev/v1alpha1', kind: 'RestPath', metadata: { name: `${secretish}-path`, namespace: `${secretish}-ns` }, spec: { restApiRef: { name: secretish }, path: `/${secretish}`, methods: [] }, status: { conditions: [{ type: 'Ready', status: 'False', reason: `${secretish}Exception`, message: secretish, lastTransitionTime: '2026-01-01T00:00:00Z' }] } }],
     usagePlans: [],
+    domainNames: [{ apiVersion: 'apigateway.restpath.dev/v1alpha1', kind: 'DomainName', metadata: { name: `${secretish}-dn`, namespace: `${secretish}-ns`, creationTimestamp: '2026-01-01T00:00:00Z' }, spec: { domainName: `${secretish}.example.com`, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'CertificateDoesNotCover', message: secretish, lastTransitionTime: '2026-01-01T00:00:00Z' }] } }],
   }),
 };
 
@@ -61,6 +62,7 @@ describe('OperatorMetrics', () => {
     expect(text).toContain('restpath_workqueue_depth 3');
     expect(text).toContain('restpath_objects{kind="RestApi",ready="True",reason="Ready"} 1');
     expect(text).toContain('restpath_objects{kind="RestPath",ready="False",reason="Other"} 1');
+    expect(text).toContain('restpath_objects{kind="DomainName",ready="False",reason="CertificateDoesNotCover"} 1');
     expect(text).toContain('restpath_stages_pending_deployment{deployment="Manual"} 1');
     expect(text).not.toContain(secretish);
   });
