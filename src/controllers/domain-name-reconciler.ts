@@ -156,8 +156,10 @@ export class DomainNameReconciler {
     const spec = domain.spec.dnsEndpoint;
     try {
       if (spec?.enabled && observed.targetDomainName) {
-        await this.dnsEndpoints.apply(domain, { dnsName: domain.spec.domainName, target: observed.targetDomainName, recordTTL: spec.recordTTL ?? 300 });
+        const recordTTL = spec.recordTTL ?? 300;
+        await this.dnsEndpoints.apply(domain, { dnsName: domain.spec.domainName, target: observed.targetDomainName, recordTTL });
         pass.dnsEndpoint = `${domain.metadata.namespace ?? ''}/${domain.metadata.name}`;
+        pass.checks.push({ type: 'DnsEndpointReady', status: 'True', reason: 'DnsEndpointWritten', message: `The external-dns DNSEndpoint ${pass.dnsEndpoint} asks for ${domain.spec.domainName} CNAME ${observed.targetDomainName} (TTL ${recordTTL} s); external-dns with --source=crd writes it into your DNS.` });
       } else if (pass.dnsEndpoint) {
         // Only one the operator wrote (recorded in status) is removed: no Kubernetes call otherwise.
         await this.dnsEndpoints.remove(domain);

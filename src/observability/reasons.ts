@@ -30,7 +30,7 @@ export const OPERATOR_REASONS: readonly string[] = [
   'WithinLimits', 'NoUsagePlan', 'NoApiKey', 'ApiKeysDisabled', 'QuotaExhausted', 'PlanLimitUnreachable',
   // DomainName: ownership, then the certificate, mappings and DNS checks.
   'DomainNameExists', 'CertificateIssued', 'CertificateNotFound', 'CertificatePendingValidation', 'CertificateNotIssued', 'CertificateDoesNotCover', 'CertificateNotReadable',
-  'MappingsServing', 'NoMappings', 'DnsPointsAtDomain', 'DnsNotPointingAtDomain', 'DnsRecordMissing', 'DnsZoneNotInAccount', 'DnsNotReadable', 'DnsEndpointNotWritten',
+  'MappingsServing', 'NoMappings', 'DnsPointsAtDomain', 'DnsNotPointingAtDomain', 'DnsRecordMissing', 'DnsZoneNotInAccount', 'DnsNotReadable', 'DnsEndpointNotWritten', 'DnsEndpointWritten',
   // An error that is not AWS's (errors.ts: errorName of an error without a name, a timeout).
   'Error', 'TimeoutError',
 ];

@@ -68,9 +68,12 @@ export function domainNameStatusFor(pass: DomainNamePass): { status: DomainNameS
   const target = o?.targetDomainName ? ` Point DNS for ${domain.spec.domainName} at ${o.targetDomainName}${o.hostedZoneId ? ` (alias hosted zone ${o.hostedZoneId})` : ''}.` : '';
   const whenReady = { reason: 'Ready', message: `Domain name ${domain.spec.domainName} serves ${pass.desired?.mappings.length ?? 0} mapping(s).${target}` };
   // MappingsReady False reports the model's problems, which progressOf already weighs: not a blocker twice.
-  const blocking = pass.checks.filter((c) => c.type !== 'DnsReady' && c.type !== 'MappingsReady');
+  // DNS (as found, or the DNSEndpoint asked for) is outside API Gateway: reported, never holding Ready.
+  const blocking = pass.checks.filter((c) => c.type !== 'DnsReady' && c.type !== 'MappingsReady' && c.type !== 'DnsEndpointReady');
   const findings = [sync, ...pass.checks, ...summaryConditions(progress, [sync, ...blocking], whenReady, generation)];
-  const conditions = setConditions(domain.status?.conditions, findings, generation, pass.now);
+  // DnsEndpointReady only while a DNSEndpoint is asked for.
+  const kept = (domain.status?.conditions ?? []).filter((c) => c.type !== 'DnsEndpointReady' || domain.spec.dnsEndpoint?.enabled === true);
+  const conditions = setConditions(kept, findings, generation, pass.now);
   const ledger = ledgerAfter(domain.status?.mappings ?? [], pass.operations.slice(0, pass.applied));
   const { dnsEndpoint: _before, ...previous } = domain.status ?? {};
   const status: DomainNameStatus = {
@@ -84,7 +87,7 @@ export function domainNameStatusFor(pass: DomainNamePass): { status: DomainNameS
   };
   const events = [...pass.events];
   for (const c of transitions(domain.status?.conditions, conditions)) {
-    const bad = (c.type === 'Synced' && c.status === 'False') || (c.type === 'Stalled' && c.status === 'True') || (c.type === 'DnsReady' && c.status === 'False');
+    const bad = (c.type === 'Synced' && c.status === 'False') || (c.type === 'Stalled' && c.status === 'True') || ((c.type === 'DnsReady' || c.type === 'DnsEndpointReady') && c.status === 'False');
     if (bad && !events.some((e) => e.reason === c.reason)) events.push({ type: 'Warning', reason: c.reason, action: 'Reconcile', note: c.message });
   }
   const before = new Set((domain.status?.conditions ?? []).filter((c) => c.type === 'MappingsReady').map((c) => c.message));

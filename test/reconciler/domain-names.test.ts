@@ -144,6 +144,15 @@ describe('a DomainName', () => {
     expect(cond(w, 'DnsReady')?.message).toContain('aws route53 list-resource-record-sets --hosted-zone-id ZEXAMPLE');
     expect(w.dnsEndpoints.get('default/api')).toEqual({ dnsName: NAME, target, recordTTL: 300 });
     expect(status(w).dnsEndpoint).toBe('default/api');
+    expect(cond(w, 'DnsEndpointReady')).toMatchObject({ status: 'True', reason: 'DnsEndpointWritten' });
+
+    // No DNSEndpoint CRD: reported (with a Warning), never holding Ready (API Gateway serves the domain).
+    w.dnsEndpointFailure = new Error('HTTP 404: 404 page not found');
+    await w.reconcileDomain('api');
+    expect(cond(w, 'DnsEndpointReady')).toMatchObject({ status: 'False', reason: 'DnsEndpointNotWritten' });
+    expect(cond(w, 'Ready')?.status).toBe('True');
+    expect(w.events.map((e) => e.reason)).toContain('DnsEndpointNotWritten');
+    w.dnsEndpointFailure = undefined;
 
     w.aws.domains.zones.get('example.com')!.records.set(NAME, [{ type: 'A', targets: [`${target.toUpperCase()}.`] }]);
     await w.reconcileDomain('api');
@@ -153,6 +162,7 @@ describe('a DomainName', () => {
     await w.reconcileDomain('api');
     expect(w.dnsEndpoints.has('default/api')).toBe(false);
     expect(status(w).dnsEndpoint).toBeUndefined();
+    expect(cond(w, 'DnsEndpointReady')).toBeUndefined();
   });
 
   it('recreates a domain name it created that was deleted out of band, and keeps a Retain one on delete', async () => {

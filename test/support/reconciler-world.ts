@@ -44,6 +44,8 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
   readonly domainNames: DomainNameReconciler;
   /** The external-dns DNSEndpoints the operator keeps, by "namespace/name". */
   readonly dnsEndpoints = new Map<string, DnsRecord>();
+  /** Set: every DNSEndpoint write fails with it (no CRD, no RBAC). */
+  dnsEndpointFailure: Error | undefined;
 
   constructor(settings: Partial<OperatorSettings> = {}) {
     this.aws = new MemoryAws(() => this.now);
@@ -83,7 +85,13 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
     this.domainNames = new DomainNameReconciler(
       this.ctx,
       { getRestApi: stores.getRestApi, getDomainName: (k) => this.objects.get(`domainnames/${k}`) as DomainName | undefined },
-      { apply: async (o, record) => void this.dnsEndpoints.set(key(o), record), remove: async (o) => void this.dnsEndpoints.delete(key(o)) },
+      {
+        apply: async (o, record) => {
+          if (this.dnsEndpointFailure) throw this.dnsEndpointFailure;
+          this.dnsEndpoints.set(key(o), record);
+        },
+        remove: async (o) => void this.dnsEndpoints.delete(key(o)),
+      },
     );
   }
 

@@ -5,7 +5,7 @@
 
 -- The domain's runbook conditions (docs/runbook.md, "Custom domain names"): False means clients of the
 -- custom domain get a TLS error, 403 {"message":"Forbidden"} or do not reach API Gateway at all.
-local RUNBOOK = { "CertificateReady", "MappingsReady", "DnsReady" }
+local RUNBOOK = { "CertificateReady", "MappingsReady", "DnsReady", "DnsEndpointReady" }
 -- The operator does not pause a DomainName (restpath.dev/paused applies to a RestApi and its paths).
 local PAUSE_ON_OBJECT = false
 
