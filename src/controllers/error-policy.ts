@@ -49,7 +49,8 @@ export function errorPolicy(error: unknown, what: string, options: { operation?:
 
 /** The reason, what went wrong (with advice), and the disposition, before it is said which step failed. */
 function judge(error: unknown, options: { operation?: string; retryRefusals?: boolean }): Omit<Verdict, 'message'> {
-  const said = awsMessage(error);
+  // The advice below starts a new sentence: AWS's own full stop is not doubled.
+  const said = awsMessage(error).replace(/\.+$/, '');
   if (isKubeApiError(error)) return { reason: 'KubernetesWriteFailed', detail: kubeErrorText(error), disposition: 'retry' };
   if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', detail: error.message, disposition: 'stalled' };
   const reason = error instanceof AwsRequestError ? error.code : errorName(error);

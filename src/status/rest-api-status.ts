@@ -48,7 +48,7 @@ function synced(pass: RestApiPass): Finding {
   if (f) {
     return { type: 'Synced', status: 'False', reason: f.reason, message: `${pass.applied} of ${f.total} operations applied; stopped at "${f.operation}": ${f.message} The rest is applied on the next attempt; nothing applied so far is undone.` };
   }
-  if (pass.deployFailure) return { type: 'Synced', status: 'False', reason: pass.deployFailure.reason, message: `Deploying the stages failed: ${pass.deployFailure.message}` };
+  if (pass.deployFailure) return { type: 'Synced', status: 'False', reason: pass.deployFailure.reason, message: pass.deployFailure.message };
   const d = pass.desired;
   if (pass.external) {
     return { type: 'Synced', status: 'True', reason: 'Synced', message: `Applied to REST API ${pass.restApiId ?? ''}, which is managed elsewhere: deploy its stages to serve the change (aws apigateway create-deployment --rest-api-id ${pass.restApiId ?? ''} --stage-name STAGE).` };
