@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testKubectl } from '../support/cluster.js';
+import { FIXTURES } from '../support/fixtures.js';
 
 const kubectl = testKubectl();
 const DEPLOY = join(import.meta.dirname, '..', '..', 'deploy');
@@ -17,7 +18,7 @@ describe('deploy/ (kustomize base)', () => {
   it('renders and passes a server-side dry run', async () => {
     const rendered = await kubectl.ok(['kustomize', DEPLOY]);
     const kinds = [...rendered.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]).sort();
-    expect(kinds).toEqual(['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(kinds).toEqual(['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
     // The namespace must exist for the namespaced objects to be dry-run into it.
     await kubectl.ok(['create', 'namespace', 'restpath-system']);
     const result = await kubectl(['apply', '--dry-run=server', '-f', '-'], rendered);
@@ -46,5 +47,14 @@ describe('deploy/ (kustomize base)', () => {
     expect(await can('delete', 'secrets')).toBe('yes');
     expect(await can('patch', 'secrets')).toBe('no');
     expect(await can('delete', 'configmaps')).toBe('no');
+    // Domain names, and the external-dns DNSEndpoints they may ask for (owned by the DomainName). can-i
+    // resolves a resource through discovery, so external-dns's CRD must be there (a reduced copy).
+    await kubectl.ok(['apply', '-f', join(FIXTURES, 'external-dns', 'dnsendpoint-crd.yaml')]);
+    await kubectl.ok(['wait', '--for=condition=Established', '--timeout=30s', 'crd/dnsendpoints.externaldns.k8s.io']);
+    expect(await can('watch', 'domainnames.apigateway.restpath.dev')).toBe('yes');
+    expect(await can('patch', 'domainnames.apigateway.restpath.dev/status')).toBe('yes');
+    expect(await can('create', 'dnsendpoints.externaldns.k8s.io')).toBe('yes');
+    expect(await can('delete', 'dnsendpoints.externaldns.k8s.io')).toBe('yes');
+    expect(await can('delete', 'domainnames.apigateway.restpath.dev')).toBe('no');
   });
 });

@@ -40,7 +40,7 @@ const inNamespace = (o: Manifest, namespace: string): Manifest => ({ ...o, metad
 describe('the rendered chart on the API server', () => {
   it('passes a server-side dry run, CRDs included, for the default values', async () => {
     const objects = await renderChart(helm, 'restpath-operator', ns(), ['--include-crds']);
-    expect(objectList(objects)).toHaveLength(11); // 8 objects and the 3 CRDs of crds/
+    expect(objectList(objects)).toHaveLength(12); // 8 objects and the 4 CRDs of crds/
     const accepted = await dryRun(objects);
     expect(objectList(accepted)).toEqual(objectList(objects));
   }, BUILD_MS);
