@@ -18,6 +18,7 @@ import type { Kubectl } from '../../scripts/testenv/kubectl.js';
 import { operatorImage, writeOperatorOverlay } from '../../scripts/testenv/operator-install.js';
 import { run } from '../../scripts/testenv/run.js';
 import { shippedExampleObjects, withoutGroup } from '../support/examples.js';
+import { FIXTURES } from '../support/fixtures.js';
 import { mockPathYaml, objectsIn, type KubeObject } from '../support/objects.js';
 import { never, until } from '../support/until.js';
 
@@ -244,6 +245,9 @@ describe('the operator as a Deployment on a real node', () => {
       return r.stdout.trim() || r.stderr.trim();
     };
     const allVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+    // can-i resolves a resource through discovery: external-dns's DNSEndpoint CRD (a reduced copy) must be there.
+    await ok(['apply', '-f', join(FIXTURES, 'external-dns', 'dnsendpoint-crd.yaml')]);
+    await ok(['wait', '--for=condition=Established', '--timeout=30s', 'crd/dnsendpoints.externaldns.k8s.io']);
     for (const rule of clusterRules) {
       for (const res of rule.resources) {
         const [base, sub] = res.split('/');
