@@ -14,15 +14,16 @@ export interface ClientCertificatesStep {
   byStage: Map<string, ClientCertificateFacts>;
   /** Deletions to run once the stages no longer use them. */
   after: ClientCertificateOperation[];
+  /** The pass's Events, added to as certificates are made. */
   events: EventSpec[];
 }
 
 const ownerOf = (api: RestApi) => ownerRef(api.metadata.namespace ?? '', 'RestApi', api.metadata.name);
 
 /** Generates and re-describes what the stages need; `tags` are the REST API's (owner tag included). */
-export async function prepareClientCertificates(ctx: ControllerContext, api: RestApi, observed: readonly ObservedStage[], tags: Record<string, string>): Promise<ClientCertificatesStep> {
+export async function prepareClientCertificates(ctx: ControllerContext, api: RestApi, observed: readonly ObservedStage[], tags: Record<string, string>, events: EventSpec[]): Promise<ClientCertificatesStep> {
   const stages = api.spec.stages ?? [];
-  const step: ClientCertificatesStep = { byStage: new Map(), after: [], events: [] };
+  const step: ClientCertificatesStep = { byStage: new Map(), after: [], events };
   if (!needsClientCertificates(stages, api.status?.stages ?? [])) return step;
   const owned = await ctx.aws.ownedClientCertificates(ownerOf(api));
   const inUse = new Map(observed.filter((s) => s.clientCertificateId).map((s) => [s.name, s.clientCertificateId]));

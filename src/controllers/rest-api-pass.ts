@@ -165,11 +165,11 @@ async function deployPhase(ctx: ControllerContext, out: PassOutput, api: RestApi
   const pass = out.pass;
   const stored = out.api ?? api;
   if (pass.paused || pass.executionFailure) return readLiveStages(ctx, stored, restApiId).catch(() => undefined);
+  // The deploy step's Events land in the pass as they happen: a failure later keeps the earlier ones.
   try {
-    const deployed = await deployStages(ctx, stored, paths, desired, restApiId, pass.applied, pass.now);
+    const deployed = await deployStages(ctx, stored, paths, desired, restApiId, pass.applied, pass.now, pass.apiEvents);
     pass.stages = deployed.stages;
     pass.manualPending = deployed.manualPending;
-    pass.apiEvents.push(...deployed.events);
     return deployed.live;
   } catch (error) {
     const v = errorPolicy(error, 'Deploying the stages');

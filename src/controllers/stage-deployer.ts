@@ -26,19 +26,22 @@ export async function readLiveStages(ctx: ControllerContext, api: RestApi, restA
   return liveStages(declared, observed, api.status?.stages ?? []);
 }
 
-/** `applied`: how many operations this pass's plan ran (the API changed when any did). */
-export async function deployStages(ctx: ControllerContext, api: RestApi, paths: readonly RestPath[], desired: DesiredApi, restApiId: string, applied: number, now: Date): Promise<DeployResult> {
+/**
+ * `applied`: how many operations this pass's plan ran (the API changed when any did). `events`: where the
+ * Events go as they happen, so those of steps done before a failure (a certificate generated) are kept.
+ */
+export async function deployStages(ctx: ControllerContext, api: RestApi, paths: readonly RestPath[], desired: DesiredApi, restApiId: string, applied: number, now: Date, events: EventSpec[] = []): Promise<DeployResult> {
   const declared = api.spec.stages ?? [];
   const recorded = api.status?.stages ?? [];
-  if (declared.length === 0 && !recorded.some((s) => s.clientCertificate)) return { stages: [], live: [], manualPending: [], events: [] };
+  if (declared.length === 0 && !recorded.some((s) => s.clientCertificate)) return { stages: [], live: [], manualPending: [], events };
   const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
   const previous = recorded;
   const observedStages = await ctx.aws.observeStages(restApiId);
   // Certificates first: a stage can only be pointed at one that exists.
-  const certificates = await prepareClientCertificates(ctx, api, observedStages, desired.tags);
+  const certificates = await prepareClientCertificates(ctx, api, observedStages, desired.tags, events);
   const decisions = stageDecisionsAfter(api, paths, desired, observedStages, applied, now, new Map([...certificates.byStage].map(([stage, c]) => [stage, c.id])));
   let deployment: { id: string; at: string } | undefined;
-  const out: DeployResult = { stages: [], live: [], manualPending: decisions.filter((d) => d.waitsForAnnotation).map((d) => d.name), events: [...certificates.events] };
+  const out: DeployResult = { stages: [], live: [], manualPending: decisions.filter((d) => d.waitsForAnnotation).map((d) => d.name), events };
   for (const d of decisions) {
     const before = previous.find((s) => s.name === d.name);
     // Settings first, so a stage AWS refuses costs no deployment; then promote; then the new deployment.

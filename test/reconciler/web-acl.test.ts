@@ -46,15 +46,18 @@ describe("a stage's web ACL", () => {
     expect(stage().webAclArn).toBe(OTHER);
   });
 
-  it('reports a WAF failure in Ready with the error, and recovers', async () => {
+  it('reports a WAF failure in Ready with the error, keeps the Events of the steps before it, and recovers', async () => {
     const w = new ReconcilerWorld();
-    w.apply(api({ webAclArn: ACL }));
+    w.apply(api({ webAclArn: ACL, clientCertificate: { enabled: true } }));
     w.apply(restPath('orders', '/orders', [mock('GET')]));
     w.aws.fail('associateWebAcl', Object.assign(new Error("AWS WAF couldn't perform the operation because your resource doesn't exist."), { name: 'WAFNonexistentItemException', $metadata: { httpStatusCode: 400 } }));
     await w.reconcileApi('shop');
     expect(w.condition('restapis', 'shop', 'Ready')).toMatchObject({ status: 'False' });
     expect(w.condition('restapis', 'shop', 'Ready')?.message).toContain("AWS WAF couldn't perform the operation");
+    // The certificate made before the failure has its Event (and is found again by its tags next pass).
+    expect(w.events.map((e) => e.note)).toContainEqual(expect.stringContaining('Generated client certificate'));
     await w.reconcileApi('shop');
     expect(w.condition('restapis', 'shop', 'Ready')?.status).toBe('True');
+    expect(w.aws.clientCertificates.certificates.size).toBe(1);
   });
 });
