@@ -56,9 +56,11 @@ export async function diagnoseApi(facts: DiagnosisFacts, input: ApiDiagnosisInpu
   };
   const stages: StageFacts[] = await Promise.all(
     input.stages.map(async (s) => {
-      const deployment = s.exists && s.deploymentId ? await ignoreFailure(facts.deployment(restApiId, s.deploymentId)) : undefined;
-      // Deployments never change: the canary's is read once, like the stage's.
-      const canary = s.canary?.deploymentId ? await ignoreFailure(facts.deployment(restApiId, s.canary.deploymentId)) : undefined;
+      // Deployments never change: the canary's is read once, like the stage's, and alongside it.
+      const [deployment, canary] = await Promise.all([
+        s.exists && s.deploymentId ? ignoreFailure(facts.deployment(restApiId, s.deploymentId)) : undefined,
+        s.canary?.deploymentId ? ignoreFailure(facts.deployment(restApiId, s.canary.deploymentId)) : undefined,
+      ]);
       return {
         ...s,
         ...(deployment?.createdAt ? { deploymentCreatedAt: deployment.createdAt } : {}),

@@ -8,6 +8,7 @@ import { stageDecisionsAfter } from '../plan/api-plan.js';
 import { changedAtAfter, invokeUrl, liveStage, liveStages, observedAfter, promotionPatch, stageStatusAfter, unservedSince, type LiveStage, type StageDecision, type StageOutcome } from '../plan/deployments.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import { webAclChange } from '../plan/web-acl.js';
+import { needsClientCertificates } from '../plan/client-certificates.js';
 import { finishClientCertificates, prepareClientCertificates } from './client-certificates.js';
 import type { ControllerContext } from './context.js';
 
@@ -33,7 +34,7 @@ export async function readLiveStages(ctx: ControllerContext, api: RestApi, restA
 export async function deployStages(ctx: ControllerContext, api: RestApi, paths: readonly RestPath[], desired: DesiredApi, restApiId: string, applied: number, now: Date, events: EventSpec[] = []): Promise<DeployResult> {
   const declared = api.spec.stages ?? [];
   const recorded = api.status?.stages ?? [];
-  if (declared.length === 0 && !recorded.some((s) => s.clientCertificate)) return { stages: [], live: [], manualPending: [], events };
+  if (declared.length === 0 && !needsClientCertificates(declared, recorded)) return { stages: [], live: [], manualPending: [], events };
   const annotation = api.metadata.annotations?.[DEPLOY_ANNOTATION];
   const previous = recorded;
   const observedStages = await ctx.aws.observeStages(restApiId);
@@ -79,7 +80,7 @@ export async function deployStages(ctx: ControllerContext, api: RestApi, paths: 
     out.stages.push(status);
     out.live.push(liveStage(d.name, d.manual, observedAfter(d, outcome), status));
   }
-  out.events.push(...(await finishClientCertificates(ctx, certificates)));
+  await finishClientCertificates(ctx, certificates, events);
   return out;
 }
 

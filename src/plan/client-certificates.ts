@@ -18,7 +18,14 @@ export interface ClientCertificateFacts {
 export type ClientCertificateOperation =
   | { kind: 'generateClientCertificate'; stage: string; description: string }
   | { kind: 'describeClientCertificate'; id: string; stage: string; description: string }
-  | { kind: 'deleteClientCertificate'; id: string; stage: string };
+  | ClientCertificateDeletion;
+
+export interface ClientCertificateDeletion {
+  kind: 'deleteClientCertificate';
+  id: string;
+  /** The stage it was generated for ('' when the tag is missing). */
+  stage: string;
+}
 
 export interface ClientCertificatePlan {
   /** By stage: the certificate it keeps (absent: one is generated). */
@@ -26,11 +33,11 @@ export interface ClientCertificatePlan {
   /** Generate and re-describe: before the stages are written. */
   before: ClientCertificateOperation[];
   /** Delete: after no stage uses them any more. */
-  after: ClientCertificateOperation[];
+  after: ClientCertificateDeletion[];
 }
 
 const wanted = (s: Stage) => s.clientCertificate?.enabled === true;
-export const certificateDescription = (owner: string, s: Stage) => s.clientCertificate?.description ?? `restpath-operator: ${owner} stage ${s.name}`;
+const certificateDescription = (owner: string, s: Stage) => s.clientCertificate?.description ?? `restpath-operator: ${owner} stage ${s.name}`;
 
 /**
  * `owned`: the account's client certificates carrying `owner` in the owner tag; `inUse`: the
@@ -60,10 +67,4 @@ export function planClientCertificates(owner: string, ownerTag: string, stages: 
 /** Whether a pass needs the account's client certificates at all (one list call): some stage has or had one. */
 export function needsClientCertificates(stages: readonly Stage[], recorded: readonly { clientCertificate?: { id: string } }[]): boolean {
   return stages.some(wanted) || recorded.some((s) => s.clientCertificate);
-}
-
-export function describeClientCertificateOperation(op: ClientCertificateOperation): string {
-  if (op.kind === 'generateClientCertificate') return `generate a client certificate for stage ${op.stage}`;
-  if (op.kind === 'describeClientCertificate') return `describe client certificate ${op.id} of stage ${op.stage}`;
-  return `delete client certificate ${op.id}${op.stage ? ` (stage ${op.stage})` : ''}`;
 }
