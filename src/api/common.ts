@@ -26,6 +26,48 @@ export const LocalObjectReference = Type.Object(
   { description: 'A reference to an object in the same namespace.' },
 );
 
+/** An AWS region name, e.g. eu-west-1 or us-gov-west-1. */
+export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$';
+
+export const Region = (description: string) => Type.String({ pattern: REGION_PATTERN, maxLength: 32, description });
+
+/** An AwsAccount (cluster-scoped): whose role the operator assumes for an object. */
+export const AccountReference = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Name of an AwsAccount.' }),
+  },
+  {
+    description:
+      "The AwsAccount this object's AWS resources live in: the operator assumes its role. The AwsAccount must allow this " +
+      "namespace (its namespaceSelector) and the object's region. Unset: the operator's own identity. Immutable.",
+  },
+);
+
+/**
+ * CEL rules keeping an object where its AWS resources are: once set, neither its account nor its
+ * region can change or go (AWS cannot move a REST API, usage plan or domain name between them).
+ * Setting one that was unset is allowed, to pin a default; the operator refuses it (PlacementChanged)
+ * when it names somewhere else than where the resource already is.
+ */
+export const PLACEMENT_RULES = [
+  rule(
+    '!has(oldSelf.region) || (has(self.region) && self.region == oldSelf.region)',
+    'region is immutable: AWS cannot move this resource between regions; create a new object instead',
+    { fieldPath: '.region' },
+  ),
+  rule(
+    '!has(oldSelf.accountRef) || (has(self.accountRef) && self.accountRef.name == oldSelf.accountRef.name)',
+    'accountRef is immutable: AWS cannot move this resource between accounts; create a new object instead',
+    { fieldPath: '.accountRef' },
+  ),
+];
+
+/** Status fields saying where the object's AWS resources live: ids alone are ambiguous across accounts. */
+export const PlacementStatus = {
+  accountId: Type.Optional(Type.String({ description: 'The AWS account its resources live in.' })),
+  region: Type.Optional(Type.String({ description: 'The AWS region its resources live in.' })),
+};
+
 export const DeletionPolicy = StringEnum(['Delete', 'Retain'] as const, {
   description:
     'What happens in AWS when this object is deleted. Delete removes exactly what this object owns; ' +

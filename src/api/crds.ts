@@ -2,6 +2,7 @@
 // `npm run crds` writes them to crds/; a unit test fails when the committed files drift from this.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { GROUP, VERSION } from './common.js';
+import { AwsAccountSpec, AwsAccountStatus } from './aws-account.js';
 import { DomainNameSpec, DomainNameStatus } from './domain-name.js';
 import { RestApiSpec, RestApiStatus } from './rest-api.js';
 import { RestPathSpec, RestPathStatus } from './rest-path.js';
@@ -26,7 +27,15 @@ interface KindDefinition {
   spec: TSchema;
   status: TSchema;
   columns: PrinterColumn[];
+  /** Default Namespaced. */
+  scope?: 'Namespaced' | 'Cluster';
 }
+
+/** Where the object's AWS resources live (kubectl get -o wide). */
+const placementColumns: PrinterColumn[] = [
+  { name: 'Account', type: 'string', jsonPath: '.status.accountId', priority: 1 },
+  { name: 'Region', type: 'string', jsonPath: '.status.region', priority: 1 },
+];
 
 const readyColumns: PrinterColumn[] = [
   { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
@@ -48,6 +57,7 @@ export const KINDS: KindDefinition[] = [
       { name: 'ID', type: 'string', jsonPath: '.status.id', description: 'REST API id in API Gateway' },
       { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpointType' },
       ...readyColumns,
+      ...placementColumns,
     ],
   },
   {
@@ -63,6 +73,7 @@ export const KINDS: KindDefinition[] = [
       ...readyColumns,
       { name: 'API-ID', type: 'string', jsonPath: '.status.restApiId', priority: 1 },
       { name: 'Resource-ID', type: 'string', jsonPath: '.status.resourceId', priority: 1 },
+      ...placementColumns,
     ],
   },
   {
@@ -79,6 +90,7 @@ export const KINDS: KindDefinition[] = [
       { name: 'Quota', type: 'integer', jsonPath: '.spec.quota.limit' },
       { name: 'Period', type: 'string', jsonPath: '.spec.quota.period' },
       ...readyColumns,
+      ...placementColumns,
     ],
   },
   {
@@ -93,6 +105,22 @@ export const KINDS: KindDefinition[] = [
       { name: 'Target', type: 'string', jsonPath: '.status.targetDomainName', description: 'Where DNS must point' },
       ...readyColumns,
       { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpointType', priority: 1 },
+      ...placementColumns,
+    ],
+  },
+  {
+    kind: 'AwsAccount',
+    plural: 'awsaccounts',
+    shortName: 'awsacct',
+    scope: 'Cluster',
+    description: 'An AWS account the operator reaches by assuming a role: its regions and the namespaces that may use it.',
+    spec: AwsAccountSpec,
+    status: AwsAccountStatus,
+    columns: [
+      { name: 'Account-ID', type: 'string', jsonPath: '.spec.accountId' },
+      { name: 'Regions', type: 'string', jsonPath: '.spec.regions' },
+      ...readyColumns,
+      { name: 'Role', type: 'string', jsonPath: '.spec.roleArn', priority: 1 },
     ],
   },
 ];
@@ -119,7 +147,7 @@ export function customResourceDefinition(def: KindDefinition): Record<string, un
     metadata: { name: `${def.plural}.${GROUP}` },
     spec: {
       group: GROUP,
-      scope: 'Namespaced',
+      scope: def.scope ?? 'Namespaced',
       names: {
         kind: def.kind,
         listKind: `${def.kind}List`,

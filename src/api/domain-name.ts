@@ -2,7 +2,7 @@
 // the same namespace. The domain name is its own id in AWS, so it cannot change; neither can the
 // endpoint type (a new type is a new DNS target: make a new DomainName and move DNS over).
 import { Type, type Static } from '@sinclair/typebox';
-import { Conditions, DeletionPolicy, ObservedGeneration, Tags, statusOptions, type KubeObject } from './common.js';
+import { AccountReference, Conditions, DeletionPolicy, ObservedGeneration, PLACEMENT_RULES, PlacementStatus, Region, Tags, statusOptions, type KubeObject } from './common.js';
 import { StringEnum, rule } from './schema.js';
 import { RestApiReference } from './usage-plan.js';
 
@@ -45,12 +45,14 @@ export const DomainNameSpec = Type.Object(
       pattern: '^(\\*\\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z][-a-z0-9]*[a-z0-9]$',
       description: 'The custom domain name, e.g. api.example.com (a leading *. makes a wildcard domain).',
     }),
+    accountRef: Type.Optional(AccountReference),
+    region: Type.Optional(Region("AWS region. Default: the AwsAccount's first region, or the operator's region without accountRef. Mapped RestApis must be in the same account and region. Immutable.")),
     endpointType: Type.Optional(
       StringEnum(DOMAIN_ENDPOINT_TYPES, { default: 'REGIONAL', description: 'REGIONAL (served in this region) or EDGE (CloudFront in front).' }),
     ),
     certificateArn: Type.String({
       pattern: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$',
-      description: "An ACM certificate covering domainName: in the operator's region for REGIONAL, in us-east-1 for EDGE.",
+      description: "An ACM certificate covering domainName: in the domain's region for REGIONAL, in us-east-1 for EDGE.",
     }),
     securityPolicy: Type.Optional(StringEnum(SECURITY_POLICIES, { default: 'TLS_1_2', description: 'The minimum TLS version clients must use.' })),
     mutualTls: Type.Optional(
@@ -90,6 +92,7 @@ export const DomainNameSpec = Type.Object(
   {
     description: 'The desired custom domain name.',
     'x-kubernetes-validations': [
+      ...PLACEMENT_RULES,
       rule('self.domainName == oldSelf.domainName', 'domainName is immutable: it is the id in API Gateway; create a new DomainName for another name', { fieldPath: '.domainName' }),
       rule(
         "(has(self.endpointType) ? self.endpointType : 'REGIONAL') == (has(oldSelf.endpointType) ? oldSelf.endpointType : 'REGIONAL')",
@@ -117,6 +120,7 @@ export const DomainNameStatus = Type.Object(
   {
     /** Where DNS must point: the regional domain name, or the CloudFront distribution's for EDGE. */
     targetDomainName: Type.Optional(Type.String({ description: 'The name a CNAME or alias record for domainName must point at.' })),
+    ...PlacementStatus,
     hostedZoneId: Type.Optional(Type.String({ description: 'The hosted zone id of the target, for a Route 53 alias record.' })),
     domainNameStatus: Type.Optional(Type.String({ description: "API Gateway's status of the domain name, e.g. AVAILABLE or PENDING." })),
     /** The mappings the operator created: only these may it remove (the ownership ledger). */

@@ -1,8 +1,12 @@
 // RestApi: one API Gateway REST API and its API-wide settings (stages, gateway responses, tags).
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  AccountReference,
   Conditions,
   DeletionPolicy,
+  PLACEMENT_RULES,
+  PlacementStatus,
+  Region,
   ObservedGeneration,
   Ownership,
   REST_API_ID_PATTERN,
@@ -70,12 +74,8 @@ export const RestApiSpec = Type.Object(
           'is configured to adopt in; adopted APIs default to deletionPolicy Retain.',
       }),
     ),
-    region: Type.Optional(
-      Type.String({
-        pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$',
-        description: "AWS region. Default: the operator's region.",
-      }),
-    ),
+    accountRef: Type.Optional(AccountReference),
+    region: Type.Optional(Region("AWS region. Default: the AwsAccount's first region, or the operator's region without accountRef. Immutable.")),
     endpointType: Type.Optional(
       StringEnum(ENDPOINT_TYPES, {
         default: 'REGIONAL',
@@ -154,11 +154,7 @@ export const RestApiSpec = Type.Object(
   {
     description: 'The desired REST API.',
     'x-kubernetes-validations': [
-      rule(
-        '(has(self.region) == has(oldSelf.region)) && (!has(self.region) || self.region == oldSelf.region)',
-        'region is immutable: a REST API cannot move between regions; create a new RestApi instead',
-        { fieldPath: '.region' },
-      ),
+      ...PLACEMENT_RULES,
       rule(
         "!(has(oldSelf.endpointType) && oldSelf.endpointType == 'PRIVATE' && has(self.endpointType) && self.endpointType == 'EDGE')",
         'a PRIVATE API cannot become EDGE directly (API Gateway allows PRIVATE -> REGIONAL only): change it to REGIONAL first',
@@ -219,6 +215,7 @@ export type StageStatus = Static<typeof StageStatus>;
 export const RestApiStatus = Type.Object(
   {
     id: Type.Optional(Type.String({ description: 'The REST API id in API Gateway.' })),
+    ...PlacementStatus,
     rootResourceId: Type.Optional(Type.String({ description: 'Id of the root resource (/).' })),
     changedAt: Type.Optional(
       Type.String({ format: 'date-time', description: 'When the operator last changed the API; stages deployed before it are behind.' }),

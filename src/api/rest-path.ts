@@ -7,6 +7,7 @@ import {
   LocalObjectReference,
   ObservedGeneration,
   Ownership,
+  PlacementStatus,
   REST_API_ID_PATTERN,
   Throttling,
   statusOptions,
@@ -230,6 +231,7 @@ export type RestPathSpec = Static<typeof RestPathSpec>;
 export const RestPathStatus = Type.Object(
   {
     restApiId: Type.Optional(Type.String()),
+    ...PlacementStatus,
     resourceId: Type.Optional(Type.String({ description: 'Id of this path in API Gateway.' })),
     urls: Type.Optional(
       Type.Array(Type.Object({ stage: Type.String(), url: Type.String() }), {

@@ -1,6 +1,6 @@
 // UsagePlan: throttling, quotas and API keys for stages of REST APIs.
 import { Type, type Static } from '@sinclair/typebox';
-import { Conditions, DeletionPolicy, LocalObjectReference, ObservedGeneration, Tags, Throttling, statusOptions, type KubeObject } from './common.js';
+import { AccountReference, Conditions, DeletionPolicy, LocalObjectReference, ObservedGeneration, PLACEMENT_RULES, PlacementStatus, Region, Tags, Throttling, statusOptions, type KubeObject } from './common.js';
 import { MapOf, StringEnum, rule } from './schema.js';
 
 export const QUOTA_PERIODS = ['DAY', 'WEEK', 'MONTH'] as const;
@@ -115,6 +115,8 @@ export type QuotaSpec = Static<typeof Quota>;
 export const UsagePlanSpec = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Usage plan name. Default: <namespace>-<name>.' })),
+    accountRef: Type.Optional(AccountReference),
+    region: Type.Optional(Region("AWS region. Default: the AwsAccount's first region, or the operator's region without accountRef. Its RestApis must be in the same account and region. Immutable.")),
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     throttle: Type.Optional(UsagePlanThrottle('Throttling per API key across the plan.')),
     quota: Type.Optional(Quota),
@@ -144,13 +146,14 @@ export const UsagePlanSpec = Type.Object(
     tags: Type.Optional(Tags),
     deletionPolicy: Type.Optional(DeletionPolicy),
   },
-  { description: 'The desired usage plan.' },
+  { description: 'The desired usage plan.', 'x-kubernetes-validations': PLACEMENT_RULES },
 );
 export type UsagePlanSpec = Static<typeof UsagePlanSpec>;
 
 export const UsagePlanStatus = Type.Object(
   {
     usagePlanId: Type.Optional(Type.String()),
+    ...PlacementStatus,
     apiKeys: Type.Optional(
       Type.Array(
         Type.Object({ name: Type.String(), id: Type.Optional(Type.String()), enabled: Type.Optional(Type.Boolean()) }),

@@ -24,6 +24,13 @@ export interface AwsCallerOptions {
   metrics?: CallMetrics;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
+  /**
+   * Credentials that can be renewed (an assumed role): called when AWS refuses them as expired or
+   * invalid, and the call is tried again with new ones. Unset: such a refusal is final.
+   */
+  renewCredentials?: () => void;
+  /** Labels of every call's metrics: the AwsAccount (or default) and region this caller works in. */
+  where?: { account: string; region: string };
 }
 
 export class AwsCaller {
@@ -31,12 +38,21 @@ export class AwsCaller {
   private readonly metrics: CallMetrics | undefined;
   private readonly retry: RetryPolicy;
   private readonly clock: Clock;
+  private readonly renewCredentials: (() => void) | undefined;
+  readonly where: { account: string; region: string } | undefined;
 
   constructor(options: AwsCallerOptions = {}) {
     this.clock = options.clock ?? realClock;
     this.limiter = options.limiter ?? new RateLimiter({ clock: this.clock });
     this.metrics = options.metrics;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.renewCredentials = options.renewCredentials;
+    this.where = options.where;
+  }
+
+  private retryable(error: unknown): boolean {
+    const kind = classifyError(error);
+    return kind === 'throttled' || kind === 'transient' || (kind === 'credentials' && this.renewCredentials !== undefined);
   }
 
   async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
@@ -44,14 +60,14 @@ export class AwsCaller {
       return await pRetry(
         async () => {
           const waitedMs = await this.limiter.acquire(operation);
-          this.metrics?.waited?.(this.limiter.bucketOf(operation), waitedMs);
+          this.metrics?.waited?.(this.limiter.bucketOf(operation), waitedMs, this.where);
           const started = this.clock.now();
           try {
             const result = await send();
-            this.metrics?.record({ operation, outcome: 'ok', ms: this.clock.now() - started });
+            this.metrics?.record({ operation, outcome: 'ok', ms: this.clock.now() - started, ...this.where });
             return result;
           } catch (error) {
-            this.metrics?.record({ operation, outcome: classifyError(error), ms: this.clock.now() - started });
+            this.metrics?.record({ operation, outcome: classifyError(error), ms: this.clock.now() - started, ...this.where });
             throw error;
           }
         },
@@ -63,11 +79,12 @@ export class AwsCaller {
           maxRetryTime: this.retry.maxRetryTimeMs,
           // Throttling is waited out (as long as AWS asks), not counted against the retry budget.
           onFailedAttempt: async ({ error }) => {
+            if (classifyError(error) === 'credentials') this.renewCredentials?.();
             const wait = classifyError(error) === 'throttled' ? retryAfterMs(error) : undefined;
             if (wait !== undefined) await this.clock.sleep(wait);
           },
           shouldConsumeRetry: ({ error }) => classifyError(error) !== 'throttled',
-          shouldRetry: ({ error }) => ['throttled', 'transient'].includes(classifyError(error)),
+          shouldRetry: ({ error }) => this.retryable(error),
         },
       );
     } catch (error) {

@@ -13,8 +13,17 @@ export interface AwsSettings {
   region: string;
   /** e.g. http://127.0.0.1:4566 for the local emulator; unset for real AWS. */
   endpoint?: string;
-  /** Static credentials (tests); unset: the SDK's default chain (IRSA, env, profile). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Static credentials (tests), or a provider (an AwsAccount's assumed role, renewed before it
+   * expires); unset: the SDK's default chain (IRSA, env, profile).
+   */
+  credentials?: Credentials | (() => Promise<Credentials & { expiration?: Date }>);
+}
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 export interface AwsClients {

@@ -2,7 +2,7 @@
 // (conflict, not found), or stop and tell the user (bad request, an account quota reached). Nothing
 // outside this file reads AWS's error names or message text to decide what an error means.
 
-export type ErrorClass = 'throttled' | 'transient' | 'badRequest' | 'quotaReached' | 'conflict' | 'notFound' | 'terminal';
+export type ErrorClass = 'throttled' | 'transient' | 'credentials' | 'badRequest' | 'quotaReached' | 'conflict' | 'notFound' | 'terminal';
 
 const BY_NAME: Record<string, ErrorClass> = {
   TooManyRequestsException: 'throttled',
@@ -26,6 +26,11 @@ const BY_NAME: Record<string, ErrorClass> = {
   NotFoundException: 'notFound',
   NoSuchEntity: 'notFound',
   NoSuchEntityException: 'notFound',
+  // The credentials were refused (expired, or the session revoked): assumed ones are assumed again.
+  ExpiredToken: 'credentials',
+  ExpiredTokenException: 'credentials',
+  InvalidClientTokenId: 'credentials',
+  UnrecognizedClientException: 'credentials',
   UnauthorizedException: 'terminal',
   AccessDeniedException: 'terminal',
 };

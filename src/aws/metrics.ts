@@ -8,12 +8,17 @@ export interface CallRecord {
   operation: string;
   outcome: CallOutcome;
   ms: number;
+  /** The AwsAccount (default: the operator's own identity) and region of the call. */
+  account?: string;
+  region?: string;
 }
 
 export interface CallMetrics {
   record: (call: CallRecord) => void;
   /** How long a call waited for the rate limiter; `bucket`: its operation's own quota, or 'account'. */
-  waited?: (bucket: string, ms: number) => void;
+  waited?: (bucket: string, ms: number, where?: { account: string; region: string }) => void;
+  /** The first caller for an account and region was made. */
+  opened?: (where: { account: string; region: string }) => void;
 }
 
 /** Counts calls in memory; `snapshot()` for tests and benchmarks. */

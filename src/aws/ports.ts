@@ -17,8 +17,9 @@ import { deleteClientCertificate, describeClientCertificate, generateClientCerti
 import { OWNER_TAG } from '../model/build.js';
 import { associateWebAcl, disassociateWebAcl } from './web-acl.js';
 
-export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients, domains: DomainClients, now: () => number = Date.now): RestApiAws & UsagePlanAws & DomainNameAws {
-  let account: Promise<string> | undefined;
+/** `knownAccountId`: an AwsAccount's (no lookup); unset: the operator's own, asked of STS once. */
+export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients, domains: DomainClients, now: () => number = Date.now, knownAccountId?: string): RestApiAws & UsagePlanAws & DomainNameAws {
+  let account: Promise<string> | undefined = knownAccountId ? Promise.resolve(knownAccountId) : undefined;
   const certificates = new FactCache<CertificateFacts | undefined>(now);
   const records = new FactCache<DnsFacts>(now);
   return {

@@ -4,12 +4,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Option, type Command } from 'commander';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { AwsCaller } from '../aws/caller.js';
-import { createAwsClients, createDomainClients, createIamClients } from '../aws/clients.js';
-import { DiagnoseReads } from '../aws/diagnose-reads.js';
-import { awsPorts } from '../aws/ports.js';
+import { AwsTargetRegistry } from '../aws/targets.js';
+import { parseSelector, type Selector } from '../model/label-selector.js';
 import { EventRecorder } from '../kube/events.js';
 import { KubeWriter } from '../kube/writer.js';
 import { Manager } from '../controllers/manager.js';
@@ -37,6 +35,16 @@ function tags(value: string | undefined): Record<string, string> {
   return Object.fromEntries(list(value).map((kv) => kv.split('=', 2) as [string, string]));
 }
 
+/**
+ * The Lease of a shard: Deployments with the same --namespaces and --selector are replicas of one
+ * shard and share it (one leader); different shards get different Leases and work side by side.
+ */
+export function leaseName(namespaces: readonly string[], selector: string): string {
+  if (namespaces.length === 0 && selector === '') return 'restpath-operator';
+  const shard = createHash('sha256').update(JSON.stringify([[...namespaces].sort(), selector.replace(/\s+/g, '')])).digest('hex').slice(0, 10);
+  return `restpath-operator-${shard}`;
+}
+
 export function addControllerCommand(program: Command): void {
   const env = process.env;
   program
@@ -44,6 +52,8 @@ export function addControllerCommand(program: Command): void {
     .description('run the operator: watch RestApi and RestPath objects and converge API Gateway')
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)', env.KUBECONFIG)
     .option('--namespaces <list>', 'watch only these namespaces, comma-separated (env WATCH_NAMESPACES)', env.WATCH_NAMESPACES ?? '')
+    .option('--selector <selector>', "a shard: reconcile only RestApis, UsagePlans, DomainNames and AwsAccounts with these labels, in kubectl's syntax (a RestPath goes with its RestApi); each shard elects its own leader (env SELECTOR)", env.SELECTOR ?? '')
+    .option('--leader-election-id <name>', 'name of the Lease (default: restpath-operator, plus a hash of --namespaces and --selector when sharded) (env LEADER_ELECTION_ID)', env.LEADER_ELECTION_ID)
     .option('--region <region>', 'AWS region (env AWS_REGION)', env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1')
     .option('--aws-endpoint <url>', 'AWS endpoint override, e.g. a local emulator (env AWS_ENDPOINT_URL)', env.AWS_ENDPOINT_URL)
     .option('--concurrency <n>', 'REST APIs reconciled in parallel (env CONCURRENCY)', env.CONCURRENCY ?? '4')
@@ -66,13 +76,22 @@ export function addControllerCommand(program: Command): void {
       const region = String(opts.region);
       const metrics = new OperatorMetrics();
       const awsSettings = { region, ...(typeof opts.awsEndpoint === 'string' ? { endpoint: opts.awsEndpoint } : {}) };
-      const clients = createAwsClients(awsSettings);
-      const iam = createIamClients(awsSettings);
-      const caller = new AwsCaller({ metrics });
+      const targets = new AwsTargetRegistry({ home: awsSettings, metrics });
+      const namespaces = list(opts.namespaces as string);
+      const selectorText = String(opts.selector ?? '');
+      let selector: Selector;
+      try {
+        selector = parseSelector(selectorText);
+      } catch (error) {
+        log.fatal({ selector: selectorText }, `--selector: ${(error as Error).message}`);
+        process.exit(2);
+      }
+      const lease = typeof opts.leaderElectionId === 'string' && opts.leaderElectionId ? opts.leaderElectionId : leaseName(namespaces, selectorText);
       const manager = new Manager(
         {
-          aws: awsPorts(caller, clients, iam, createDomainClients(awsSettings)),
-          facts: new DiagnoseReads(caller, clients, iam),
+          aws: targets.home.aws,
+          facts: targets.home.facts,
+          targets,
           writer: new KubeWriter(kc),
           events: metrics.countingDrift(new EventRecorder(kc, 'restpath.dev/operator', identity)),
           log,
@@ -82,11 +101,13 @@ export function addControllerCommand(program: Command): void {
         },
         {
           kc,
-          namespaces: list(opts.namespaces as string),
+          namespaces,
+          ...(selectorText ? { selector } : {}),
+          defaultRegion: region,
           concurrency: Number(opts.concurrency),
           resyncMs: duration(String(opts.resync)),
           debounceMs: duration(String(opts.debounce)),
-          ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaderElectionNamespace), name: 'restpath-operator', identity } } : {}),
+          ...(opts.leaderElect ? { leaderElection: { namespace: String(opts.leaderElectionNamespace), name: lease, identity } } : {}),
           metrics,
           onLostLeadership: () => {
             log.error({}, 'leadership lost: exiting so a new leader takes over cleanly');
@@ -116,7 +137,7 @@ export function addControllerCommand(program: Command): void {
       };
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       process.once('SIGINT', () => void shutdown('SIGINT'));
-      log.info({ region, endpoint: opts.awsEndpoint ?? 'aws', namespaces: opts.namespaces || 'all' }, 'starting');
+      log.info({ region, endpoint: opts.awsEndpoint ?? 'aws', namespaces: opts.namespaces || 'all', selector: selectorText || 'all', ...(opts.leaderElect ? { lease } : {}) }, 'starting');
       await manager.start();
       ready = true;
       log.info({}, 'caches synced; reconciling');

@@ -1,7 +1,7 @@
 // What a reconciler needs, passed in (no module singletons): AWS and the diagnosis facts behind
 // interfaces (ports.ts), the one Kubernetes writer, the Event sink, a logger, the settings and, when
 // the operator exports them, the metrics a pass measures.
-import type { DiagnosisFacts, DomainNameAws, EventSink, ObjectWriter, ReconcileMetrics, RestApiAws, UsagePlanAws } from './ports.js';
+import type { AwsTarget, AwsTargets, DiagnosisFacts, DomainNameAws, EventSink, ObjectWriter, PlacementDirectory, ReconcileMetrics, RestApiAws, UsagePlanAws } from './ports.js';
 
 export interface Logger {
   info: (fields: object, message: string) => void;
@@ -22,8 +22,16 @@ export interface OperatorSettings {
 }
 
 export interface ControllerContext {
+  /**
+   * AWS where the object at hand lives. In the operator's base context: its own identity in its
+   * default region (RestPaths with restApiId); a reconcile of a placed object gets a context whose
+   * aws and facts are its account's and region's (placedContext).
+   */
   aws: RestApiAws & UsagePlanAws & DomainNameAws;
   facts: DiagnosisFacts;
+  /** Every account and region, for placing an object. */
+  targets: AwsTargets;
+  placement: PlacementDirectory;
   writer: ObjectWriter;
   events: EventSink;
   log: Logger;
@@ -45,3 +53,8 @@ export type Outcome =
   | { kind: 'done'; requeueAfterMs?: number }
   | { kind: 'retry'; error: unknown }
   | { kind: 'stalled'; reason: string; message: string; requeueAfterMs: number };
+
+/** The context of a reconcile in `target`'s account and region. */
+export function placedContext(ctx: ControllerContext, target: AwsTarget): ControllerContext {
+  return { ...ctx, aws: target.aws, facts: target.facts };
+}

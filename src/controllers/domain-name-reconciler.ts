@@ -13,7 +13,9 @@ import { describeDomainOperation, diffDomainName, type ObservedDomainName } from
 import { domainAppliedEvents, domainNameStatusFor, type DomainNamePass } from '../status/domain-name-status.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext, Outcome, Trigger } from './context.js';
-import { errorPolicy, outcomeOf, stalledBy, type Verdict } from './error-policy.js';
+import { errorPolicy, outcomeOf, STALLED_RECHECK_MS, stalledBy, type Verdict } from './error-policy.js';
+import { crossAccountVerdict, place, type Placed } from './placement.js';
+import type { Placement } from '../model/placement.js';
 import type { DnsEndpointWriter } from './ports.js';
 import { adoptionAllowed, failure } from './rest-api-pass.js';
 import { domainNameRef, FINALIZER, regarding } from './refs.js';
@@ -36,19 +38,47 @@ export class DomainNameReconciler {
   async reconcile(key: string, trigger: Trigger = 'requested'): Promise<Outcome> {
     const domain = this.stores.getDomainName(key);
     if (!domain) return { kind: 'done' };
+    // Its account and region first: nothing is called in AWS for a domain that may not go there.
+    const placed = await place(this.ctx, domain, domain.status?.created !== undefined);
+    if (!placed.ok) {
+      if (deleting(domain) && (domain.spec.deletionPolicy ?? 'Delete') === 'Retain') return this.delete(domain);
+      return this.write(this.newPass(domain, { stopped: placed.failure }), undefined, undefined, placed.recheckInMs);
+    }
+    return new DomainNameReconciler(placed.ctx, this.stores, this.dnsEndpoints).reconcilePlaced(domain, placed, trigger);
+  }
+
+  private async reconcilePlaced(domain: DomainName, placed: Placed & { ok: true }, trigger: Trigger): Promise<Outcome> {
     if (deleting(domain)) return this.delete(domain);
     const stored = await this.ctx.writer.addFinalizer(domainNameRef(domain), domain, FINALIZER);
-    const { pass, verdict, error } = await this.run(stored, trigger === 'requested' ? 0 : this.ctx.settings.diagnosisMaxAgeMs);
+    const crossing = this.crossAccount(stored, placed.placement);
+    const { pass, verdict, error } = crossing ? { pass: this.newPass(stored, { stopped: failure(crossing) }), verdict: crossing, error: undefined } : await this.run(stored, trigger === 'requested' ? 0 : this.ctx.settings.diagnosisMaxAgeMs);
+    pass.placed = { accountId: placed.accountId, region: placed.placement.region };
+    return this.write(pass, verdict, error);
+  }
+
+  private async write(pass: DomainNamePass, verdict: Verdict | undefined, error: unknown, recheckInMs?: number): Promise<Outcome> {
     const result = domainNameStatusFor(pass);
     await this.ctx.writer.updateStatus(domainNameRef(pass.domain), pass.domain, result.status);
     for (const e of result.events) await this.event(pass.domain, e);
-    return outcomeOf(verdict, error, result.recheckInMs);
+    if (!verdict && pass.stopped?.progress.kind === 'stalled') return { kind: 'stalled', reason: pass.stopped.reason, message: pass.stopped.message, requeueAfterMs: STALLED_RECHECK_MS };
+    return outcomeOf(verdict, error, result.recheckInMs ?? recheckInMs);
+  }
+
+  /** A RestApi in another account or region: AWS cannot link it. */
+  private crossAccount(domain: DomainName, here: Placement): Verdict | undefined {
+    const namespace = domain.metadata.namespace ?? '';
+    const names = new Set((domain.spec.mappings ?? []).map((m) => m.restApiRef.name));
+    return crossAccountVerdict(this.ctx, { kind: 'DomainName', name: domain.metadata.name, placement: here }, [...names].map((n) => this.stores.getRestApi(`${namespace}/${n}`)));
+  }
+
+  private newPass(domain: DomainName, extra: Partial<DomainNamePass> = {}): DomainNamePass {
+    return { now: this.ctx.now(), domain, problems: [], operations: [], applied: 0, undeclared: [], checks: [], events: [], referenceGraceMs: this.ctx.settings.referenceGraceMs, ...(domain.status?.created !== undefined ? { created: domain.status.created } : {}), ...(domain.status?.dnsEndpoint ? { dnsEndpoint: domain.status.dnsEndpoint } : {}), ...extra };
   }
 
   private async run(domain: DomainName, maxAgeMs: number): Promise<{ pass: DomainNamePass; verdict?: Verdict; error?: unknown }> {
     const ctx = this.ctx;
     const namespace = domain.metadata.namespace ?? '';
-    const pass: DomainNamePass = { now: ctx.now(), domain, problems: [], operations: [], applied: 0, undeclared: [], checks: [], events: [], referenceGraceMs: ctx.settings.referenceGraceMs, ...(domain.status?.created !== undefined ? { created: domain.status.created } : {}), ...(domain.status?.dnsEndpoint ? { dnsEndpoint: domain.status.dnsEndpoint } : {}) };
+    const pass = this.newPass(domain);
     const stop = (v: Verdict, error?: unknown) => {
       pass.stopped = failure(v);
       return { pass, verdict: v, ...(error !== undefined ? { error } : {}) };

@@ -9,6 +9,7 @@
 //            or as soon as it changes.
 import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
 import { ApiKeyValueInUseError } from '../aws/usage-plans.js';
+import { AssumeRoleError } from '../aws/role-session.js';
 import type { Progress } from '../status/summary.js';
 import type { Outcome } from './context.js';
 import { isKubeApiError, kubeErrorText } from '../kube/errors.js';
@@ -53,6 +54,9 @@ function judge(error: unknown, options: { operation?: string; retryRefusals?: bo
   const said = awsMessage(error).replace(/\.+$/, '');
   if (isKubeApiError(error)) return { reason: 'KubernetesWriteFailed', detail: kubeErrorText(error), disposition: 'retry' };
   if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', detail: error.message, disposition: 'stalled' };
+  // The AwsAccount's role cannot be assumed (trust policy, external id, the role gone): the platform
+  // admin fixes it; the object is looked at again as soon as the AwsAccount is Ready.
+  if (error instanceof AssumeRoleError) return { reason: 'AssumeRoleFailed', detail: `${error.message} Nothing is called in AWS in that account until the role can be assumed. Check: ${error.command}`, disposition: 'stalled' };
   const reason = error instanceof AwsRequestError ? error.code : errorName(error);
   switch (classifyError(error)) {
     case 'quotaReached': {

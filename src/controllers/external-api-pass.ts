@@ -46,7 +46,8 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
     return { ...stop(errorPolicy(error, 'Creating or updating the execution roles', { operation: 'createRole' }), error), releasePaths: false };
   }
   pass.roleArns = roles.arns;
-  const target = accessTarget(observed, { region: ctx.aws.region, accountId: await ctx.aws.accountId() });
+  pass.accountId = await ctx.aws.accountId();
+  const target = accessTarget(observed, { region: ctx.aws.region, accountId: pass.accountId });
   const built = desiredFromObjects({ namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} }, paths, roles.arns, { managedBy: ctx.settings.managedBy }, target);
   // Only the paths are the operator's: everything API-wide is desired as AWS has it.
   const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses, authorizers: observed.authorizers, models: observed.models, modelOrder: [], requestValidators: observed.requestValidators, problems: [] };

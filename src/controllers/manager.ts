@@ -21,11 +21,21 @@ import { RestApiReconciler } from './rest-api-reconciler.js';
 import { UsagePlanReconciler } from './usage-plan-reconciler.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { kubeErrorText } from '../kube/errors.js';
+import type { AwsAccount } from '../api/aws-account.js';
+import type { Selector } from '../model/label-selector.js';
+import { AwsAccountReconciler } from './aws-account-reconciler.js';
+import { Shard } from './shard.js';
+import { accountOf, AWS_ACCOUNT_KEY_PREFIX } from './refs.js';
+import type { V1Namespace } from '@kubernetes/client-node';
 
 export interface ManagerOptions {
   kc: KubeConfig;
   /** Watch only these namespaces; all when empty. */
   namespaces: string[];
+  /** A shard: only objects with these labels (a RestPath goes with its RestApi; see shard.ts). */
+  selector?: Selector;
+  /** The operator's --region: where objects without accountRef and region go. */
+  defaultRegion: string;
   concurrency: number;
   resyncMs: number;
   /** Events within this window coalesce into one reconcile (and one deployment). */
@@ -43,6 +53,12 @@ export class Manager {
   private readonly usagePlans: Informer<UsagePlan>[];
   private readonly domainNames: Informer<DomainName>[];
   private readonly domainReconciler: DomainNameReconciler;
+  /** Cluster-scoped, watched whole: AwsAccounts and namespaces' labels (who may use which account). */
+  private readonly awsAccounts: Informer<AwsAccount>;
+  private readonly namespaces: Informer<V1Namespace>;
+  private readonly accountReconciler: AwsAccountReconciler;
+  private readonly shard: Shard;
+  private readonly ctx: ControllerContext;
   /** Secrets, for API key values (valueFrom) and the ones the operator generates (generateInto). */
   private readonly secrets: Informer<V1Secret>[];
   private readonly reconciler: RestApiReconciler;
@@ -57,9 +73,18 @@ export class Manager {
   reconciles = 0;
 
   constructor(
-    private readonly ctx: ControllerContext,
+    base: Omit<ControllerContext, 'placement'>,
     private readonly options: ManagerOptions,
   ) {
+    const ctx: ControllerContext = {
+      ...base,
+      placement: {
+        awsAccount: (name) => this.awsAccounts.get(name),
+        namespaceLabels: (namespace) => this.namespaces.get(namespace)?.metadata?.labels ?? (this.namespaces.get(namespace) ? {} : undefined),
+        defaultRegion: options.defaultRegion,
+      },
+    };
+    this.ctx = ctx;
     this.queue = new WorkQueue({ onTaken: (ms) => options.metrics?.queueWait(ms) });
     const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
     const onError = (kind: string) => (error: unknown, retryInMs: number) => ctx.log.warn({ kind, err: kubeErrorText(error), retryInMs }, 'watch failed; restarting');
@@ -97,6 +122,17 @@ export class Manager {
         if (this.filter.changed('DomainName', e.type, e.object)) this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(e.object));
       }),
     );
+    this.awsAccounts = new Informer<AwsAccount>(source<AwsAccount>('AwsAccount', 'awsaccounts', API_VERSION, undefined), { onError: onError('AwsAccount'), transform: withoutBookkeeping }).on((e) => {
+      const name = e.object.metadata.name;
+      if (this.filter.changed('AwsAccount', e.type, e.object)) this.enqueue(AWS_ACCOUNT_KEY_PREFIX + name);
+      // Its objects follow its spec, and look again when it becomes Ready (a role restored).
+      const ready = e.object.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      if (this.filter.changed('AwsAccount-for-objects', e.type, { metadata: { name } }, [e.object.spec, ready])) this.enqueueUsersOf((o) => accountOf(o) === name);
+    });
+    this.namespaces = new Informer<V1Namespace>(source<V1Namespace>('Namespace', 'namespaces', 'v1', undefined), { onError: onError('Namespace'), transform: withoutBookkeeping }).on((e) => {
+      const ns = e.object.metadata?.name ?? '';
+      if (this.filter.changed('Namespace', e.type, { metadata: { name: ns } }, e.object.metadata?.labels ?? {})) this.enqueueUsersOf((o) => o.metadata.namespace === ns && accountOf(o) !== undefined);
+    });
     this.secrets = scopes.map((namespace) =>
       new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret'), transform: withoutBookkeeping }).on((e) => {
         const ns = e.object.metadata?.namespace ?? '';
@@ -108,6 +144,14 @@ export class Manager {
     const restPathsOf = (namespace: string, name: string) => this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name));
     const usagePlansIn = (namespace: string) => this.plans().filter((p) => p.metadata.namespace === namespace);
     this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf, usagePlansIn });
+    this.accountReconciler = new AwsAccountReconciler(ctx, (name) => this.awsAccounts.get(name));
+    this.shard = new Shard(options.selector, {
+      getRestApi,
+      restPathsOf,
+      getUsagePlan: (key) => this.usagePlans.map((i) => i.get(key)).find(Boolean),
+      getDomainName: (key) => this.domainNames.map((i) => i.get(key)).find(Boolean),
+      getAwsAccount: (name) => this.awsAccounts.get(name),
+    });
     this.domainReconciler = new DomainNameReconciler(ctx, { getDomainName: (key) => this.domainNames.map((i) => i.get(key)).find(Boolean), getRestApi }, new KubeDnsEndpoints(options.kc));
     this.planReconciler = new UsagePlanReconciler(
       ctx,
@@ -144,8 +188,17 @@ export class Manager {
     }
   }
 
+  /** RestApis, UsagePlans and DomainNames for which `which` holds (those placed by an account or namespace). */
+  private enqueueUsersOf(which: (o: RestApi | UsagePlan | DomainName) => boolean): void {
+    const c = this.cached();
+    for (const o of c.restApis.filter(which)) this.enqueue(objectKey(o));
+    for (const o of c.usagePlans.filter(which)) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(o));
+    for (const o of c.domainNames.filter(which)) this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(o));
+  }
+
   /** A change someone made: reconciled after the debounce, with fresh diagnosis facts. */
   private enqueue(key: string): void {
+    if (!this.shard.owns(key)) return;
     this.requested.add(key);
     this.queue.addAfter(key, this.options.debounceMs);
   }
@@ -159,7 +212,8 @@ export class Manager {
     }
     for (const p of this.plans()) keys.add(USAGE_PLAN_KEY_PREFIX + objectKey(p));
     for (const d of this.domainNames.flatMap((i) => i.list())) keys.add(DOMAIN_NAME_KEY_PREFIX + objectKey(d));
-    return [...keys];
+    for (const a of this.awsAccounts.list()) keys.add(AWS_ACCOUNT_KEY_PREFIX + objectKey(a));
+    return [...keys].filter((key) => this.shard.owns(key));
   }
 
   get synced(): Promise<void> {
@@ -167,7 +221,7 @@ export class Manager {
   }
 
   private informers(): { start: () => unknown; stop: () => Promise<void>; synced: Promise<void> }[] {
-    return [...this.restApis, ...this.restPaths, ...this.usagePlans, ...this.domainNames, ...this.secrets];
+    return [...this.restApis, ...this.restPaths, ...this.usagePlans, ...this.domainNames, ...this.secrets, this.awsAccounts, this.namespaces];
   }
 
   get isLeader(): boolean {
@@ -179,8 +233,8 @@ export class Manager {
   }
 
   /** The objects in the caches, for the gauges computed at scrape time (observability/objects.ts). */
-  cached(): { restApis: RestApi[]; restPaths: RestPath[]; usagePlans: UsagePlan[]; domainNames: DomainName[] } {
-    return { restApis: this.restApis.flatMap((i) => i.list()), restPaths: this.restPaths.flatMap((i) => i.list()), usagePlans: this.plans(), domainNames: this.domainNames.flatMap((i) => i.list()) };
+  cached(): { restApis: RestApi[]; restPaths: RestPath[]; usagePlans: UsagePlan[]; domainNames: DomainName[]; awsAccounts: AwsAccount[] } {
+    return { restApis: this.restApis.flatMap((i) => i.list()), restPaths: this.restPaths.flatMap((i) => i.list()), usagePlans: this.plans(), domainNames: this.domainNames.flatMap((i) => i.list()), awsAccounts: this.awsAccounts.list() };
   }
 
   async start(): Promise<void> {
@@ -224,7 +278,10 @@ export class Manager {
       let outcome: Outcome;
       try {
         const trigger: Trigger = this.requested.delete(key) ? 'requested' : 'resync';
-        if (key.startsWith(USAGE_PLAN_KEY_PREFIX)) outcome = await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length));
+        // Its labels may have moved it to another shard since it was queued.
+        if (!this.shard.owns(key)) outcome = { kind: 'done' };
+        else if (key.startsWith(AWS_ACCOUNT_KEY_PREFIX)) outcome = await this.accountReconciler.reconcile(key.slice(AWS_ACCOUNT_KEY_PREFIX.length));
+        else if (key.startsWith(USAGE_PLAN_KEY_PREFIX)) outcome = await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length));
         else if (key.startsWith(DOMAIN_NAME_KEY_PREFIX)) outcome = await this.domainReconciler.reconcile(key.slice(DOMAIN_NAME_KEY_PREFIX.length), trigger);
         else outcome = await this.reconciler.reconcile(key, trigger);
       } catch (error) {
@@ -232,7 +289,7 @@ export class Manager {
       }
       this.reconciles += 1;
       const ms = Date.now() - started;
-      const kind = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? 'UsagePlan' : key.startsWith(DOMAIN_NAME_KEY_PREFIX) ? 'DomainName' : 'RestApi';
+      const kind = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? 'UsagePlan' : key.startsWith(DOMAIN_NAME_KEY_PREFIX) ? 'DomainName' : key.startsWith(AWS_ACCOUNT_KEY_PREFIX) ? 'AwsAccount' : 'RestApi';
       this.options.metrics?.reconciled(kind, outcome.kind, ms);
       if (outcome.kind === 'retry') {
         const delay = this.queue.addRateLimited(key);

@@ -22,6 +22,9 @@ import type { UsagePlanExecution, UsagePlanSnapshot } from '../aws/usage-plans.j
 export type { DomainExecution, ExecutionResult, UsagePlanExecution, UsagePlanSnapshot };
 import type { RoleFacts, UsagePlanFacts } from '../diagnose/facts.js';
 import type { CustomObjectRef, StoredObject } from '../kube/writer.js';
+import type { AwsAccount, AwsAccountSpec } from '../api/aws-account.js';
+import type { Placement } from '../model/placement.js';
+import type { SessionInfo } from '../aws/role-session.js';
 import type { EventInput } from '../kube/events.js';
 
 export interface RestApiAws {
@@ -89,6 +92,31 @@ export interface UsagePlanAws {
 }
 
 /** Facts for the runbook checks; `maxAgeMs` 0 reads AWS now, else a read younger than that may be reused. */
+/** AWS as seen from one account and region: what a placed object's reconcile works with. */
+export interface AwsTarget {
+  aws: RestApiAws & UsagePlanAws & DomainNameAws;
+  facts: DiagnosisFacts;
+}
+
+/**
+ * Every account and region the operator works in, each with its own credentials, rate limits and
+ * caches. `at` throws AssumeRoleError (aws/role-session.ts) when an AwsAccount's role cannot be assumed.
+ */
+export interface AwsTargets {
+  at(placement: Placement): Promise<AwsTarget>;
+  /** The account's session (assumed now unless valid credentials are kept): what its status shows. */
+  session(name: string, spec: AwsAccountSpec): Promise<SessionInfo>;
+}
+
+/** What placement reads from the cluster: AwsAccounts and namespaces' labels (informer caches). */
+export interface PlacementDirectory {
+  awsAccount(name: string): AwsAccount | undefined;
+  /** undefined: no such namespace in the cache (yet). */
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
+  /** The operator's --region: where objects without accountRef and region go. */
+  defaultRegion: string;
+}
+
 export interface DiagnosisFacts {
   deployment(restApiId: string, deploymentId: string): Promise<{ createdAt?: string; served?: Set<string> }>;
   role(arn: string, maxAgeMs: number): Promise<Dated<RoleFacts>>;

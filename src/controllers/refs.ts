@@ -4,6 +4,7 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import type { DomainName } from '../api/domain-name.js';
+import type { AwsAccount } from '../api/aws-account.js';
 import type { CustomObjectRef } from '../kube/writer.js';
 
 export const FINALIZER = `${GROUP}/cleanup`;
@@ -23,6 +24,18 @@ export function usagePlanRef(o: UsagePlan): CustomObjectRef {
 
 export function domainNameRef(o: DomainName): CustomObjectRef {
   return { group: GROUP, version: VERSION, plural: 'domainnames', namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+export function awsAccountRef(o: AwsAccount): CustomObjectRef {
+  return { group: GROUP, version: VERSION, plural: 'awsaccounts', namespace: '', name: o.metadata.name };
+}
+
+/** Work-queue keys of AwsAccounts (cluster-scoped): "awsaccount:name". */
+export const AWS_ACCOUNT_KEY_PREFIX = 'awsaccount:';
+
+/** The AwsAccount an object names, if any. */
+export function accountOf(o: { spec: { accountRef?: { name: string } } }): string | undefined {
+  return o.spec.accountRef?.name;
 }
 
 /** Work-queue keys of DomainNames: "domainname:namespace/name". */
@@ -63,7 +76,7 @@ export function pathBelongsTo(p: RestPath, namespace: string, name: string): boo
   return name.startsWith(EXTERNAL_KEY_PREFIX) ? p.spec.restApiId === name.slice(EXTERNAL_KEY_PREFIX.length) : p.spec.restApiRef?.name === name;
 }
 
-export function regarding(o: RestApi | RestPath | UsagePlan | DomainName) {
+export function regarding(o: RestApi | RestPath | UsagePlan | DomainName | AwsAccount) {
   return {
     apiVersion: API_VERSION,
     kind: o.kind,

@@ -12,11 +12,12 @@ import { executionRoleName } from '../model/roles.js';
 import { keyOfPath, pendingUsagePlans } from '../model/from-objects.js';
 import { union } from '../plan/ledger.js';
 import { authorizersWithRole } from '../plan/role-diff.js';
-import { emptyPass, type EventSpec, type RestApiPass } from '../status/rest-api-pass.js';
+import { emptyPass, type EventSpec, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
 import { restApiStatusFor } from '../status/rest-api-status.js';
 import { awaitingReference } from '../status/summary.js';
 import type { ControllerContext, Outcome, Trigger } from './context.js';
-import { errorPolicy, outcomeOf } from './error-policy.js';
+import { errorPolicy, outcomeOf, STALLED_RECHECK_MS } from './error-policy.js';
+import { place } from './placement.js';
 import { deleteAuthorizerRoles } from './execution-roles.js';
 import { externalPass } from './external-api-pass.js';
 import { isPaused, managedPass } from './rest-api-pass.js';
@@ -39,6 +40,13 @@ function plansWaitingFor(restApiName: string, plans: readonly UsagePlan[]): stri
     .map((p) => `changes to UsagePlan ${p.metadata.name} (see its Synced condition)`);
 }
 
+/** Deleting the API (Delete policy, created) or a deleted path's execution role needs AWS. */
+function callsAwsToDelete(api: RestApi, all: readonly RestPath[]): boolean {
+  const policy = api.spec.deletionPolicy ?? (api.spec.adoptId ? 'Retain' : 'Delete');
+  const roles = all.some((p) => deleting(p) && p.spec.executionRole && (p.spec.deletionPolicy ?? 'Delete') === 'Delete');
+  return roles || (policy === 'Delete' && Boolean(api.status?.id));
+}
+
 export class RestApiReconciler {
   constructor(
     private readonly ctx: ControllerContext,
@@ -57,15 +65,40 @@ export class RestApiReconciler {
     }
     const api = this.stores.getRestApi(key);
     if (!api) return this.withoutRestApi(namespace, name, all);
+    // Its account and region first: nothing is called in AWS for an API that may not go there.
+    const placed = await place(this.ctx, api, Boolean(api.status?.id));
+    if (!placed.ok) {
+      // A deletion that calls nothing in AWS need not wait for the account (the admin may have removed it first).
+      if (deleting(api) && !callsAwsToDelete(api, all)) return this.deleteApi(api, all);
+      return this.unplaced(api, all, placed.failure, placed.recheckInMs);
+    }
+    const inPlace = new RestApiReconciler(placed.ctx, this.stores);
+    return inPlace.reconcilePlaced(api, all, placed.accountId, trigger);
+  }
+
+  /** One pass over a RestApi whose account and region are known (this.ctx is theirs). */
+  private async reconcilePlaced(api: RestApi, all: RestPath[], accountId: string, trigger: Trigger): Promise<Outcome> {
+    const namespace = api.metadata.namespace ?? '';
+    const name = api.metadata.name;
     if (deleting(api)) return this.deleteApi(api, all);
     const stored = await this.ctx.writer.addFinalizer(restApiRef(api), api, FINALIZER);
     const paths = await this.withFinalizers(all.filter((p) => !deleting(p)));
     const plans = this.stores.usagePlansIn(namespace);
     const out = await managedPass(this.ctx, stored, paths, all.filter(deleting), trigger, pendingUsagePlans(name, plans), plansWaitingFor(name, plans));
     const p = out.pass;
+    p.accountId = accountId;
     if (!p.stopped && !p.paused && !p.executionFailure) await this.release(all.filter(deleting));
     await this.write(p, out.api ?? stored);
     return outcomeOf(out.verdict, out.error, p.recheckInMs);
+  }
+
+  /** The API cannot be placed (account missing or not allowed, role not assumable): said on it and its paths. */
+  private async unplaced(api: RestApi, all: RestPath[], failure: Failure, recheckInMs: number | undefined): Promise<Outcome> {
+    const pass = emptyPass(this.ctx.now(), api.status?.region ?? api.spec.region ?? '', all.filter((p) => !deleting(p)), api);
+    pass.stopped = failure;
+    await this.write(pass, api);
+    if (failure.progress.kind === 'stalled') return { kind: 'stalled', reason: failure.reason, message: failure.message, requeueAfterMs: STALLED_RECHECK_MS };
+    return { kind: 'done', ...(recheckInMs !== undefined ? { requeueAfterMs: recheckInMs } : {}) };
   }
 
   private async withFinalizers(paths: RestPath[]): Promise<RestPath[]> {

@@ -16,7 +16,9 @@ import type { EventSpec } from '../status/rest-api-pass.js';
 import { appliedEvents, usagePlanStatusFor, type UsagePlanPass } from '../status/usage-plan-status.js';
 import { resolveKeyValues } from './api-key-values.js';
 import type { ControllerContext, Outcome } from './context.js';
-import { errorPolicy, outcomeOf, stalledBy, type Verdict } from './error-policy.js';
+import { errorPolicy, outcomeOf, STALLED_RECHECK_MS, stalledBy, type Verdict } from './error-policy.js';
+import { crossAccountVerdict, place, type Placed } from './placement.js';
+import type { Placement } from '../model/placement.js';
 import type { UsagePlanSnapshot } from './ports.js';
 import { failure } from './rest-api-pass.js';
 import { FINALIZER, regarding, usagePlanRef } from './refs.js';
@@ -43,9 +45,38 @@ export class UsagePlanReconciler {
   async reconcile(key: string): Promise<Outcome> {
     const plan = this.stores.getUsagePlan(key);
     if (!plan) return { kind: 'done' };
+    // Its account and region first: nothing is called in AWS for a plan that may not go there.
+    const placed = await place(this.ctx, plan, Boolean(plan.status?.usagePlanId));
+    if (!placed.ok) {
+      if (deleting(plan) && (plan.spec.deletionPolicy ?? 'Delete') === 'Retain') return this.delete(plan);
+      return this.write(this.newPass(plan, { stopped: placed.failure }), undefined, undefined, placed.recheckInMs);
+    }
+    const inPlace = new UsagePlanReconciler(placed.ctx, this.stores, this.secrets, this.onPlanChanged);
+    return inPlace.reconcilePlaced(plan, placed);
+  }
+
+  private newPass(plan: UsagePlan, extra: Partial<UsagePlanPass> = {}): UsagePlanPass {
+    const owner = usagePlanOwner(plan.metadata.namespace ?? '', plan.metadata.name);
+    return { now: this.ctx.now(), plan, owner, problems: [], operations: [], applied: 0, createdKeys: new Map(), keys: [], events: [], referenceGraceMs: this.ctx.settings.referenceGraceMs, ...(plan.status?.usagePlanId ? { usagePlanId: plan.status.usagePlanId } : {}), ...extra };
+  }
+
+  private async reconcilePlaced(plan: UsagePlan, placed: Placed & { ok: true }): Promise<Outcome> {
     if (deleting(plan)) return this.delete(plan);
     const stored = await this.ctx.writer.addFinalizer(usagePlanRef(plan), plan, FINALIZER);
-    const { pass, verdict, error } = await this.run(stored);
+    const crossing = this.crossAccount(stored, placed.placement);
+    const { pass, verdict, error } = crossing ? { pass: this.newPass(stored, { stopped: failure(crossing) }), verdict: crossing, error: undefined } : await this.run(stored);
+    pass.placed = { accountId: placed.accountId, region: placed.placement.region };
+    return this.write(pass, verdict, error);
+  }
+
+  /** A RestApi in another account or region: AWS cannot link it. */
+  private crossAccount(plan: UsagePlan, here: Placement): Verdict | undefined {
+    const namespace = plan.metadata.namespace ?? '';
+    const names = new Set((plan.spec.apiStages ?? []).map((s) => s.restApiRef.name));
+    return crossAccountVerdict(this.ctx, { kind: 'UsagePlan', name: plan.metadata.name, placement: here }, [...names].map((n) => this.stores.getRestApi(`${namespace}/${n}`)));
+  }
+
+  private async write(pass: UsagePlanPass, verdict: Verdict | undefined, error: unknown, recheckInMs?: number): Promise<Outcome> {
     const result = usagePlanStatusFor(pass);
     await this.ctx.writer.updateStatus(usagePlanRef(pass.plan), pass.plan, result.status);
     // Its REST APIs list the plan's writes that wait for their pause: tell them when that changes.
@@ -54,7 +85,8 @@ export class UsagePlanReconciler {
       this.onPlanChanged(pass.plan.metadata.namespace ?? '', [...new Set(pass.desired?.plan.apiStages.map((s) => s.apiId) ?? [])]);
     }
     for (const e of result.events) await this.event(pass.plan, e);
-    return outcomeOf(verdict, error, result.recheckInMs);
+    if (!verdict && pass.stopped?.progress.kind === 'stalled') return { kind: 'stalled', reason: pass.stopped.reason, message: pass.stopped.message, requeueAfterMs: STALLED_RECHECK_MS };
+    return outcomeOf(verdict, error, result.recheckInMs ?? recheckInMs);
   }
 
   private facts(namespace: string, name: string): RestApiFacts | undefined {
@@ -68,8 +100,8 @@ export class UsagePlanReconciler {
   private async run(plan: UsagePlan): Promise<{ pass: UsagePlanPass; verdict?: Verdict; error?: unknown }> {
     const ctx = this.ctx;
     const namespace = plan.metadata.namespace ?? '';
-    const owner = usagePlanOwner(namespace, plan.metadata.name);
-    const pass: UsagePlanPass = { now: ctx.now(), plan, owner, problems: [], operations: [], applied: 0, createdKeys: new Map(), keys: [], events: [], referenceGraceMs: ctx.settings.referenceGraceMs, ...(plan.status?.usagePlanId ? { usagePlanId: plan.status.usagePlanId } : {}) };
+    const pass = this.newPass(plan);
+    const owner = pass.owner;
     const stop = (v: Verdict, error?: unknown) => {
       pass.stopped = failure(v);
       return { pass, verdict: v, ...(error !== undefined ? { error } : {}) };

@@ -60,7 +60,7 @@ export class EventRecorder {
       const count = previous.count + 1;
       const body: EventsV1Event = { ...previous.event, series: { count, lastObservedTime: new V1MicroTime(now) } };
       try {
-        const updated = await this.api.replaceNamespacedEvent({ name: previous.name, namespace: r.namespace, body });
+        const updated = await this.api.replaceNamespacedEvent({ name: previous.name, namespace: eventNamespace(r.namespace), body });
         this.seen.set(key, { name: previous.name, count, event: updated, lastMs: now });
         return;
       } catch {
@@ -68,11 +68,11 @@ export class EventRecorder {
       }
     }
     const created = await this.api.createNamespacedEvent({
-      namespace: r.namespace,
+      namespace: eventNamespace(r.namespace),
       body: {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',
-        metadata: { name: `${r.name}.${randomBytes(8).toString('hex')}`, namespace: r.namespace },
+        metadata: { name: `${r.name}.${randomBytes(8).toString('hex')}`, namespace: eventNamespace(r.namespace) },
         eventTime: new V1MicroTime(now),
         reportingController: this.controller,
         reportingInstance: this.instance,
@@ -80,9 +80,14 @@ export class EventRecorder {
         reason: input.reason,
         type: input.type,
         note,
-        regarding: { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace, name: r.name, ...(r.uid ? { uid: r.uid } : {}) },
+        regarding: { apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name, ...(r.uid ? { uid: r.uid } : {}) },
       },
     });
     this.seen.set(key, { name: created.metadata?.name ?? '', count: 1, event: created, lastMs: now });
   }
+}
+
+/** Events about a cluster-scoped object (an AwsAccount) live in `default`, as kubectl describe looks for them. */
+function eventNamespace(namespace: string): string {
+  return namespace || 'default';
 }

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface KubeMeta {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; managedFields?: unknown[]; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; managedFields?: unknown[]; annotations?: Record<string, string>; labels?: Record<string, string> };
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

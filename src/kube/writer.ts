@@ -35,10 +35,12 @@ export class KubeWriter {
     this.writes += 1;
     const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     const param = { group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name, body };
+    // A cluster-scoped object (an AwsAccount) has no namespace.
+    const cluster = ref.namespace === '';
     try {
       return (await (subresource === 'status'
-        ? this.api.patchNamespacedCustomObjectStatus(param, options)
-        : this.api.patchNamespacedCustomObject(param, options))) as T;
+        ? cluster ? this.api.patchClusterCustomObjectStatus(param, options) : this.api.patchNamespacedCustomObjectStatus(param, options)
+        : cluster ? this.api.patchClusterCustomObject(param, options) : this.api.patchNamespacedCustomObject(param, options))) as T;
     } catch (error) {
       if (httpCode(error) === 404) return read;
       throw error;

@@ -20,7 +20,7 @@ export interface MetricsSource {
 }
 
 /** Queue keys' kinds (a RestApi key covers its RestPaths) and the kinds Events are recorded on. */
-export const RECONCILE_KINDS = ['RestApi', 'UsagePlan', 'DomainName'] as const;
+export const RECONCILE_KINDS = ['RestApi', 'UsagePlan', 'DomainName', 'AwsAccount'] as const;
 export const OBJECT_KINDS = ['RestApi', 'RestPath', 'UsagePlan'] as const;
 export const RESULTS: readonly Outcome['kind'][] = ['done', 'retry', 'stalled'];
 
@@ -32,9 +32,9 @@ export class OperatorMetrics implements CallMetrics, ReconcileMetrics {
   readonly reconciles = new Counter({ name: 'restpath_reconciles_total', help: 'Reconciles by kind (RestApi: one pass over a REST API and its RestPaths; UsagePlan) and result: done, retry (failed, retried with backoff) or stalled (needs a person).', labelNames: ['kind', 'result'], registers: [this.registry] });
   readonly reconcileSeconds = new Histogram({ name: 'restpath_reconcile_duration_seconds', help: 'Duration of one reconcile, by kind.', labelNames: ['kind'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [this.registry] });
   readonly queueSeconds = new Histogram({ name: 'restpath_workqueue_queue_duration_seconds', help: 'How long a key waited in the work queue before a worker took it (a debounced or backed-off key counts from when its delay ended).', buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300], registers: [this.registry] });
-  readonly awsCalls = new Counter({ name: 'restpath_aws_calls_total', help: 'AWS calls (each attempt) by operation and outcome: ok, throttled (a 429), transient, badRequest, quotaReached, conflict, notFound, terminal.', labelNames: ['operation', 'outcome'], registers: [this.registry] });
-  readonly awsSeconds = new Histogram({ name: 'restpath_aws_call_duration_seconds', help: 'Duration of AWS calls (each attempt), by operation.', labelNames: ['operation'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
-  readonly limiterSeconds = new Histogram({ name: 'restpath_aws_rate_limiter_wait_seconds', help: 'How long an AWS call waited for the client-side rate limiter, by bucket: the operation for those with a quota of their own, else account.', labelNames: ['bucket'], buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers: [this.registry] });
+  readonly awsCalls = new Counter({ name: 'restpath_aws_calls_total', help: 'AWS calls (each attempt) by operation, outcome (ok, throttled: a 429, transient, credentials: refused as expired or invalid, badRequest, quotaReached, conflict, notFound, terminal), account (the AwsAccount, or default: the operator\'s own identity) and region.', labelNames: ['operation', 'outcome', 'account', 'region'], registers: [this.registry] });
+  readonly awsSeconds = new Histogram({ name: 'restpath_aws_call_duration_seconds', help: 'Duration of AWS calls (each attempt), by operation, account and region.', labelNames: ['operation', 'account', 'region'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
+  readonly limiterSeconds = new Histogram({ name: 'restpath_aws_rate_limiter_wait_seconds', help: 'How long an AWS call waited for the client-side rate limiter of its account and region, by bucket: the operation for those with a quota of their own, else account.', labelNames: ['bucket', 'account', 'region'], buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], registers: [this.registry] });
   readonly servedSeconds = new Histogram({ name: 'restpath_change_to_served_seconds', help: 'From the oldest change to a REST API (status.changedAt of it or a RestPath) that a stage did not serve to the deployment that serves it, by the stage\'s deployment (Automatic, Manual).', labelNames: ['deployment'], buckets: [1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400, 604800], registers: [this.registry] });
   readonly driftCorrections = new Counter({ name: 'restpath_drift_corrections_total', help: 'Passes that found AWS different from a settled spec (or a REST API or usage plan deleted outside the operator) and restored it, by the kind of object.', labelNames: ['kind'], registers: [this.registry] });
 
@@ -51,7 +51,6 @@ export class OperatorMetrics implements CallMetrics, ReconcileMetrics {
       this.driftCorrections.inc({ kind }, 0);
     }
     for (const deployment of ['Automatic', 'Manual']) this.servedSeconds.zero({ deployment });
-    for (const bucket of ['account', ...Object.keys(OPERATION_BUCKETS)]) this.limiterSeconds.zero({ bucket });
     new Gauge({ name: 'restpath_leader', help: '1 while this replica is the leader and reconciles (always 1 without --leader-elect once started), else 0.', registers: [this.registry], collect() { this.set(source()?.isLeader ? 1 : 0); } });
     new Gauge({ name: 'restpath_workqueue_depth', help: 'Keys waiting in the work queue (not counting those in flight or delayed).', registers: [this.registry], collect() { this.set(source()?.queueDepth ?? 0); } });
     new Gauge({
@@ -98,12 +97,18 @@ export class OperatorMetrics implements CallMetrics, ReconcileMetrics {
   }
 
   record(call: CallRecord): void {
-    this.awsCalls.inc({ operation: call.operation, outcome: call.outcome });
-    this.awsSeconds.observe({ operation: call.operation }, call.ms / 1000);
+    const where = { account: call.account ?? 'default', region: call.region ?? '' };
+    this.awsCalls.inc({ operation: call.operation, outcome: call.outcome, ...where });
+    this.awsSeconds.observe({ operation: call.operation, ...where }, call.ms / 1000);
   }
 
-  waited(bucket: string, ms: number): void {
-    this.limiterSeconds.observe({ bucket }, ms / 1000);
+  /** A new account and region to call: its rate limiter's series start at zero (rate() sees the first wait). */
+  opened(where: { account: string; region: string }): void {
+    for (const bucket of ['account', ...Object.keys(OPERATION_BUCKETS)]) this.limiterSeconds.zero({ bucket, ...where });
+  }
+
+  waited(bucket: string, ms: number, where?: { account: string; region: string }): void {
+    this.limiterSeconds.observe({ bucket, account: where?.account ?? 'default', region: where?.region ?? '' }, ms / 1000);
   }
 
   served(deployment: 'Automatic' | 'Manual', seconds: number): void {

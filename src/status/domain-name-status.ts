@@ -15,6 +15,8 @@ export interface DomainNamePass {
   now: Date;
   domain: DomainName;
   stopped?: Failure;
+  /** Where the domain lives, once placed. */
+  placed?: { accountId: string; region: string };
   desired?: DesiredDomainName;
   problems: Problem[];
   observed?: ObservedDomainName;
@@ -78,6 +80,7 @@ export function domainNameStatusFor(pass: DomainNamePass): { status: DomainNameS
   const { dnsEndpoint: _before, ...previous } = domain.status ?? {};
   const status: DomainNameStatus = {
     ...previous,
+    ...pass.placed,
     ...(pass.dnsEndpoint ? { dnsEndpoint: pass.dnsEndpoint } : {}),
     ...(o ? { targetDomainName: o.targetDomainName, hostedZoneId: o.hostedZoneId, domainNameStatus: o.status } : {}),
     ...(pass.created !== undefined ? { created: pass.created } : {}),

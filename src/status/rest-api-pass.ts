@@ -25,6 +25,8 @@ export interface Failure {
 export interface RestApiPass {
   now: Date;
   region: string;
+  /** The account the API is in, once the pass knows it (placed, or the operator's own looked up). */
+  accountId?: string;
   /** The RestApi; undefined for a REST API managed elsewhere (RestPaths with restApiId) or one that is missing. */
   api?: RestApi;
   /** The RestPaths that are not being deleted. */

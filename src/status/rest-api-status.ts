@@ -119,8 +119,10 @@ function pathStatus(pass: RestApiPass, path: RestPath, sync: Finding): ObjectRes
   const resourceId = path.spec.path === '/' ? undefined : (pass.resourceIds.get(path.spec.path) ?? path.status?.resourceId);
   const arn = pass.roleArns.get(key);
   const changedAt = pass.pathChangedAt.get(key);
+  const placed = pass.accountId ? { accountId: pass.accountId, region: pass.region } : path.status?.accountId ? { accountId: path.status.accountId, region: path.status.region ?? '' } : {};
   const status: RestPathStatus = {
     ...(restApiId ? { restApiId } : {}),
+    ...placed,
     ...(resourceId ? { resourceId } : {}),
     ...(restApiId ? { urls: stageNames.map((stage) => ({ stage, url: invokeUrl(restApiId, pass.region, stage, path.spec.path) })) } : {}),
     ...(arn ? { executionRoleArn: arn } : {}),
@@ -159,6 +161,7 @@ function apiStatus(pass: RestApiPass, sync: Finding): ObjectResult<RestApiStatus
   const status: RestApiStatus = {
     ...api.status,
     ...(pass.restApiId ? { id: pass.restApiId } : {}),
+    ...(pass.accountId ? { accountId: pass.accountId, region: pass.region } : {}),
     ...(pass.rootResourceId ? { rootResourceId: pass.rootResourceId } : {}),
     ...(pass.changedAt ? { changedAt: pass.changedAt } : {}),
     stages: pass.stages,

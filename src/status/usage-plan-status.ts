@@ -16,6 +16,8 @@ export interface UsagePlanPass {
   owner: string;
   stopped?: Failure;
   usagePlanId?: string;
+  /** Where the plan lives, once placed. */
+  placed?: { accountId: string; region: string };
   desired?: DesiredUsagePlan;
   problems: Problem[];
   operations: UsagePlanOperation[];
@@ -87,6 +89,7 @@ export function usagePlanStatusFor(pass: UsagePlanPass): { status: UsagePlanStat
   const status: UsagePlanStatus = {
     ...plan.status,
     ...(pass.usagePlanId ? { usagePlanId: pass.usagePlanId } : {}),
+    ...pass.placed,
     ...(d && !pass.stopped ? { apiKeys: apiKeys(pass) } : {}),
     observedGeneration: generation,
     conditions,

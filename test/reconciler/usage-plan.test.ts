@@ -39,11 +39,11 @@ const valuesInPlan = (w: ReconcilerWorld, id = planId(w)) => [...w.aws.plans.get
 /** After every call the in-memory AWS gets (i.e. after every prefix of a pass's operations): how many keys the plan holds. */
 function keysInPlanAtEveryStep(w: ReconcilerWorld, id: string): number[] {
   const sizes: number[] = [];
-  const aws = w.aws as unknown as { call: (what: string) => void };
+  const aws = w.aws as unknown as { call: (what: string, record?: boolean) => void };
   const call = aws.call.bind(w.aws);
-  aws.call = (what) => {
-    sizes.push(w.aws.plans.get(id)?.keys.size ?? 0);
-    call(what);
+  aws.call = (what, record = true) => {
+    if (record) sizes.push(w.aws.plans.get(id)?.keys.size ?? 0);
+    call(what, record);
   };
   return sizes;
 }

@@ -28,8 +28,8 @@ export class AwsFault extends Error {
 }
 
 export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
-  readonly region = 'us-east-1';
-  readonly account = '123456789012';
+  readonly region: string;
+  readonly account: string;
   readonly apis = new Map<string, ObservedApi>();
   readonly roles = new Map<string, ObservedRole & { tags: StringMap }>();
   readonly plans = new Map<string, { shape: UsagePlanShape; tags: StringMap; keys: Set<string> }>();
@@ -48,7 +48,10 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
   /** Client certificates (memory-client-certificates.ts). */
   readonly clientCertificates: MemoryClientCertificates;
 
-  constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z')) {
+  /** `where`: the account and region this memory is (each of MemoryTargets' has its own). */
+  constructor(private readonly clock: () => Date = () => new Date('2026-06-01T00:00:00Z'), where: { region: string; account: string } = { region: 'us-east-1', account: '123456789012' }) {
+    this.region = where.region;
+    this.account = where.account;
     this.domains = new MemoryDomains((what) => this.call(what), () => this.clock().getTime());
     this.clientCertificates = new MemoryClientCertificates((what) => this.call(what), () => this.clock().getTime(), OWNER_TAG);
     this.stageStore = new MemoryStages((what) => this.call(what), (id) => this.api(id), (prefix) => this.id(prefix), this.clock);
@@ -90,8 +93,9 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
     return `${prefix}${(this.counter += 1).toString(36).padStart(8, '0')}`;
   }
 
-  private call(what: string): void {
-    this.calls.push(what);
+  /** `record`: false for lookups the real adapter caches (accountId); faults still apply. */
+  private call(what: string, record = true): void {
+    if (record) this.calls.push(what);
     const fault = this.faults.find((f) => f.what === what && f.times > 0);
     if (fault) {
       fault.times -= 1;
@@ -105,8 +109,9 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
     return api;
   }
 
+  /** Not recorded in `calls`: the real adapter asks STS once per process (or knows an AwsAccount's). */
   async accountId(): Promise<string> {
-    this.call('accountId');
+    this.call('accountId', false);
     return this.account;
   }
 

@@ -20,9 +20,12 @@ import type { EventInput } from '../../src/kube/events.js';
 import { isOwnedBy, type SecretWriter } from '../../src/kube/secrets.js';
 import type { CustomObjectRef, StoredObject } from '../../src/kube/writer.js';
 import { MemoryAws } from './memory-aws.js';
+import { MemoryTargets } from './memory-targets.js';
+import type { AwsAccount } from '../../src/api/aws-account.js';
+import { AwsAccountReconciler } from '../../src/controllers/aws-account-reconciler.js';
 
-type Kind = 'restapis' | 'restpaths' | 'usageplans' | 'domainnames';
-type AnyObject = RestApi | RestPath | UsagePlan | DomainName;
+type Kind = 'restapis' | 'restpaths' | 'usageplans' | 'domainnames' | 'awsaccounts';
+type AnyObject = RestApi | RestPath | UsagePlan | DomainName | AwsAccount;
 
 export interface Write {
   plural: string;
@@ -32,6 +35,11 @@ export interface Write {
 
 export class ReconcilerWorld implements ObjectWriter, EventSink {
   readonly aws: MemoryAws;
+  /** Every account and region; `aws` is the operator's own identity in its default region. */
+  readonly targets: MemoryTargets;
+  /** Namespaces' labels (AwsAccounts' namespaceSelectors read them); 'default' has none. */
+  readonly namespaces = new Map<string, Record<string, string>>([['default', {}]]);
+  readonly awsAccounts: AwsAccountReconciler;
   readonly objects = new Map<string, AnyObject>();
   readonly secrets = new Map<string, V1Secret>();
   readonly events: EventInput[] = [];
@@ -49,9 +57,16 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
 
   constructor(settings: Partial<OperatorSettings> = {}) {
     this.aws = new MemoryAws(() => this.now);
+    this.targets = new MemoryTargets(this.aws, () => this.now);
     this.ctx = {
       aws: this.aws,
       facts: this.aws.facts(),
+      targets: this.targets,
+      placement: {
+        awsAccount: (name) => this.objects.get(`awsaccounts//${name}`) as AwsAccount | undefined,
+        namespaceLabels: (namespace) => this.namespaces.get(namespace),
+        defaultRegion: this.aws.region,
+      },
       writer: this,
       events: this,
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -65,6 +80,7 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
       usagePlansIn: (namespace: string) => list<UsagePlan>('usageplans').filter((p) => p.metadata.namespace === namespace),
     };
     this.restApis = new RestApiReconciler(this.ctx, stores);
+    this.awsAccounts = new AwsAccountReconciler(this.ctx, (name) => this.objects.get(`awsaccounts//${name}`) as AwsAccount | undefined);
     // What kube/secrets.ts's SecretWriter does: create the Secret owned by the plan, or set one key in
     // an existing one; delete only a Secret the plan owns.
     const secretWriter: Pick<SecretWriter, 'write' | 'deleteOwned'> = {
@@ -96,17 +112,22 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
   }
 
   private static plural(o: AnyObject): Kind {
-    return o.kind === 'RestApi' ? 'restapis' : o.kind === 'RestPath' ? 'restpaths' : o.kind === 'DomainName' ? 'domainnames' : 'usageplans';
+    return o.kind === 'RestApi' ? 'restapis' : o.kind === 'RestPath' ? 'restpaths' : o.kind === 'DomainName' ? 'domainnames' : o.kind === 'AwsAccount' ? 'awsaccounts' : 'usageplans';
+  }
+
+  /** Cluster-scoped objects (AwsAccounts) are kept under an empty namespace. */
+  private static namespaceOf(o: AnyObject): string {
+    return o.kind === 'AwsAccount' ? '' : (o.metadata.namespace ?? 'default');
   }
 
   /** kubectl apply: a new object gets generation 1; a spec change moves the generation. */
   apply<T extends AnyObject>(o: T): T {
-    const key = `${ReconcilerWorld.plural(o)}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+    const key = `${ReconcilerWorld.plural(o)}/${ReconcilerWorld.namespaceOf(o)}/${o.metadata.name}`;
     const before = this.objects.get(key);
     const generation = !before ? 1 : isDeepStrictEqual(before.spec, o.spec) ? (before.metadata.generation ?? 1) : (before.metadata.generation ?? 1) + 1;
     const stored = {
       ...o,
-      metadata: { ...before?.metadata, ...o.metadata, annotations: o.metadata.annotations ?? {}, namespace: o.metadata.namespace ?? 'default', generation, uid: before?.metadata.uid ?? `uid-${o.metadata.name}`, creationTimestamp: before?.metadata.creationTimestamp ?? this.now.toISOString(), resourceVersion: String((this.version += 1)) },
+      metadata: { ...before?.metadata, ...o.metadata, annotations: o.metadata.annotations ?? {}, ...(o.kind === 'AwsAccount' ? {} : { namespace: o.metadata.namespace ?? 'default' }), generation, uid: before?.metadata.uid ?? `uid-${o.metadata.name}`, creationTimestamp: before?.metadata.creationTimestamp ?? this.now.toISOString(), resourceVersion: String((this.version += 1)) },
       ...(before?.status ? { status: before.status } : {}),
     } as T;
     this.objects.set(key, stored);
@@ -140,6 +161,10 @@ export class ReconcilerWorld implements ObjectWriter, EventSink {
 
   reconcileDomain(name: string, trigger: Trigger = 'requested', namespace = 'default'): Promise<Outcome> {
     return this.domainNames.reconcile(`${namespace}/${name}`, trigger);
+  }
+
+  reconcileAccount(name: string): Promise<Outcome> {
+    return this.awsAccounts.reconcile(name);
   }
 
   advance(ms: number): void {

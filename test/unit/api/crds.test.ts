@@ -21,7 +21,7 @@ describe('CRDs', () => {
   });
 
   it('gives every kind a short name, the categories, the status subresource and Ready columns', () => {
-    expect(KINDS.map((k) => k.shortName)).toEqual(['ra', 'rp', 'up', 'dn']);
+    expect(KINDS.map((k) => k.shortName)).toEqual(['ra', 'rp', 'up', 'dn', 'awsacct']);
     for (const { text } of renderCrdFiles().filter((f) => f.fileName !== 'kustomization.yaml')) {
       expect(text).toContain('subresources:\n        status: {}');
       expect(text).toContain('- apigateway\n');

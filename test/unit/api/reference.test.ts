@@ -18,7 +18,7 @@ describe('docs/reference.md', () => {
     expect(rendered).toMatch(/\| `spec.stages\[\].deployment` \| string \| {2}\| one of `Automatic`, `Manual`\. default `"Automatic"`/);
     expect(rendered).toContain('region is immutable');
     // As many rule rows as the CRDs have x-kubernetes-validations entries.
-    const crds = ['restapis', 'restpaths', 'usageplans', 'domainnames'].map((p) => readFileSync(join(import.meta.dirname, '..', '..', '..', 'crds', `apigateway.restpath.dev_${p}.yaml`), 'utf8'));
+    const crds = ['restapis', 'restpaths', 'usageplans', 'domainnames', 'awsaccounts'].map((p) => readFileSync(join(import.meta.dirname, '..', '..', '..', 'crds', `apigateway.restpath.dev_${p}.yaml`), 'utf8'));
     const rules = crds.reduce((n, text) => n + (text.match(/^\s*- (?:messageExpression|message|rule): /gm)?.filter((l) => l.includes('rule:')).length ?? 0), 0);
     const rows = rendered.split('\n').filter((l) => /^\| `[^`]+` \| `/.test(l)).length;
     expect(rows).toBe(rules);

@@ -16,11 +16,11 @@ describe('restpath-operator CLI', () => {
     expect(result.stdout).toContain(`restpath-operator ${version} (apigateway.restpath.dev/v1alpha1`);
   });
 
-  it('prints the four CRDs as one YAML stream', async () => {
+  it('prints the five CRDs as one YAML stream', async () => {
     const result = await cli(['crds']);
     expect(result.code).toBe(0);
     const names = parseAllDocuments(result.stdout).map((d) => (d.toJSON() as { metadata: { name: string } }).metadata.name);
-    expect(names).toEqual(['restapis.apigateway.restpath.dev', 'restpaths.apigateway.restpath.dev', 'usageplans.apigateway.restpath.dev', 'domainnames.apigateway.restpath.dev']);
+    expect(names).toEqual(['restapis.apigateway.restpath.dev', 'restpaths.apigateway.restpath.dev', 'usageplans.apigateway.restpath.dev', 'domainnames.apigateway.restpath.dev', 'awsaccounts.apigateway.restpath.dev']);
   });
 
   it('rejects an unknown command with a non-zero exit and help', async () => {
