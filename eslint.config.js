@@ -53,7 +53,7 @@ export default tseslint.config(
   },
   {
     // The in-memory fakes implement the async ports synchronously.
-    files: ['test/support/memory-aws.ts', 'test/support/memory-domains.ts', 'test/support/memory-client-certificates.ts', 'test/support/memory-facts.ts', 'test/support/memory-stages.ts', 'test/support/reconciler-world.ts'],
+    files: ['test/support/memory-aws.ts', 'test/support/memory-domains.ts', 'test/support/memory-client-certificates.ts', 'test/support/memory-facts.ts', 'test/support/memory-stages.ts', 'test/support/memory-targets.ts', 'test/support/reconciler-world.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },

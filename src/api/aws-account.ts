@@ -1,7 +1,7 @@
 // AwsAccount (cluster-scoped, the platform admin's): an AWS account the operator reaches by assuming
 // a role, the regions it may work in there, and the namespaces whose objects may use it.
 import { Type, type Static } from '@sinclair/typebox';
-import { API_VERSION, Conditions, ObservedGeneration, Region, statusOptions, type ObjectMeta } from './common.js';
+import { Conditions, ObservedGeneration, Region, statusOptions, type API_VERSION, type ObjectMeta } from './common.js';
 import { MapOf, StringEnum, rule } from './schema.js';
 
 export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;

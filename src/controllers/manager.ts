@@ -2,31 +2,27 @@
 // RestApi's key, so all work on one API is serialized and shares one AWS snapshot), debounced so a
 // burst of edits becomes one reconcile and one deployment; a periodic resync catches drift in AWS;
 // N workers run different APIs in parallel; with leader election only the leader works.
-import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { PAUSE_ANNOTATION, type RestApi } from '../api/rest-api.js';
-import type { RestPath } from '../api/rest-path.js';
 import type { UsagePlan } from '../api/usage-plan.js';
 import type { DomainName } from '../api/domain-name.js';
 import { KubeDnsEndpoints } from '../kube/dns-endpoints.js';
-import { DomainNameReconciler } from './domain-name-reconciler.js';
-import { Informer, objectKey, withoutBookkeeping, type KubeMeta } from '../kube/informer.js';
-import { kubeSource } from '../kube/kube-source.js';
+import { kubeErrorText } from '../kube/errors.js';
+import { objectKey } from '../kube/informer.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { SecretWriter } from '../kube/secrets.js';
 import { SpecChangeFilter } from '../kube/spec-changes.js';
 import { WorkQueue } from '../kube/work-queue.js';
-import type { ControllerContext, Outcome, Trigger } from './context.js';
-import { API_VERSION, apiKeyOfPath, DOMAIN_NAME_KEY_PREFIX, pathBelongsTo, restApisOfDomain, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
-import { RestApiReconciler } from './rest-api-reconciler.js';
-import { UsagePlanReconciler } from './usage-plan-reconciler.js';
-import type { OperatorMetrics } from '../observability/metrics.js';
-import { kubeErrorText } from '../kube/errors.js';
-import type { AwsAccount } from '../api/aws-account.js';
 import type { Selector } from '../model/label-selector.js';
+import type { OperatorMetrics } from '../observability/metrics.js';
 import { AwsAccountReconciler } from './aws-account-reconciler.js';
+import { ObjectCaches } from './caches.js';
+import type { ControllerContext, Outcome, Trigger } from './context.js';
+import { DomainNameReconciler } from './domain-name-reconciler.js';
+import { accountOf, apiKeyOfPath, AWS_ACCOUNT_KEY_PREFIX, DOMAIN_NAME_KEY_PREFIX, restApisOfDomain, restApisOfPlan, secretsOfPlan, USAGE_PLAN_KEY_PREFIX } from './refs.js';
+import { RestApiReconciler } from './rest-api-reconciler.js';
 import { Shard } from './shard.js';
-import { accountOf, AWS_ACCOUNT_KEY_PREFIX } from './refs.js';
-import type { V1Namespace } from '@kubernetes/client-node';
+import { UsagePlanReconciler } from './usage-plan-reconciler.js';
 
 export interface ManagerOptions {
   kc: KubeConfig;
@@ -48,23 +44,15 @@ export interface ManagerOptions {
 export class Manager {
   readonly queue: WorkQueue;
   private readonly filter = new SpecChangeFilter();
-  private readonly restApis: Informer<RestApi>[];
-  private readonly restPaths: Informer<RestPath>[];
-  private readonly usagePlans: Informer<UsagePlan>[];
-  private readonly domainNames: Informer<DomainName>[];
+  private readonly caches: ObjectCaches;
+  private readonly reconciler: RestApiReconciler;
+  private readonly planReconciler: UsagePlanReconciler;
   private readonly domainReconciler: DomainNameReconciler;
-  /** Cluster-scoped, watched whole: AwsAccounts and namespaces' labels (who may use which account). */
-  private readonly awsAccounts: Informer<AwsAccount>;
-  private readonly namespaces: Informer<V1Namespace>;
   private readonly accountReconciler: AwsAccountReconciler;
   private readonly shard: Shard;
   private readonly ctx: ControllerContext;
-  /** Secrets, for API key values (valueFrom) and the ones the operator generates (generateInto). */
-  private readonly secrets: Informer<V1Secret>[];
-  private readonly reconciler: RestApiReconciler;
   /** Keys queued because someone changed an object (not the resync): their pass reads facts fresh. */
   private readonly requested = new Set<string>();
-  private readonly planReconciler: UsagePlanReconciler;
   private elector: LeaderElector | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private workers: Promise<void>[] = [];
@@ -76,22 +64,12 @@ export class Manager {
     base: Omit<ControllerContext, 'placement'>,
     private readonly options: ManagerOptions,
   ) {
-    const ctx: ControllerContext = {
-      ...base,
-      placement: {
-        awsAccount: (name) => this.awsAccounts.get(name),
-        namespaceLabels: (namespace) => this.namespaces.get(namespace)?.metadata?.labels ?? (this.namespaces.get(namespace) ? {} : undefined),
-        defaultRegion: options.defaultRegion,
-      },
-    };
+    const c = (this.caches = new ObjectCaches(options.kc, options.namespaces, (kind) => (error, retryInMs) => base.log.warn({ kind, err: kubeErrorText(error), retryInMs }, 'watch failed; restarting')));
+    const ctx: ControllerContext = { ...base, placement: { awsAccount: c.getAwsAccount, namespaceLabels: c.namespaceLabels, defaultRegion: options.defaultRegion } };
     this.ctx = ctx;
     this.queue = new WorkQueue({ onTaken: (ms) => options.metrics?.queueWait(ms) });
-    const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
-    const onError = (kind: string) => (error: unknown, retryInMs: number) => ctx.log.warn({ kind, err: kubeErrorText(error), retryInMs }, 'watch failed; restarting');
-    const source = <T extends KubeMeta>(kind: string, plural: string, apiVersion: string, namespace: string | undefined) =>
-      kubeSource<T>(options.kc, { apiVersion, kind, plural, ...(namespace ? { namespace } : {}) });
-    this.restApis = scopes.map((namespace) =>
-      new Informer<RestApi>(source<RestApi>('RestApi', 'restapis', API_VERSION, namespace), { onError: onError('RestApi'), transform: withoutBookkeeping }).on((e) => {
+    for (const i of c.restApis) {
+      i.on((e) => {
         if (this.filter.changed('RestApi', e.type, e.object)) this.enqueue(objectKey(e.object));
         // Plans resolve stages through the RestApi's status (its id and the stages that exist) and wait
         // while it is paused: only those matter to them, not its other annotations or its spec.
@@ -101,96 +79,63 @@ export class Manager {
           this.enqueuePlansOf(namespace, name);
           this.enqueueDomainsOf(namespace, name);
         }
-      }),
-    );
-    this.restPaths = scopes.map((namespace) =>
-      new Informer<RestPath>(source<RestPath>('RestPath', 'restpaths', API_VERSION, namespace), { onError: onError('RestPath'), transform: withoutBookkeeping }).on((e) => {
+      });
+    }
+    for (const i of c.restPaths) {
+      i.on((e) => {
         if (!this.filter.changed('RestPath', e.type, e.object)) return;
         const key = apiKeyOfPath(e.object);
         if (key) this.enqueue(key);
         // Plans check their per-method throttles against the methods RestPaths declare.
         if (e.object.spec.restApiRef) this.enqueuePlansOf(e.object.metadata.namespace ?? '', e.object.spec.restApiRef.name);
-      }),
-    );
-    this.usagePlans = scopes.map((namespace) =>
-      new Informer<UsagePlan>(source<UsagePlan>('UsagePlan', 'usageplans', API_VERSION, namespace), { onError: onError('UsagePlan'), transform: withoutBookkeeping }).on((e) => {
-        if (this.filter.changed('UsagePlan', e.type, e.object)) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object));
-      }),
-    );
-    this.domainNames = scopes.map((namespace) =>
-      new Informer<DomainName>(source<DomainName>('DomainName', 'domainnames', API_VERSION, namespace), { onError: onError('DomainName'), transform: withoutBookkeeping }).on((e) => {
-        if (this.filter.changed('DomainName', e.type, e.object)) this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(e.object));
-      }),
-    );
-    this.awsAccounts = new Informer<AwsAccount>(source<AwsAccount>('AwsAccount', 'awsaccounts', API_VERSION, undefined), { onError: onError('AwsAccount'), transform: withoutBookkeeping }).on((e) => {
+      });
+    }
+    for (const i of c.usagePlans) i.on((e) => this.filter.changed('UsagePlan', e.type, e.object) && this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(e.object)));
+    for (const i of c.domainNames) i.on((e) => this.filter.changed('DomainName', e.type, e.object) && this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(e.object)));
+    for (const i of c.secrets) {
+      i.on((e) => {
+        const ns = e.object.metadata?.namespace ?? '';
+        const name = e.object.metadata?.name ?? '';
+        for (const plan of c.plans().filter((p) => p.metadata.namespace === ns && secretsOfPlan(p).includes(name))) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(plan));
+      });
+    }
+    c.awsAccounts.on((e) => {
       const name = e.object.metadata.name;
       if (this.filter.changed('AwsAccount', e.type, e.object)) this.enqueue(AWS_ACCOUNT_KEY_PREFIX + name);
       // Its objects follow its spec, and look again when it becomes Ready (a role restored).
-      const ready = e.object.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      const ready = e.object.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
       if (this.filter.changed('AwsAccount-for-objects', e.type, { metadata: { name } }, [e.object.spec, ready])) this.enqueueUsersOf((o) => accountOf(o) === name);
     });
-    this.namespaces = new Informer<V1Namespace>(source<V1Namespace>('Namespace', 'namespaces', 'v1', undefined), { onError: onError('Namespace'), transform: withoutBookkeeping }).on((e) => {
+    c.namespaces.on((e) => {
       const ns = e.object.metadata?.name ?? '';
       if (this.filter.changed('Namespace', e.type, { metadata: { name: ns } }, e.object.metadata?.labels ?? {})) this.enqueueUsersOf((o) => o.metadata.namespace === ns && accountOf(o) !== undefined);
     });
-    this.secrets = scopes.map((namespace) =>
-      new Informer<V1Secret>(source<V1Secret>('Secret', 'secrets', 'v1', namespace), { onError: onError('Secret'), transform: withoutBookkeeping }).on((e) => {
-        const ns = e.object.metadata?.namespace ?? '';
-        const name = e.object.metadata?.name ?? '';
-        for (const plan of this.plans().filter((p) => p.metadata.namespace === ns && secretsOfPlan(p).includes(name))) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(plan));
-      }),
-    );
-    const getRestApi = (key: string) => this.restApis.map((i) => i.get(key)).find(Boolean);
-    const restPathsOf = (namespace: string, name: string) => this.restPaths.flatMap((i) => i.list()).filter((p) => pathBelongsTo(p, namespace, name));
-    const usagePlansIn = (namespace: string) => this.plans().filter((p) => p.metadata.namespace === namespace);
-    this.reconciler = new RestApiReconciler(ctx, { getRestApi, restPathsOf, usagePlansIn });
-    this.accountReconciler = new AwsAccountReconciler(ctx, (name) => this.awsAccounts.get(name));
-    this.shard = new Shard(options.selector, {
-      getRestApi,
-      restPathsOf,
-      getUsagePlan: (key) => this.usagePlans.map((i) => i.get(key)).find(Boolean),
-      getDomainName: (key) => this.domainNames.map((i) => i.get(key)).find(Boolean),
-      getAwsAccount: (name) => this.awsAccounts.get(name),
+    this.reconciler = new RestApiReconciler(ctx, c);
+    this.accountReconciler = new AwsAccountReconciler(ctx, c.getAwsAccount);
+    this.shard = new Shard(options.selector, c);
+    this.domainReconciler = new DomainNameReconciler(ctx, c, new KubeDnsEndpoints(options.kc));
+    this.planReconciler = new UsagePlanReconciler(ctx, c, new SecretWriter(options.kc, ctx.settings.managedBy), (namespace, restApiIds, facts) => {
+      // A UsagePlan change forgets its APIs' usage-plan facts and re-diagnoses them.
+      for (const id of restApiIds) facts.usagePlansChanged(id);
+      for (const api of c.cached().restApis.filter((a) => a.metadata.namespace === namespace && a.status?.id && restApiIds.includes(a.status.id))) this.enqueue(objectKey(api));
     });
-    this.domainReconciler = new DomainNameReconciler(ctx, { getDomainName: (key) => this.domainNames.map((i) => i.get(key)).find(Boolean), getRestApi }, new KubeDnsEndpoints(options.kc));
-    this.planReconciler = new UsagePlanReconciler(
-      ctx,
-      {
-        getUsagePlan: (key) => this.usagePlans.map((i) => i.get(key)).find(Boolean),
-        getRestApi,
-        restPathsOf,
-        secret: (namespace, name) => this.secrets.map((i) => i.get(`${namespace}/${name}`)).find(Boolean),
-      },
-      new SecretWriter(options.kc, ctx.settings.managedBy),
-      (namespace, restApiIds) => {
-        // A UsagePlan change forgets its APIs' usage-plan facts and re-diagnoses them.
-        for (const id of restApiIds) ctx.facts.usagePlansChanged(id);
-        for (const api of this.restApis.flatMap((i) => i.list()).filter((a) => a.metadata.namespace === namespace && a.status?.id && restApiIds.includes(a.status.id))) {
-          this.enqueue(objectKey(api));
-        }
-      },
-    );
-  }
-
-  private plans(): UsagePlan[] {
-    return this.usagePlans.flatMap((i) => i.list());
   }
 
   private enqueuePlansOf(namespace: string, restApiName: string): void {
-    for (const plan of this.plans().filter((p) => p.metadata.namespace === namespace && restApisOfPlan(p).includes(restApiName))) {
+    for (const plan of this.caches.plans().filter((p) => p.metadata.namespace === namespace && restApisOfPlan(p).includes(restApiName))) {
       this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(plan));
     }
   }
 
   private enqueueDomainsOf(namespace: string, restApiName: string): void {
-    for (const d of this.domainNames.flatMap((i) => i.list()).filter((x) => x.metadata.namespace === namespace && restApisOfDomain(x).includes(restApiName))) {
+    for (const d of this.caches.cached().domainNames.filter((x) => x.metadata.namespace === namespace && restApisOfDomain(x).includes(restApiName))) {
       this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(d));
     }
   }
 
   /** RestApis, UsagePlans and DomainNames for which `which` holds (those placed by an account or namespace). */
   private enqueueUsersOf(which: (o: RestApi | UsagePlan | DomainName) => boolean): void {
-    const c = this.cached();
+    const c = this.caches.cached();
     for (const o of c.restApis.filter(which)) this.enqueue(objectKey(o));
     for (const o of c.usagePlans.filter(which)) this.enqueue(USAGE_PLAN_KEY_PREFIX + objectKey(o));
     for (const o of c.domainNames.filter(which)) this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(o));
@@ -205,14 +150,15 @@ export class Manager {
 
   /** Every key the stores know: RestApis and the APIs RestPaths point at. */
   private allKeys(): string[] {
-    const keys = new Set(this.restApis.flatMap((i) => i.list().map(objectKey)));
-    for (const p of this.restPaths.flatMap((i) => i.list())) {
+    const c = this.caches.cached();
+    const keys = new Set(c.restApis.map(objectKey));
+    for (const p of c.restPaths) {
       const key = apiKeyOfPath(p);
       if (key) keys.add(key);
     }
-    for (const p of this.plans()) keys.add(USAGE_PLAN_KEY_PREFIX + objectKey(p));
-    for (const d of this.domainNames.flatMap((i) => i.list())) keys.add(DOMAIN_NAME_KEY_PREFIX + objectKey(d));
-    for (const a of this.awsAccounts.list()) keys.add(AWS_ACCOUNT_KEY_PREFIX + objectKey(a));
+    for (const p of c.usagePlans) keys.add(USAGE_PLAN_KEY_PREFIX + objectKey(p));
+    for (const d of c.domainNames) keys.add(DOMAIN_NAME_KEY_PREFIX + objectKey(d));
+    for (const a of c.awsAccounts) keys.add(AWS_ACCOUNT_KEY_PREFIX + objectKey(a));
     return [...keys].filter((key) => this.shard.owns(key));
   }
 
@@ -221,7 +167,7 @@ export class Manager {
   }
 
   private informers(): { start: () => unknown; stop: () => Promise<void>; synced: Promise<void> }[] {
-    return [...this.restApis, ...this.restPaths, ...this.usagePlans, ...this.domainNames, ...this.secrets, this.awsAccounts, this.namespaces];
+    return this.caches.all();
   }
 
   get isLeader(): boolean {
@@ -233,8 +179,8 @@ export class Manager {
   }
 
   /** The objects in the caches, for the gauges computed at scrape time (observability/objects.ts). */
-  cached(): { restApis: RestApi[]; restPaths: RestPath[]; usagePlans: UsagePlan[]; domainNames: DomainName[]; awsAccounts: AwsAccount[] } {
-    return { restApis: this.restApis.flatMap((i) => i.list()), restPaths: this.restPaths.flatMap((i) => i.list()), usagePlans: this.plans(), domainNames: this.domainNames.flatMap((i) => i.list()), awsAccounts: this.awsAccounts.list() };
+  cached(): ReturnType<ObjectCaches['cached']> {
+    return this.caches.cached();
   }
 
   async start(): Promise<void> {

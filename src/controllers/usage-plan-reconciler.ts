@@ -19,7 +19,7 @@ import type { ControllerContext, Outcome } from './context.js';
 import { errorPolicy, outcomeOf, STALLED_RECHECK_MS, stalledBy, type Verdict } from './error-policy.js';
 import { crossAccountVerdict, place, type Placed } from './placement.js';
 import type { Placement } from '../model/placement.js';
-import type { UsagePlanSnapshot } from './ports.js';
+import type { DiagnosisFacts, UsagePlanSnapshot } from './ports.js';
 import { failure } from './rest-api-pass.js';
 import { FINALIZER, regarding, usagePlanRef } from './refs.js';
 import { kubeErrorText } from '../kube/errors.js';
@@ -38,8 +38,8 @@ export class UsagePlanReconciler {
     private readonly ctx: ControllerContext,
     private readonly stores: UsagePlanStores,
     private readonly secrets: SecretWriter,
-    /** Told which REST APIs a plan change touched, so their paths are diagnosed again. */
-    private readonly onPlanChanged: (namespace: string, restApiIds: string[]) => void = () => undefined,
+    /** Told which REST APIs a plan change touched (in the account and region of `facts`), so their paths are diagnosed again. */
+    private readonly onPlanChanged: (namespace: string, restApiIds: string[], facts: DiagnosisFacts) => void = () => undefined,
   ) {}
 
   async reconcile(key: string): Promise<Outcome> {
@@ -82,7 +82,7 @@ export class UsagePlanReconciler {
     // Its REST APIs list the plan's writes that wait for their pause: tell them when that changes.
     const waitingBefore = pass.plan.status?.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'Paused') ?? false;
     if (waitingBefore !== result.status.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'Paused')) {
-      this.onPlanChanged(pass.plan.metadata.namespace ?? '', [...new Set(pass.desired?.plan.apiStages.map((s) => s.apiId) ?? [])]);
+      this.onPlanChanged(pass.plan.metadata.namespace ?? '', [...new Set(pass.desired?.plan.apiStages.map((s) => s.apiId) ?? [])], this.ctx.facts);
     }
     for (const e of result.events) await this.event(pass.plan, e);
     if (!verdict && pass.stopped?.progress.kind === 'stalled') return { kind: 'stalled', reason: pass.stopped.reason, message: pass.stopped.message, requeueAfterMs: STALLED_RECHECK_MS };
@@ -152,7 +152,7 @@ export class UsagePlanReconciler {
     const applied = pass.operations.slice(0, result.completed);
     pass.events.push(...appliedEvents(plan, applied, pass.events.some((e) => e.reason === 'DriftCorrected')));
     if (applied.length > 0 || (plan.metadata.generation ?? 0) !== plan.status?.observedGeneration) {
-      this.onPlanChanged(namespace, [...new Set([...desired.plan.apiStages, ...snapshot.plan.plan.apiStages].map((s) => s.apiId))]);
+      this.onPlanChanged(namespace, [...new Set([...desired.plan.apiStages, ...snapshot.plan.plan.apiStages].map((s) => s.apiId))], ctx.facts);
     }
     if (!result.failed) return { pass };
     const v = errorPolicy(result.failed.error, 'Applying the usage plan', { operation: result.failed.operation.kind });
@@ -195,7 +195,7 @@ export class UsagePlanReconciler {
         }
         await this.event(plan, { type: 'Normal', reason: 'Deleted', action: 'Delete', note: `Deleted usage plan ${id ?? '(none created)'} and ${keys.length} API key(s)` });
         const ids = (plan.spec.apiStages ?? []).map((s) => this.stores.getRestApi(`${namespace}/${s.restApiRef.name}`)?.status?.id).filter((x): x is string => Boolean(x));
-        this.onPlanChanged(namespace, ids);
+        this.onPlanChanged(namespace, ids, ctx.facts);
       } catch (error) {
         const v = errorPolicy(error, `Deleting usage plan ${id ?? ''}`);
         await this.event(plan, { type: 'Warning', reason: v.reason, action: 'Delete', note: v.message });
