@@ -71,6 +71,7 @@ export function parseSelector(text: string): Selector {
   for (const part of requirements(text)) {
     let m: RegExpExecArray | null;
     if (part === '') throw new Error(`empty requirement in selector "${text}"`);
+    if (/[<>]/.test(part)) throw new Error(`cannot parse "${part}" in selector "${text}": > and < compare numbers, which label selectors of objects do not support here`);
     if ((m = /^!\s*(\S+)$/.exec(part))) {
       checked(m[1]!, [], text);
       expressions.push({ key: m[1]!, operator: 'DoesNotExist' });

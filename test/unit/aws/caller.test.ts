@@ -172,3 +172,26 @@ describe('AwsCaller', () => {
     expect(calls.snapshot()).toEqual({ 'CreateRole quotaReached': 1 });
   });
 });
+
+describe('credentials refused', () => {
+  it('renews assumed credentials and tries again; with nothing to renew, the refusal is final', async () => {
+    const expired = () => awsError('ExpiredTokenException', 403);
+    let renewed = 0;
+    let attempts = 0;
+    const renewing = new AwsCaller({ clock: fakeClock(), renewCredentials: () => (renewed += 1), where: { account: 'team-a', region: 'eu-west-1' } });
+    await expect(renewing.call('GetRestApis', () => (++attempts === 1 ? Promise.reject(expired()) : Promise.resolve('ok')))).resolves.toBe('ok');
+    expect([renewed, attempts]).toEqual([1, 2]);
+    const own = new AwsCaller({ clock: fakeClock() });
+    attempts = 0;
+    await expect(own.call('GetRestApis', () => (++attempts, Promise.reject(expired())))).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    expect(attempts).toBe(1);
+    expect(classifyError(awsError('UnrecognizedClientException', 403))).toBe('credentials');
+  });
+
+  it('labels every call with its account and region', async () => {
+    const seen: object[] = [];
+    const caller = new AwsCaller({ clock: fakeClock(), where: { account: 'team-a', region: 'eu-west-1' }, metrics: { record: (c) => seen.push(c) } });
+    await caller.call('GetRestApis', () => Promise.resolve(1));
+    expect(seen).toEqual([{ operation: 'GetRestApis', outcome: 'ok', ms: 0, account: 'team-a', region: 'eu-west-1' }]);
+  });
+});
