@@ -3,6 +3,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { RestPath } from '../../src/api/rest-path.js';
 import type { UsagePlan } from '../../src/api/usage-plan.js';
+import type { AwsAccount } from '../../src/api/aws-account.js';
 
 type Spec<T extends { spec: unknown }> = T['spec'];
 
@@ -56,3 +57,13 @@ export const keyFrom = (name: string, secretName: string, key = 'apiKey', extra:
 
 /** An API key whose value the operator generates into Secret `secretName`. */
 export const generated = (name: string, secretName: string, extra: Partial<ApiKeySpec> = {}): ApiKeySpec => ({ name, generateInto: { secretName }, ...extra });
+
+/** An AwsAccount (cluster-scoped) for namespaces labelled team=<name>, in `regions` (the first is its default). */
+export function awsAccount(name: string, accountId: string, regions: string[], selector: Record<string, string> = { team: name }): AwsAccount {
+  return {
+    apiVersion: 'apigateway.restpath.dev/v1alpha1',
+    kind: 'AwsAccount',
+    metadata: { name },
+    spec: { accountId, roleArn: `arn:aws:iam::${accountId}:role/restpath`, regions, namespaceSelector: { matchLabels: selector } },
+  };
+}
