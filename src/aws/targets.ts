@@ -6,12 +6,20 @@ import type { AwsAccountSpec } from '../api/aws-account.js';
 import type { AwsTarget, AwsTargets } from '../controllers/ports.js';
 import type { Placement } from '../model/placement.js';
 import { AwsCaller, type RetryPolicy } from './caller.js';
-import { createAwsClients, createDomainClients, createIamClients, type AwsSettings } from './clients.js';
+import { createAwsClients, createDomainClients, createIamClients, type AwsClients, type AwsSettings, type IamClients } from './clients.js';
 import { DiagnoseReads } from './diagnose-reads.js';
 import type { CallMetrics } from './metrics.js';
 import { awsPorts } from './ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RoleSession, type SessionInfo } from './role-session.js';
+
+/** The raw pieces of a target, for the CLI's reads (the reconcilers use the ports). */
+export interface AwsConnection {
+  caller: AwsCaller;
+  clients: AwsClients;
+  iam: IamClients;
+  accountId: () => Promise<string>;
+}
 
 export interface AwsTargetOptions {
   /** The operator's default region and, for tests, endpoint and static credentials of its own identity. */
@@ -29,7 +37,7 @@ const sessionKey = (name: string, s: AwsAccountSpec) =>
 
 export class AwsTargetRegistry implements AwsTargets {
   private readonly sessions = new Map<string, RoleSession>();
-  private readonly targets = new Map<string, AwsTarget>();
+  private readonly targets = new Map<string, AwsTarget & { connection: AwsConnection }>();
   /** By account id and region: two AwsAccounts for one account share its quotas. */
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly now: () => number;
@@ -47,6 +55,14 @@ export class AwsTargetRegistry implements AwsTargets {
     const session = this.sessionFor(account.name, account.spec);
     // Credentials first: a role that cannot be assumed fails here, before any API Gateway call.
     return session.info().then(() => this.assumed(session, placement.region));
+  }
+
+  /** The caller and clients of `placement` (its role assumed first), for the CLI. */
+  async connection(placement: Placement): Promise<AwsConnection> {
+    await this.at(placement);
+    const account = placement.account;
+    const key = account ? `${sessionKey(account.name, account.spec)}/${placement.region}` : `default/${placement.region}`;
+    return this.targets.get(key)!.connection;
   }
 
   session(name: string, spec: AwsAccountSpec): Promise<SessionInfo> {
@@ -71,7 +87,7 @@ export class AwsTargetRegistry implements AwsTargets {
     });
   }
 
-  private own(region: string): AwsTarget {
+  private own(region: string): AwsTarget & { connection: AwsConnection } {
     const key = `default/${region}`;
     let target = this.targets.get(key);
     if (!target) {
@@ -106,7 +122,7 @@ export class AwsTargetRegistry implements AwsTargets {
     }
   }
 
-  private assumed(session: RoleSession, region: string): AwsTarget {
+  private assumed(session: RoleSession, region: string): AwsTarget & { connection: AwsConnection } {
     const key = `${sessionKey(session.accountName, session.spec)}/${region}`;
     let target = this.targets.get(key);
     if (!target) {
@@ -118,10 +134,10 @@ export class AwsTargetRegistry implements AwsTargets {
     return target;
   }
 
-  private assemble(caller: AwsCaller, settings: AwsSettings, accountId: string | undefined): AwsTarget {
+  private assemble(caller: AwsCaller, settings: AwsSettings, accountId: string | undefined): AwsTarget & { connection: AwsConnection } {
     const clients = { ...createAwsClients(settings), ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}) };
     const iam = { ...createIamClients(settings), ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}) };
     const aws = awsPorts(caller, clients, iam, createDomainClients(settings), this.now, accountId);
-    return { aws, facts: new DiagnoseReads(caller, clients, iam, this.now) };
+    return { aws, facts: new DiagnoseReads(caller, clients, iam, this.now), connection: { caller, clients, iam, accountId: () => aws.accountId() } };
   }
 }

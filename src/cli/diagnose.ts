@@ -15,7 +15,7 @@ import { restPathKey } from '../model/build.js';
 import { desiredFromObjects, pendingUsagePlans } from '../model/from-objects.js';
 import { liveStages } from '../plan/deployments.js';
 import type { UsagePlan } from '../api/usage-plan.js';
-import { connect, getObject, listObjects, withConnectionOptions } from './connections.js';
+import { connect, getObject, listObjects, placedConnections, withConnectionOptions } from './connections.js';
 import { kubeErrorText } from '../kube/errors.js';
 
 export function renderFindings(findings: ConditionFinding[]): string {
@@ -42,12 +42,14 @@ export function addDiagnoseCommand(program: Command): void {
   ).action(async (kind: string, name: string, opts: { namespace: string; kubeconfig?: string; region: string; awsEndpoint?: string }) => {
     try {
       if (!['restpath', 'restpaths', 'rp'].includes(kind)) throw new Error(`diagnose works on a restpath, not "${kind}"`);
-      const c = connect(opts);
+      const home = connect(opts);
       const ns = opts.namespace;
-      const path = await getObject<RestPath>(c, 'restpaths', ns, name);
+      const path = await getObject<RestPath>(home, 'restpaths', ns, name);
       if (!path) throw new Error(`RestPath ${ns}/${name} not found`);
       const apiName = path.spec.restApiRef?.name;
-      const api = apiName ? await getObject<RestApi>(c, 'restapis', ns, apiName) : undefined;
+      const api = apiName ? await getObject<RestApi>(home, 'restapis', ns, apiName) : undefined;
+      // AWS as the operator sees it: the API's account and region.
+      const c = api ? await placedConnections(home, api) : home;
       const restApiId = api?.status?.id ?? path.spec.restApiId ?? path.status?.restApiId;
       if (!restApiId) throw new Error(`RestPath ${ns}/${name} has no REST API yet (RestApi ${apiName ?? '?'} has no status.id)`);
       const siblings = (await listObjects<RestPath>(c, 'restpaths', ns)).filter((p) => pathBelongsTo(p, ns, apiName ?? `id:${restApiId}`));

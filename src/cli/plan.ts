@@ -19,7 +19,7 @@ import { planRestApi, stageDecisionsAfter } from '../plan/api-plan.js';
 import type { StageDecision } from '../plan/deployments.js';
 import { describeOperation, type Operation } from '../plan/operations.js';
 import type { ObservedStage } from '../plan/stages.js';
-import { connect, getObject, listObjects, withConnectionOptions, type Connections } from './connections.js';
+import { connect, getObject, listObjects, placedConnections, withConnectionOptions, type Connections } from './connections.js';
 import { kubeErrorText } from '../kube/errors.js';
 
 interface Manifest {
@@ -58,11 +58,13 @@ export function planAnswer(input: { api: RestApi; paths: RestPath[]; leaving: Re
   return { desired, operations, blocked, stages: stageDecisionsAfter(input.api, input.paths, desired, input.observedStages, operations.length, input.now) };
 }
 
-async function planApi(c: Connections, namespace: string, name: string, fileApi: RestApi | undefined, filePaths: RestPath[]): Promise<string[]> {
+async function planApi(home: Connections, namespace: string, name: string, fileApi: RestApi | undefined, filePaths: RestPath[]): Promise<string[]> {
   const warnings: string[] = [];
-  const liveApi = await cluster(c, () => getObject<RestApi>(c, 'restapis', namespace, name), undefined, warnings);
+  const liveApi = await cluster(home, () => getObject<RestApi>(home, 'restapis', namespace, name), undefined, warnings);
   const api = fileApi ? { ...fileApi, status: liveApi?.status } : liveApi;
   if (!api) throw new Error(`RestApi ${namespace}/${name} is neither in the file nor in the cluster`);
+  // Read AWS where the operator would write: the API's account and region.
+  const c = await placedConnections(home, api);
   const livePaths = warnings.length > 0 ? [] : (await listObjects<RestPath>(c, 'restpaths', namespace)).filter((p) => p.spec.restApiRef?.name === name);
   const byName = new Map(livePaths.map((p) => [p.metadata.name, p]));
   // A RestPath new to the cluster is the youngest: it loses a conflict with any that exists.
