@@ -141,6 +141,13 @@ export class Manager {
     for (const o of c.domainNames.filter(which)) this.enqueue(DOMAIN_NAME_KEY_PREFIX + objectKey(o));
   }
 
+  private enqueueAccountOf(key: string): void {
+    const c = this.caches;
+    const o = key.startsWith(USAGE_PLAN_KEY_PREFIX) ? c.getUsagePlan(key.slice(USAGE_PLAN_KEY_PREFIX.length)) : key.startsWith(DOMAIN_NAME_KEY_PREFIX) ? c.getDomainName(key.slice(DOMAIN_NAME_KEY_PREFIX.length)) : c.getRestApi(key);
+    const account = o ? accountOf(o) : undefined;
+    if (account) this.queue.add(AWS_ACCOUNT_KEY_PREFIX + account);
+  }
+
   /** A change someone made: reconciled after the debounce, with fresh diagnosis facts. */
   private enqueue(key: string): void {
     if (!this.shard.owns(key)) return;
@@ -219,14 +226,19 @@ export class Manager {
     for (;;) {
       const key = await this.queue.get();
       if (key === undefined) return;
+      // Its labels may have moved it to another shard since it was queued: that shard has it now.
+      if (!this.shard.owns(key)) {
+        this.requested.delete(key);
+        this.queue.forget(key);
+        this.queue.done(key);
+        continue;
+      }
       const log = this.ctx.log;
       const started = Date.now();
       let outcome: Outcome;
       try {
         const trigger: Trigger = this.requested.delete(key) ? 'requested' : 'resync';
-        // Its labels may have moved it to another shard since it was queued.
-        if (!this.shard.owns(key)) outcome = { kind: 'done' };
-        else if (key.startsWith(AWS_ACCOUNT_KEY_PREFIX)) outcome = await this.accountReconciler.reconcile(key.slice(AWS_ACCOUNT_KEY_PREFIX.length));
+        if (key.startsWith(AWS_ACCOUNT_KEY_PREFIX)) outcome = await this.accountReconciler.reconcile(key.slice(AWS_ACCOUNT_KEY_PREFIX.length));
         else if (key.startsWith(USAGE_PLAN_KEY_PREFIX)) outcome = await this.planReconciler.reconcile(key.slice(USAGE_PLAN_KEY_PREFIX.length));
         else if (key.startsWith(DOMAIN_NAME_KEY_PREFIX)) outcome = await this.domainReconciler.reconcile(key.slice(DOMAIN_NAME_KEY_PREFIX.length), trigger);
         else outcome = await this.reconciler.reconcile(key, trigger);
@@ -244,6 +256,8 @@ export class Manager {
         this.queue.forget(key);
         if (outcome.kind === 'done' && outcome.requeueAfterMs) this.queue.addAfter(key, outcome.requeueAfterMs);
         if (outcome.kind === 'stalled') this.queue.addAfter(key, outcome.requeueAfterMs);
+        // Its account's status should say so too (and it looks again every 30 s until the role is back).
+        if (outcome.kind === 'stalled' && outcome.reason === 'AssumeRoleFailed') this.enqueueAccountOf(key);
         log.info({ key, ms, outcome: outcome.kind, ...(outcome.kind === 'stalled' ? { reason: outcome.reason } : {}) }, 'reconciled');
       }
       this.queue.done(key);

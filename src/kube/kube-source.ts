@@ -36,10 +36,12 @@ function pageReader(kc: KubeConfig, ref: KindRef, limit: number): (token: string
         ? await api.listNamespacedCustomObject({ group, version, namespace: ref.namespace, plural: ref.plural, limit, ...(token ? { _continue: token } : {}) })
         : await api.listClusterCustomObject({ group, version, plural: ref.plural, limit, ...(token ? { _continue: token } : {}) })) as RawPage;
   }
-  if (ref.kind !== 'Secret') throw new Error(`kubeSource lists custom resources and Secrets, not ${ref.kind}`);
+  if (ref.kind !== 'Secret' && ref.kind !== 'Namespace') throw new Error(`kubeSource lists custom resources, Secrets and Namespaces, not ${ref.kind}`);
   const core = kc.makeApiClient(CoreV1Api);
   return async (token) => {
-    const page = ref.namespace ? await core.listNamespacedSecret({ namespace: ref.namespace, limit, ...(token ? { _continue: token } : {}) }) : await core.listSecretForAllNamespaces({ limit, ...(token ? { _continue: token } : {}) });
+    const page = ref.kind === 'Namespace'
+      ? await core.listNamespace({ limit, ...(token ? { _continue: token } : {}) })
+      : ref.namespace ? await core.listNamespacedSecret({ namespace: ref.namespace, limit, ...(token ? { _continue: token } : {}) }) : await core.listSecretForAllNamespaces({ limit, ...(token ? { _continue: token } : {}) });
     return { items: page.items, metadata: { ...(page.metadata?.resourceVersion ? { resourceVersion: page.metadata.resourceVersion } : {}), ...(page.metadata?._continue ? { continue: page.metadata._continue } : {}) } };
   };
 }

@@ -29,4 +29,13 @@ describe('kubeSource list', () => {
     const { items } = await kubeSource<{ metadata: { name: string } }>(kc, { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespace: namespace() }, 300, 2).list();
     expect(items.map((o) => o.metadata.name).filter((n) => n.startsWith('s')).sort()).toEqual(names);
   });
+
+  it('pages Namespaces, with their labels (who may use an AwsAccount)', async () => {
+    await kubectl.ok(['label', 'namespace', namespace(), 'restpath.dev/team=pages', '--overwrite']);
+    const kc = new KubeConfig();
+    kc.loadFromFile(inject('kubeconfig'));
+    const { items } = await kubeSource<{ metadata: { name: string; labels?: Record<string, string> } }>(kc, { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' }, 300, 2).list();
+    expect(items.length).toBeGreaterThan(2);
+    expect(items.find((n) => n.metadata.name === namespace())?.metadata.labels?.['restpath.dev/team']).toBe('pages');
+  });
 });
