@@ -83,6 +83,9 @@ bench: setup ## benchmarks: convergence under AWS's quotas, steady-state calls, 
 bench-usage-plans: setup ## benchmark: one usage plan with 10/100/300 API keys under AWS's quotas: converge, steady-state calls, rotation
 	npx tsx bench/usage-plans.ts
 
+bench-accounts: setup ## benchmark: 100 paths x 3 methods in one AwsAccount, then in each of two at once (rate limits per account and region)
+	npx tsx bench/accounts.ts
+
 bench-diagnose: setup ## benchmark: AWS calls of the diagnose step per pass and per RestPath (10 and 100 paths)
 	npx tsx bench/diagnose.ts
 
@@ -101,4 +104,4 @@ run-cluster: setup ## the operator as two Pods on a real node (kubelet + contain
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-controller bench-usage-plans bench-diagnose run run-cluster clean
+.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose run run-cluster clean

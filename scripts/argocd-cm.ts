@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 const ARGOCD = join(import.meta.dirname, '..', 'deploy', 'argocd');
 export const ARGOCD_CM = join(ARGOCD, 'argocd-cm.yaml');
 
-const HEADER = `# Argo CD health checks for restpath-operator's kinds (RestApi, RestPath, UsagePlan, DomainName).
+const HEADER = `# Argo CD health checks for restpath-operator's kinds (RestApi, RestPath, UsagePlan, DomainName, AwsAccount).
 # Generated from deploy/argocd/health/*.lua by scripts/argocd-cm.ts: edit those files, not this one.
 # Merge it into Argo CD's ConfigMap (docs/gitops-argocd.md):
 #   kubectl -n argocd patch configmap argocd-cm --type merge --patch-file deploy/argocd/argocd-cm.yaml

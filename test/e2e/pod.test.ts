@@ -260,6 +260,8 @@ describe('the operator as a Deployment on a real node', () => {
       expect(`${verb} leases in ${NS}: ${await canI(verb, 'leases.coordination.k8s.io', NS)}`).toBe(`${verb} leases in ${NS}: ${granted ? 'yes' : 'no'}`);
       expect(`${verb} leases in shop: ${await canI(verb, 'leases.coordination.k8s.io', 'shop')}`).toBe(`${verb} leases in shop: no`);
     }
+    // Events about a cluster-scoped object (an AwsAccount) go into default.
+    expect(`create events in default: ${await canI('create', 'events.events.k8s.io', 'default')}`).toBe('create events in default: yes');
     for (const [verb, resource] of [['get', 'configmaps'], ['create', 'pods'], ['get', 'deployments.apps'], ['update', 'restapis.apigateway.restpath.dev']] as const) {
       expect(`${verb} ${resource}: ${await canI(verb, resource)}`).toBe(`${verb} ${resource}: no`);
     }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { leaseName } from '../../src/cli/controller.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { CHART, FULL_VALUES, REPO, helmFor, manifests, objectList, renderChart, type Manifest } from '../support/helm.js';
 
@@ -40,7 +41,7 @@ const inNamespace = (o: Manifest, namespace: string): Manifest => ({ ...o, metad
 describe('the rendered chart on the API server', () => {
   it('passes a server-side dry run, CRDs included, for the default values', async () => {
     const objects = await renderChart(helm, 'restpath-operator', ns(), ['--include-crds']);
-    expect(objectList(objects)).toHaveLength(12); // 8 objects and the 4 CRDs of crds/
+    expect(objectList(objects)).toHaveLength(13); // 8 objects and the 5 CRDs of crds/
     const accepted = await dryRun(objects);
     expect(objectList(accepted)).toEqual(objectList(objects));
   }, BUILD_MS);
@@ -63,6 +64,19 @@ describe('the rendered chart on the API server', () => {
     const misspelt = { ...monitor, spec: { ...monitor.spec, endpoints: [{ ...monitor.spec.endpoints[0], intervall: '15s' }] } };
     const unknown = await kubectl(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(misspelt));
     expect(unknown.stderr).toContain('unknown field "spec.endpoints[0].intervall"');
+  }, BUILD_MS);
+});
+
+describe('controller.selector and controller.leaderElectionId', () => {
+  type Env = { name: string; value?: string }[];
+  const envOf = (o: Manifest) => (o as Manifest & { spec: { template: { spec: { containers: { env: Env }[] } } } }).spec.template.spec.containers[0]!.env;
+  const shardEnv = (env: Env) => env.filter((e) => e.name === 'SELECTOR' || e.name === 'LEADER_ELECTION_ID');
+
+  it('become SELECTOR and LEADER_ELECTION_ID only when set, and the API server takes the Deployment', async () => {
+    expect(shardEnv(envOf(one(await renderChart(helm, 'restpath-operator', ns()), 'Deployment')))).toEqual([]);
+    const set = ['--set-string', 'controller.selector=shard in (a\\,b)\\,!legacy', '--set', 'controller.leaderElectionId=restpath-operator-shard-ab'];
+    const [stored] = await dryRun([one(await renderChart(helm, 'restpath-operator', ns(), set), 'Deployment')]);
+    expect(shardEnv(envOf(stored!))).toEqual([{ name: 'SELECTOR', value: 'shard in (a,b),!legacy' }, { name: 'LEADER_ELECTION_ID', value: 'restpath-operator-shard-ab' }]);
   }, BUILD_MS);
 });
 
@@ -131,6 +145,7 @@ describe('values.schema.json at helm install', () => {
     ['an unknown log level', ['--set', 'controller.logLevel=verbose'], "at '/controller/logLevel': value must be one of '', 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'"],
     ['a region in capitals', ['--set', 'aws.region=US-EAST-1'], "at '/aws/region': 'US-EAST-1' does not match pattern"],
     ['a tag value DEFAULT_TAGS cannot carry', ['--set', 'controller.defaultTags.team=a\\,b'], "at '/controller/defaultTags/team': 'a,b' does not match pattern"],
+    ['a Lease name that is no DNS name', ['--set', 'controller.leaderElectionId=Shard_A'], "at '/controller/leaderElectionId': 'Shard_A' does not match pattern"],
   ];
   it.each(cases)('refuses %s and names it', async (_what, set, message) => {
     const r = await helm(['install', 'restpath-operator', CHART, '--namespace', ns(), ...set]);
@@ -160,5 +175,11 @@ describe('NOTES.txt', () => {
     const irsa = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::123456789012:role/restpath-operator']);
     expect(irsa).toContain('IRSA: the Pods assume arn:aws:iam::123456789012:role/restpath-operator.');
     expect(irsa).not.toContain('create-pod-identity-association');
+    // The Lease the operator takes (src/cli/controller.ts's leaseName): derived from the shard, or named.
+    expect(notes).toContain(`kubectl get lease restpath-operator -n ${ns()} `);
+    const sharded = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'controller.watchNamespaces={shop,payments}', '--set-string', 'controller.selector=shard in (a\\,b)\\,!legacy']);
+    expect(sharded).toContain(`kubectl get lease ${leaseName(['shop', 'payments'], 'shard in (a,b),!legacy')} -n ${ns()} `);
+    const named = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'controller.watchNamespaces={shop}', '--set', 'controller.leaderElectionId=shop-operator']);
+    expect(named).toContain(`kubectl get lease shop-operator -n ${ns()} `);
   }, BUILD_MS);
 });

@@ -10,7 +10,7 @@ import { runStep } from '../../scripts/testenv/run.js';
 const REPO = join(import.meta.dirname, '..', '..');
 export const HEALTH_DIR = join(REPO, 'deploy', 'argocd', 'health');
 export const ARGOCD_FIXTURES = join(REPO, 'test', 'fixtures', 'argocd');
-export const KINDS = ['RestApi', 'RestPath', 'UsagePlan', 'DomainName'] as const;
+export const KINDS = ['RestApi', 'RestPath', 'UsagePlan', 'DomainName', 'AwsAccount'] as const;
 export type Kind = (typeof KINDS)[number];
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 

@@ -9,7 +9,7 @@ local RUNBOOK = {}
 -- as soon as it is set, and the end of a pause as progress until the operator has written again.
 local PAUSE_ON_OBJECT = true
 
--- From here on the four health checks are identical (test/unit/argocd/health.test.ts checks it).
+-- From here on the five health checks are identical (test/unit/argocd/health.test.ts checks it).
 -- Order: not observed yet > Stalled or a failing runbook check > paused > Reconciling > Ready.
 -- A failure beats a pause: a paused object that only a person can fix (a Conflict, a check clients
 -- hit) must not look merely suspended.

@@ -8,7 +8,7 @@ local RUNBOOK = { "ResourcePathReady", "IntegrationReady", "PermissionsReady", "
 -- The pause annotation is on the RestPath's RestApi: a RestPath shows it only through its status.
 local PAUSE_ON_OBJECT = false
 
--- From here on the four health checks are identical (test/unit/argocd/health.test.ts checks it).
+-- From here on the five health checks are identical (test/unit/argocd/health.test.ts checks it).
 -- Order: not observed yet > Stalled or a failing runbook check > paused > Reconciling > Ready.
 -- A failure beats a pause: a paused object that only a person can fix (a Conflict, a check clients
 -- hit) must not look merely suspended.

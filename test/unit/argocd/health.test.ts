@@ -97,18 +97,51 @@ describe('the order of precedence, on variations of the captures', () => {
   });
 });
 
+describe('AwsAccount (no e2e capture yet: objects shaped as src/status/aws-account-status.ts writes them)', () => {
+  const account = (conditions: Condition[], observedGeneration = 1) => ({
+    apiVersion: 'apigateway.restpath.dev/v1alpha1',
+    kind: 'AwsAccount',
+    metadata: { name: 'prod', generation: 1 },
+    spec: { accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/restpath', regions: ['eu-central-1'], namespaceSelector: {}, sessionName: 'restpath-operator', sessionDurationSeconds: 3600 },
+    status: { observedGeneration, conditions: conditions.map((c) => ({ ...c, observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' })) },
+  });
+  const ready = { type: 'Ready', status: 'True', reason: 'RoleAssumed', message: 'Assumed arn:aws:iam::123456789012:role/restpath.' };
+
+  it('not observed yet: Progressing', async () => {
+    expect(await healthOf('AwsAccount', account([], 0))).toEqual({ status: 'Progressing', message: "Waiting for the operator's first status of generation 1." });
+  });
+
+  it('the role assumed (Ready=True RoleAssumed): Healthy with Ready\'s message', async () => {
+    const o = account([ready, { type: 'Reconciling', status: 'False', reason: 'RoleAssumed', message: '' }, { type: 'Stalled', status: 'False', reason: 'RoleAssumed', message: '' }]);
+    expect(await healthOf('AwsAccount', o)).toEqual({ status: 'Healthy', message: ready.message });
+  });
+
+  it('the role not assumable (Stalled=True AssumeRoleFailed): Degraded with the reason and message', async () => {
+    const failed = { reason: 'AssumeRoleFailed', message: 'AccessDenied: not authorized to perform sts:AssumeRole.' };
+    const o = account([{ type: 'Ready', status: 'False', ...failed }, { type: 'Reconciling', status: 'False', ...failed }, { type: 'Stalled', status: 'True', ...failed }]);
+    expect(await healthOf('AwsAccount', o)).toEqual({ status: 'Degraded', message: `AssumeRoleFailed: ${failed.message}` });
+  });
+
+  it('ignores the pause annotation (the operator does not pause an AwsAccount)', async () => {
+    const o = account([ready]) as ReturnType<typeof account> & { metadata: { annotations?: Record<string, string> } };
+    o.metadata.annotations = { 'restpath.dev/paused': 'true' };
+    expect((await healthOf('AwsAccount', o)).status).toBe('Healthy');
+  });
+});
+
 describe('the health scripts', () => {
-  const BODY = '-- From here on the four health checks are identical';
+  const BODY = '-- From here on the five health checks are identical';
   const body = (kind: Kind) => {
     const text = readFileSync(healthScriptFile(kind), 'utf8');
     expect(text, kind).toContain(BODY);
     return text.slice(text.indexOf(BODY));
   };
 
-  it('share one body after their kind-specific settings (a fix goes into all four)', () => {
+  it('share one body after their kind-specific settings (a fix goes into all five)', () => {
     expect(body('RestPath')).toBe(body('RestApi'));
     expect(body('UsagePlan')).toBe(body('RestApi'));
     expect(body('DomainName')).toBe(body('RestApi'));
+    expect(body('AwsAccount')).toBe(body('RestApi'));
   });
 
   it('use nothing Argo CD does not give them: no string library, no require, no io/os/debug', () => {

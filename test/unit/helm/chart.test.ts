@@ -93,7 +93,8 @@ describe('the chart, linted and rendered by helm', () => {
     expect(spec.priorityClassName).toBe('system-cluster-critical');
     expect(env(objects)).toEqual({
       POD_NAMESPACE: 'valueFrom', AWS_REGION: 'eu-central-1', RESYNC_PERIOD: '5m', WATCH_NAMESPACES: 'shop,payments', ADOPT_NAMESPACES: 'shop',
-      LOG_LEVEL: 'debug', CONCURRENCY: '8', DEFAULT_TAGS: 'cost-center=4711,team=platform', AWS_ENDPOINT_URL: 'https://apigateway.example.internal', DEBOUNCE: '5s',
+      LOG_LEVEL: 'debug', CONCURRENCY: '8', DEFAULT_TAGS: 'cost-center=4711,team=platform', SELECTOR: 'shard in (a,b),!legacy', LEADER_ELECTION_ID: 'restpath-operator-shard-ab',
+      AWS_ENDPOINT_URL: 'https://apigateway.example.internal', DEBOUNCE: '5s',
     });
     expect(find(objects, 'ServiceAccount').metadata.annotations).toEqual({
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/restpath-operator',
