@@ -1,7 +1,8 @@
 // An AwsAccount's credentials: assumed once however many ask at the same time, kept until five
 // minutes before they expire, assumed again after AWS refuses them, and a refusal of AssumeRole is an
 // AssumeRoleError with AWS's words and the command to check (never the external id itself).
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommand} from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import type { AwsAccountSpec } from '../../../src/api/aws-account.js';
 import { AwsCaller } from '../../../src/aws/caller.js';

@@ -33,7 +33,7 @@ describe('placementOf', () => {
     ['AccountNotAllowed', { namespaceLabels: undefined }, ['may not be used from namespace shop', '(labels: (none))']],
     ['RegionNotAllowed', { spec: { accountRef: { name: 'team-a' }, region: 'ap-south-1' } }, ['allows the regions eu-west-1, us-east-1, not ap-south-1', 'Nothing is called in AWS']],
   ] as const)('refuses %s with a message saying what to check', (reason, over, says) => {
-    const v = placementOf(input(over as Partial<PlacementInput>));
+    const v = placementOf(input(over));
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.reason).toBe(reason);
