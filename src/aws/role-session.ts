@@ -52,10 +52,15 @@ export class RoleSession {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** What the SDK clients of this account call for credentials (they re-ask when `expiration` nears). */
+  /**
+   * What the SDK clients of this account call for credentials. The SDK memoizes a provider's answer:
+   * forever when it has no `expiration`, else until five minutes before it. Its cache could then hold
+   * a key after invalidate() or renewal; so the answer is always due (expiration now), the SDK asks on
+   * every request, and this session stays the one cache that decides when to assume again.
+   */
   readonly provider = async (): Promise<AwsCredentialIdentity> => {
-    const { info: _info, ...credentials } = await this.fresh();
-    return credentials;
+    const { info: _info, expiration: _expiration, ...credentials } = await this.fresh();
+    return { ...credentials, expiration: new Date() };
   };
 
   /** The session the credentials are for; assumes a role when there are none or they are about to expire. */

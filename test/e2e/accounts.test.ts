@@ -121,7 +121,11 @@ describe('two accounts × two regions', () => {
     const assumedBefore = assumedByA();
     proxy.expireSessions(roleOf(A));
     await poke(ns.a, 'a-us-east-1');
+    const servedA = () => Object.entries(proxy.countsByAccount(A.account).passed).reduce((n, [op, c]) => (op === 'AssumeRole' || op === 'other' ? n : n + c), 0);
+    const servedBefore = servedA();
     await until('a new session for account A', () => Promise.resolve(assumedByA() > assumedBefore ? true : undefined), 60_000, () => operator.logs());
+    // The expired key is refused by the proxy, so a call served after this is signed with the new one.
+    await until('account A served again with its new key', () => Promise.resolve(servedA() > servedBefore ? true : undefined), 60_000, () => operator.logs());
     await inA.waitFor('restpath/a-us-east-1-hello', 'Ready', 'True');
     // Revoked: AssumeRole is refused; the API, its path and the AwsAccount say so.
     proxy.denyAssumeRole(roleOf(A));

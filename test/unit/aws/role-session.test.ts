@@ -3,6 +3,9 @@
 // AssumeRoleError with AWS's words and the command to check (never the external id itself).
 import type { AssumeRoleCommand} from '@aws-sdk/client-sts';
 import { STSClient } from '@aws-sdk/client-sts';
+import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { AwsAccountSpec } from '../../../src/api/aws-account.js';
 import { AwsCaller } from '../../../src/aws/caller.js';
@@ -36,7 +39,7 @@ describe('RoleSession', () => {
     const session = new RoleSession(new AwsCaller(), sts, 'team-a', SPEC, () => now);
     const [a, b] = await Promise.all([session.provider(), session.provider()]);
     expect(inputs).toHaveLength(1);
-    expect(a).toEqual(b);
+    expect(a.accessKeyId).toBe(b.accessKeyId);
     expect(a).toMatchObject({ accessKeyId: 'ASIA1', sessionToken: 'token1' });
     expect(inputs[0]).toMatchObject({ RoleArn: SPEC.roleArn, RoleSessionName: 'restpath-operator', ExternalId: 'secret-ish-id', DurationSeconds: 3600, Tags: [{ Key: 'team', Value: 'a' }] });
     now += 3_600_000 - RENEW_BEFORE_MS - 1;
@@ -53,6 +56,31 @@ describe('RoleSession', () => {
     session.invalidate();
     expect((await session.provider()).accessKeyId).toBe('ASIA2');
     expect(inputs).toHaveLength(2);
+  });
+
+  it('a real SDK client signs with the renewed key after invalidate(), not the one it saw first', async () => {
+    // The SDK memoizes credentials; a provider answer without a due expiration would be kept forever.
+    const keys: string[] = [];
+    const server = createServer((req, res) => {
+      keys.push(/Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'unsigned');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"item":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { sts } = fakeSts((n) => Promise.resolve(credentials(n, Date.now() + 3_600_000)));
+      const session = new RoleSession(new AwsCaller(), sts, 'team-a', SPEC);
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new APIGatewayClient({ region: 'eu-west-1', endpoint, credentials: session.provider });
+      await client.send(new GetRestApisCommand({}));
+      await client.send(new GetRestApisCommand({}));
+      session.invalidate();
+      await client.send(new GetRestApisCommand({}));
+      expect(keys).toEqual(['ASIA1', 'ASIA1', 'ASIA2']);
+      client.destroy();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("turns AWS's refusal into an AssumeRoleError with its words and the command, without the external id's value", async () => {
