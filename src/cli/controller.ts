@@ -37,10 +37,13 @@ function tags(value: string | undefined): Record<string, string> {
 
 /**
  * The Lease of a shard: Deployments with the same --namespaces and --selector are replicas of one
- * shard and share it (one leader); different shards get different Leases and work side by side.
+ * shard and share it (one leader); shards split by --selector get different Leases and work side by
+ * side. Without a selector the name stays restpath-operator whatever --namespaces says, as before
+ * sharding existed: a rollout that keeps the Lease name never has two leaders at once, and an
+ * upgrade of an operator that watched some namespaces must not be one that changes it.
  */
 export function leaseName(namespaces: readonly string[], selector: string): string {
-  if (namespaces.length === 0 && selector === '') return 'restpath-operator';
+  if (selector === '') return 'restpath-operator';
   const shard = createHash('sha256').update(JSON.stringify([[...namespaces].sort(), selector.replace(/\s+/g, '')])).digest('hex').slice(0, 10);
   return `restpath-operator-${shard}`;
 }

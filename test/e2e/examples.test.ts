@@ -46,9 +46,9 @@ describe('deploy/examples', () => {
     expect(out).toMatch(/usageplan\.apigateway\.restpath\.dev\/partners\s+shop-partners\s+100\s+100000\s+MONTH/);
   });
 
-  it('kubectl get -o wide adds the Ready message and resource id', async () => {
+  it('kubectl get -o wide adds the Ready message, resource id, account and region', async () => {
     const out = await kubectl.ok(['get', 'restpaths', '-n', 'shop', '-o', 'wide']);
-    expect(out.split('\n')[0]).toMatch(/^NAME\s+API\s+PATH\s+READY\s+REASON\s+AGE\s+MESSAGE\s+API-ID\s+RESOURCE-ID$/);
+    expect(out.split('\n')[0]).toMatch(/^NAME\s+API\s+PATH\s+READY\s+REASON\s+AGE\s+MESSAGE\s+API-ID\s+RESOURCE-ID\s+ACCOUNT\s+REGION$/);
   });
 
   it('the apigateway category lists all three kinds', async () => {

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
+import { sampleSum } from '../support/metrics-text.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { never as neverWithin, until as waitUntil } from '../support/until.js';
 
@@ -56,8 +57,8 @@ describe('the operator process', () => {
     expect(operatorLogs()).toContain('"msg":"caches synced; reconciling"');
     const metrics = (await get('/metrics')).body;
     expect(metrics).toMatch(/restpath_reconciles_total\{kind="RestApi",result="done"\} [1-9]/);
-    expect(metrics).toMatch(/restpath_aws_calls_total\{operation="CreateRestApi",outcome="ok"\} 1/);
-    expect(metrics).toMatch(/restpath_aws_calls_total\{operation="PutMethod",outcome="ok"\} 2/);
+    expect(sampleSum(metrics, 'restpath_aws_calls_total', { operation: 'CreateRestApi', outcome: 'ok', account: 'default' })).toBe(1);
+    expect(sampleSum(metrics, 'restpath_aws_calls_total', { operation: 'PutMethod', outcome: 'ok', account: 'default' })).toBe(2);
     expect(metrics).toContain('restpath_workqueue_depth');
   });
 

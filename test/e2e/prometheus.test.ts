@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
+import { sampleSum } from '../support/metrics-text.js';
 import { MANIFEST_HEADER, mockPathYaml, objectsIn } from '../support/objects.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { asSent, dashboard, documentedMetrics, RULES_FILE, startPrometheus, type RunningPrometheus, type Sample } from '../support/prometheus.js';
@@ -80,7 +81,7 @@ describe('Prometheus scraping the operator while AWS throttles', { timeout: 300_
     // Every 429 the proxy sent is one the operator counted (it is the proxy's only client).
     await until('restpath_aws_calls_total{outcome="throttled"} equal to the proxy\'s 429s', async () => {
       const text = await (await fetch(metricsUrl)).text();
-      const counted = [...text.matchAll(/^restpath_aws_calls_total\{operation="(\w+)",outcome="throttled"\} (\d+)/gm)].reduce((n, m) => n + Number(m[2]), 0);
+      const counted = sampleSum(text, 'restpath_aws_calls_total', { outcome: 'throttled' });
       return counted === proxy.total('throttled') ? counted : undefined;
     });
 

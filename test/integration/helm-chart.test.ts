@@ -179,6 +179,9 @@ describe('NOTES.txt', () => {
     expect(notes).toContain(`kubectl get lease restpath-operator -n ${ns()} `);
     const sharded = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'controller.watchNamespaces={shop,payments}', '--set-string', 'controller.selector=shard in (a\\,b)\\,!legacy']);
     expect(sharded).toContain(`kubectl get lease ${leaseName(['shop', 'payments'], 'shard in (a,b),!legacy')} -n ${ns()} `);
+    const namespacesOnly = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'controller.watchNamespaces={shop}']);
+    expect(namespacesOnly).toContain(`kubectl get lease ${leaseName(['shop'], '')} -n ${ns()} `);
+    expect(leaseName(['shop'], '')).toBe('restpath-operator');
     const named = await helm.ok(['install', 'restpath-operator', CHART, '--namespace', ns(), '--dry-run=server', '--set', 'controller.watchNamespaces={shop}', '--set', 'controller.leaderElectionId=shop-operator']);
     expect(named).toContain(`kubectl get lease shop-operator -n ${ns()} `);
   }, BUILD_MS);

@@ -52,12 +52,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 
 {{/* The leader-election Lease the operator takes (leaseName in src/cli/controller.ts): LEADER_ELECTION_ID,
 else restpath-operator, with a hash of the sorted namespaces and the selector (blanks removed) when
-either is set. The NOTES name it; test/integration/helm-chart.test.ts checks it against the operator's. */}}
+a selector is set. The NOTES name it; test/integration/helm-chart.test.ts checks it against the operator's. */}}
 {{- define "restpath-operator.leaseName" -}}
 {{- $c := .Values.controller -}}
 {{- if $c.leaderElectionId -}}
 {{- $c.leaderElectionId -}}
-{{- else if or $c.watchNamespaces $c.selector -}}
+{{- else if $c.selector -}}
 {{- $shard := list (sortAlpha $c.watchNamespaces) (regexReplaceAll "\\s+" $c.selector "") | toJson | sha256sum | trunc 10 -}}
 {{- printf "restpath-operator-%s" $shard -}}
 {{- else -}}
