@@ -1,8 +1,7 @@
 // An AwsAccount's credentials: assumed once however many ask at the same time, kept until five
 // minutes before they expire, assumed again after AWS refuses them, and a refusal of AssumeRole is an
 // AssumeRoleError with AWS's words and the command to check (never the external id itself).
-import type { AssumeRoleCommand} from '@aws-sdk/client-sts';
-import { STSClient } from '@aws-sdk/client-sts';
+import { type AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
