@@ -3,9 +3,10 @@
 // every attempt by operation and outcome, and turns a refusal (a bad request, an account quota
 // reached) into an AwsRequestError carrying AWS's message for the status condition.
 import pRetry from 'p-retry';
-import { AwsRequestError, classifyError, errorName, retryAfterMs } from './errors.js';
+import { AwsRequestError, classifyError, errorName, failureName, retryAfterMs } from './errors.js';
 import type { CallMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
+import { noticeRetry } from './retry-notices.js';
 import { realClock, type Clock } from '../util/clock.js';
 
 export interface RetryPolicy {
@@ -80,6 +81,8 @@ export class AwsCaller {
           // Throttling is waited out (as long as AWS asks), not counted against the retry budget.
           onFailedAttempt: async ({ error }) => {
             if (classifyError(error) === 'credentials') this.renewCredentials?.();
+            // The pass this call belongs to says so in its object's status while it lasts (retry-reporter.ts).
+            if (this.retryable(error)) noticeRetry({ operation, error: failureName(error), kind: classifyError(error) });
             const wait = classifyError(error) === 'throttled' ? retryAfterMs(error) : undefined;
             if (wait !== undefined) await this.clock.sleep(wait);
           },

@@ -87,8 +87,7 @@ export function classifyError(error: unknown): ErrorClass {
   if (status === 429) return 'throttled';
 
   if (status !== undefined && status >= 500) return 'transient';
-  const code = e.code ?? asAwsError(e.cause).code;
-  if ((code && NETWORK_CODES.has(code)) || e.name === 'TimeoutError' || /socket hang up|ECONNRESET/.test(e.message ?? '')) return 'transient';
+  if (isNetworkError(error)) return 'transient';
   return 'terminal';
 }
 
@@ -100,6 +99,20 @@ export function retryAfterMs(error: unknown): number | undefined {
 
 export function errorName(error: unknown): string {
   return asAwsError(error).name ?? 'Error';
+}
+
+/** AWS could not be reached at all (connection refused or reset, DNS, a timeout): no answer, not a refusal. */
+export function isNetworkError(error: unknown): boolean {
+  const e = asAwsError(error);
+  const code = e.code ?? asAwsError(e.cause).code;
+  return (code !== undefined && NETWORK_CODES.has(code)) || e.name === 'TimeoutError' || /socket hang up|ECONNRESET/.test(e.message ?? '');
+}
+
+/** An error's name for a status message: AWS's error name, or a network error's code (never its message). */
+export function failureName(error: unknown): string {
+  const e = asAwsError(error);
+  if (e.name && e.name !== 'Error') return e.name;
+  return e.code ?? asAwsError(e.cause).code ?? (/socket hang up/.test(e.message ?? '') ? 'ECONNRESET' : 'Error');
 }
 
 /** The thing is not there (404 NotFound, IAM NoSuchEntity): for a delete, done; for a read, absent. */

@@ -7,7 +7,7 @@
 //            allowed to make the call: only a person can help (change the spec, delete unused things,
 //            grant the permission), so Stalled=True, and the object is looked at again in 5 minutes
 //            or as soon as it changes.
-import { AwsRequestError, classifyError, errorName } from '../aws/errors.js';
+import { AwsRequestError, classifyError, errorName, failureName, isNetworkError } from '../aws/errors.js';
 import { ApiKeyValueInUseError } from '../aws/usage-plans.js';
 import { AssumeRoleError } from '../aws/role-session.js';
 import type { Progress } from '../status/summary.js';
@@ -57,6 +57,8 @@ function judge(error: unknown, options: { operation?: string; retryRefusals?: bo
   // The AwsAccount's role cannot be assumed (trust policy, external id, the role gone): the platform
   // admin fixes it; the object is looked at again as soon as the AwsAccount is Ready.
   if (error instanceof AssumeRoleError) return { reason: 'AssumeRoleFailed', detail: `${error.message} Nothing is called in AWS in that account until the role can be assumed. Check: ${error.command}`, disposition: 'stalled' };
+  // No answer at all (connection refused or reset, a timeout): say so, not a bare "Error".
+  if (isNetworkError(error)) return { reason: 'AwsUnreachable', detail: `AWS could not be reached (${failureName(error)}): ${said}. The operator tries again`, disposition: 'retry' };
   const reason = error instanceof AwsRequestError ? error.code : errorName(error);
   switch (classifyError(error)) {
     case 'quotaReached': {

@@ -20,6 +20,7 @@ import { errorPolicy, progressOf, stalledBy, type Verdict } from './error-policy
 import { convergeRoles, deleteAuthorizerRoles } from './execution-roles.js';
 import { diagnoseApi } from './path-diagnosis.js';
 import { restApiRef } from './refs.js';
+import type { RetryReporter } from './retry-reporter.js';
 import { deployStages, readLiveStages } from './stage-deployer.js';
 
 export interface PassOutput {
@@ -79,7 +80,7 @@ async function identify(ctx: ControllerContext, out: PassOutput, api: RestApi, p
  * `paths`: the RestPaths that stay; `leaving`: those being deleted (what they owned may go now);
  * `waitingPlans`: UsagePlans whose writes wait for this API's pause, listed with its own.
  */
-export async function managedPass(ctx: ControllerContext, api: RestApi, paths: RestPath[], leaving: readonly RestPath[], trigger: Trigger, pendingPlans: ReadonlyMap<string, string[]>, waitingPlans: readonly string[] = []): Promise<PassOutput> {
+export async function managedPass(ctx: ControllerContext, api: RestApi, paths: RestPath[], leaving: readonly RestPath[], trigger: Trigger, pendingPlans: ReadonlyMap<string, string[]>, waitingPlans: readonly string[] = [], retries?: RetryReporter<RestApi>): Promise<PassOutput> {
   const namespace = api.metadata.namespace ?? '';
   const pass = emptyPass(ctx.now(), ctx.aws.region, paths, api);
   const out: PassOutput = { pass, api };
@@ -104,6 +105,8 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   }
   pass.restApiId = observed.id;
   pass.rootResourceId = observed.rootResourceId;
+  // Its id is stored: from here on the RestApi may say that AWS calls are being retried.
+  retries?.start(out.api ?? api);
   pass.resourceIds = new Map(observed.resources.map((r) => [r.path, r.id]));
   const owner = observed.tags[OWNER_TAG];
   if (owner && owner !== ownerRef(namespace, 'RestApi', api.metadata.name)) {

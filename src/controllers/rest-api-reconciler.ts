@@ -23,6 +23,8 @@ import { externalPass } from './external-api-pass.js';
 import { isPaused, managedPass } from './rest-api-pass.js';
 import { EXTERNAL_KEY_PREFIX, FINALIZER, regarding, restApiRef, restPathRef } from './refs.js';
 import { kubeErrorText } from '../kube/errors.js';
+import { withRetryListener } from '../aws/retry-notices.js';
+import { retryReporterFor } from './retry-reporter.js';
 
 export interface ApiStores {
   getRestApi: (key: string) => RestApi | undefined;
@@ -84,11 +86,13 @@ export class RestApiReconciler {
     const stored = await this.ctx.writer.addFinalizer(restApiRef(api), api, FINALIZER);
     const paths = await this.withFinalizers(all.filter((p) => !deleting(p)));
     const plans = this.stores.usagePlansIn(namespace);
-    const out = await managedPass(this.ctx, stored, paths, all.filter(deleting), trigger, pendingUsagePlans(name, plans), plansWaitingFor(name, plans));
+    const retries = retryReporterFor<RestApi>(this.ctx, restApiRef(api));
+    const out = await withRetryListener(retries.listener, () => managedPass(this.ctx, stored, paths, all.filter(deleting), trigger, pendingUsagePlans(name, plans), plansWaitingFor(name, plans), retries));
+    await retries.settle();
     const p = out.pass;
     p.accountId = accountId;
     if (!p.stopped && !p.paused && !p.executionFailure) await this.release(all.filter(deleting));
-    await this.write(p, out.api ?? stored);
+    await this.write(p, retries.latest(out.api ?? stored));
     return outcomeOf(out.verdict, out.error, p.recheckInMs);
   }
 

@@ -23,6 +23,8 @@ import type { DiagnosisFacts, UsagePlanSnapshot } from './ports.js';
 import { failure } from './rest-api-pass.js';
 import { FINALIZER, regarding, usagePlanRef } from './refs.js';
 import { kubeErrorText } from '../kube/errors.js';
+import { withRetryListener } from '../aws/retry-notices.js';
+import { retryReporterFor, type RetryReporter } from './retry-reporter.js';
 
 export interface UsagePlanStores {
   getUsagePlan: (key: string) => UsagePlan | undefined;
@@ -64,7 +66,10 @@ export class UsagePlanReconciler {
     if (deleting(plan)) return this.delete(plan);
     const stored = await this.ctx.writer.addFinalizer(usagePlanRef(plan), plan, FINALIZER);
     const crossing = this.crossAccount(stored, placed.placement);
-    const { pass, verdict, error } = crossing ? { pass: this.newPass(stored, { stopped: failure(crossing) }), verdict: crossing, error: undefined } : await this.run(stored);
+    const retries = retryReporterFor<UsagePlan>(this.ctx, usagePlanRef(stored));
+    const { pass, verdict, error } = crossing ? { pass: this.newPass(stored, { stopped: failure(crossing) }), verdict: crossing, error: undefined } : await withRetryListener(retries.listener, () => this.run(stored, retries));
+    await retries.settle();
+    pass.plan = retries.latest(pass.plan);
     pass.placed = { accountId: placed.accountId, region: placed.placement.region };
     return this.write(pass, verdict, error);
   }
@@ -97,7 +102,7 @@ export class UsagePlanReconciler {
   }
 
   /** The phases, filling in the pass; the first failure's verdict decides what the queue does next. */
-  private async run(plan: UsagePlan): Promise<{ pass: UsagePlanPass; verdict?: Verdict; error?: unknown }> {
+  private async run(plan: UsagePlan, retries?: RetryReporter<UsagePlan>): Promise<{ pass: UsagePlanPass; verdict?: Verdict; error?: unknown }> {
     const ctx = this.ctx;
     const namespace = plan.metadata.namespace ?? '';
     const pass = this.newPass(plan);
@@ -137,6 +142,8 @@ export class UsagePlanReconciler {
     }
     pass.usagePlanId = snapshot.plan.id;
     pass.keys = snapshot.keys;
+    // Its id is stored: from here on the plan may say that AWS calls are being retried.
+    retries?.start(pass.plan);
     const planOwner = snapshot.plan.tags[OWNER_TAG];
     if (planOwner && planOwner !== owner) {
       return stop(stalledBy('OwnedByOther', `Usage plan ${snapshot.plan.id} belongs to ${planOwner} (tag ${OWNER_TAG}); the operator does not change it.`));

@@ -13,7 +13,7 @@ export const OPERATOR_REASONS: readonly string[] = [
   // Ready=True and the summaries' fine states.
   'Ready', 'Paused', 'Reconciled', 'NotStalled', 'Synced',
   // Reconciling, then perhaps Stalled.
-  'WaitingForExecutionRole', 'UsagePlanPending', 'StageNotReady', 'RestApiNotFound', 'StageNotFound', 'UnknownMethod', 'SecretNotFound', 'SecretKeyNotFound', 'KubernetesWriteFailed',
+  'AwsRetrying', 'AwsUnreachable', 'WaitingForExecutionRole', 'UsagePlanPending', 'StageNotReady', 'RestApiNotFound', 'StageNotFound', 'UnknownMethod', 'SecretNotFound', 'SecretKeyNotFound', 'KubernetesWriteFailed',
   // Stalled: guards, refusals and quotas.
   'AuthorizerNotFound', 'AuthorizerTypeMismatch', 'RequestValidatorNotFound', 'ModelNotFound', 'ModelCycle', 'DeletionWaits',
   'Conflict', 'OwnedByOther', 'AdoptionNotAllowed', 'CrossNamespaceReference', 'SecretOwnedByOther', 'ApiKeyValueTooShort', 'ApiKeyValueInUse',
