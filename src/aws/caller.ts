@@ -51,12 +51,18 @@ export class AwsCaller {
     this.where = options.where;
   }
 
-  private retryable(error: unknown): boolean {
+  private retryable(error: unknown, resend: boolean): boolean {
     const kind = classifyError(error);
-    return kind === 'throttled' || kind === 'transient' || (kind === 'credentials' && this.renewCredentials !== undefined);
+    return kind === 'throttled' || (kind === 'transient' && resend) || (kind === 'credentials' && this.renewCredentials !== undefined);
   }
 
-  async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  /**
+   * `resend: false` for a create AWS does not make idempotent: a 5xx or a dropped connection may come
+   * after AWS acted, so the caller does not send it again (ensure-created.ts looks first). A 429 or
+   * refused credentials are retried: AWS did nothing then.
+   */
+  async call<T>(operation: string, send: () => Promise<T>, options: { resend?: boolean } = {}): Promise<T> {
+    const resend = options.resend ?? true;
     try {
       return await pRetry(
         async () => {
@@ -82,12 +88,12 @@ export class AwsCaller {
           onFailedAttempt: async ({ error }) => {
             if (classifyError(error) === 'credentials') this.renewCredentials?.();
             // The pass this call belongs to says so in its object's status while it lasts (retry-reporter.ts).
-            if (this.retryable(error)) noticeRetry({ operation, error: failureName(error), kind: classifyError(error) });
+            if (this.retryable(error, resend)) noticeRetry({ operation, error: failureName(error), kind: classifyError(error) });
             const wait = classifyError(error) === 'throttled' ? retryAfterMs(error) : undefined;
             if (wait !== undefined) await this.clock.sleep(wait);
           },
           shouldConsumeRetry: ({ error }) => classifyError(error) !== 'throttled',
-          shouldRetry: ({ error }) => this.retryable(error),
+          shouldRetry: ({ error }) => this.retryable(error, resend),
         },
       );
     } catch (error) {

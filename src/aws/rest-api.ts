@@ -4,6 +4,7 @@
 import { CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, type RestApi } from '@aws-sdk/client-api-gateway';
 import { OWNER_TAG } from '../model/build.js';
 import type { ApiSettings, StringMap } from '../model/shapes.js';
+import { createUnlessFound } from './ensure-created.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
 import { isGone } from './errors.js';
@@ -35,7 +36,8 @@ export async function ensureRestApi(
   if (!owner) throw new Error(`ensureRestApi needs the ${OWNER_TAG} tag`);
   const existing = await findRestApiByOwner(caller, clients, owner);
   if (existing?.id) return { id: existing.id, rootResourceId: existing.rootResourceId ?? '', created: false };
-  const created = await caller.call('CreateRestApi', () =>
+  // A lost answer is looked for by the owner tag, never re-sent (names are not unique: a duplicate).
+  const made = await createUnlessFound(caller, 'CreateRestApi', () => findRestApiByOwner(caller, clients, owner), () =>
     clients.apigateway.send(
       new CreateRestApiCommand({
         name: settings.name,
@@ -47,8 +49,9 @@ export async function ensureRestApi(
       }),
     ),
   );
+  const created = made.value;
   if (!created.id) throw new Error('CreateRestApi returned no id');
-  return { id: created.id, rootResourceId: created.rootResourceId ?? '', created: true };
+  return { id: created.id, rootResourceId: created.rootResourceId ?? '', created: made.created };
 }
 
 export async function deleteRestApi(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<void> {

@@ -25,6 +25,7 @@ import { OWNER_TAG } from '../model/build.js';
 import { Sensitive } from '../model/sensitive.js';
 import { stageKey, type ApiStageShape, type DesiredUsagePlan, type UsagePlanShape } from '../model/usage-plan.js';
 import type { ObservedApiKey, ObservedUsagePlan, UsagePlanOperation } from '../plan/usage-plan-diff.js';
+import { createUnlessFound } from './ensure-created.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
 import { alreadyExists, classifyError, isGone } from './errors.js';
@@ -116,7 +117,8 @@ export async function ensureUsagePlan(caller: AwsCaller, clients: AwsClients, de
   const existing = await findUsagePlanByOwner(caller, clients, owner);
   if (existing?.id) return { id: existing.id, created: false };
   const { plan } = desired;
-  const created = await caller.call('CreateUsagePlan', () =>
+  // A lost answer is looked for by the owner tag, never re-sent (names are not unique: a second plan).
+  const made = await createUnlessFound(caller, 'CreateUsagePlan', () => findUsagePlanByOwner(caller, clients, owner), () =>
     clients.apigateway.send(
       new CreateUsagePlanCommand({
         name: plan.name,
@@ -128,8 +130,9 @@ export async function ensureUsagePlan(caller: AwsCaller, clients: AwsClients, de
       }),
     ),
   );
+  const created = made.value;
   if (!created.id) throw new Error('CreateUsagePlan returned no id');
-  return { id: created.id, created: true };
+  return { id: created.id, created: made.created };
 }
 
 export interface UsagePlanExecution {

@@ -39,6 +39,11 @@ export interface FaultRule {
   afterForwarding?: boolean;
   /** With `status`: answer with this error type and message (no Retry-After) instead of the usual one. */
   error?: { type: string; message: string };
+  /**
+   * Break only this share (0..1) of the matching requests, drawn from the proxy's seeded generator
+   * (`seed`), so a chaos run can be replayed; the others pass untouched and do not spend `times`.
+   */
+  rate?: number;
 }
 
 export interface QuotaProxyOptions {
@@ -50,6 +55,20 @@ export interface QuotaProxyOptions {
   /** Operation buckets on top of API Gateway's (src/aws/quotas.ts), for each (account, region). */
   operations?: Record<string, BucketSpec>;
   faults?: FaultRule[];
+  /** Seed of the generator `rate` rules draw from (default 1). */
+  seed?: number;
+}
+
+/** mulberry32: a small seeded generator; the same seed gives the same faults in the same order. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export interface ProxyCounts {
@@ -79,10 +98,12 @@ export class QuotaProxy {
   private readonly sessions = new SessionRegistry();
   /** Denied role ARN -> the AccessDenied message (undefined: the default one). */
   private readonly denied = new Map<string, string | undefined>();
+  private readonly random: () => number;
 
   private constructor(private readonly options: QuotaProxyOptions) {
     this.target = new URL(options.target);
     this.faults = options.faults ?? [];
+    this.random = seeded(options.seed ?? 1);
     this.specs = { ...OPERATION_BUCKETS, ...options.operations };
     this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
   }
@@ -179,7 +200,8 @@ export class QuotaProxy {
       (f) =>
         f.times > 0 &&
         (f.operation === undefined ? operation !== 'AssumeRole' : f.operation === operation) &&
-        (f.account === undefined || f.account === call.account),
+        (f.account === undefined || f.account === call.account) &&
+        (f.rate === undefined || this.random() < f.rate),
     );
     if (rule) rule.times -= 1;
     return rule;
@@ -208,8 +230,8 @@ export class QuotaProxy {
     const fault = this.matchFault(call, operation);
     if (fault?.drop || fault?.status) {
       this.count('faulted', call);
-      if (fault.drop) req.socket.destroy();
-      else if (fault.afterForwarding) this.forward(req, res, call, fault.status);
+      if (fault.afterForwarding) this.forward(req, res, call, fault.drop ? 'drop' : { status: fault.status ?? 500, ...(fault.error ? { error: fault.error } : {}) });
+      else if (fault.drop) req.socket.destroy();
       else sendFault(res, fault.status ?? 500, service, fault.error);
       return;
     }
@@ -229,16 +251,18 @@ export class QuotaProxy {
   }
 
   /**
-   * Forwards to the emulator; with `replaceWith`, the emulator's answer is dropped for that fault. An
+   * Forwards to the emulator; with `replaceWith`, the emulator's answer is dropped for that fault (an
+   * error answer, or 'drop': the connection closed with no answer). When the emulator cannot be
+   * reached the caller's connection is closed too, as when AWS itself is unreachable. An
    * AssumeRole answer is read whole first, so the key it issues is known before the caller can use it.
    */
-  private forward(req: IncomingMessage, res: ServerResponse, call: Call, replaceWith?: number): void {
+  private forward(req: IncomingMessage, res: ServerResponse, call: Call, replaceWith?: 'drop' | { status: number; error?: { type: string; message: string } }): void {
     const upstream = request(
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         if (replaceWith !== undefined) {
           answer.resume();
-          answer.on('end', () => sendFault(res, replaceWith, call.service));
+          answer.on('end', () => (replaceWith === 'drop' ? req.socket.destroy() : sendFault(res, replaceWith.status, call.service, replaceWith.error)));
           return;
         }
         if (call.operation === 'AssumeRole') {
@@ -254,10 +278,7 @@ export class QuotaProxy {
         answer.pipe(res);
       },
     );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
+    upstream.on('error', () => req.socket.destroy());
     if (call.body) upstream.end(call.body);
     else req.pipe(upstream);
   }
