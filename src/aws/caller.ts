@@ -3,7 +3,7 @@
 // every attempt by operation and outcome, and turns a refusal (a bad request, an account quota
 // reached) into an AwsRequestError carrying AWS's message for the status condition.
 import pRetry from 'p-retry';
-import { AwsRequestError, classifyError, errorName, failureName, retryAfterMs } from './errors.js';
+import { AwsRequestError, classifyError, errorName, failureName, isNetworkError, retryAfterMs } from './errors.js';
 import type { CallMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
 import { noticeRetry } from './retry-notices.js';
@@ -88,7 +88,7 @@ export class AwsCaller {
           onFailedAttempt: async ({ error }) => {
             if (classifyError(error) === 'credentials') this.renewCredentials?.();
             // The pass this call belongs to says so in its object's status while it lasts (retry-reporter.ts).
-            if (this.retryable(error, resend)) noticeRetry({ operation, error: failureName(error), kind: classifyError(error) });
+            if (this.retryable(error, resend)) noticeRetry({ operation, error: failureName(error), kind: classifyError(error), network: isNetworkError(error) });
             const wait = classifyError(error) === 'throttled' ? retryAfterMs(error) : undefined;
             if (wait !== undefined) await this.clock.sleep(wait);
           },

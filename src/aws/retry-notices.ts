@@ -11,6 +11,8 @@ export interface RetryNotice {
   /** AWS's error name, or the network error's code (ECONNREFUSED, ...): never its message. */
   error: string;
   kind: ErrorClass;
+  /** No answer at all (errors.ts isNetworkError): AWS unreachable rather than failing. */
+  network: boolean;
 }
 
 export type RetryListener = (notice: RetryNotice) => void;

@@ -39,7 +39,7 @@ export class RetryReporter<T extends WithConditions> {
   readonly listener = (notice: RetryNotice): void => {
     const call = `${notice.operation} ${notice.error}`;
     this.byCall.set(call, (this.byCall.get(call) ?? 0) + 1);
-    this.last = { operation: notice.operation, error: notice.error, network: /^E[A-Z]+$|TimeoutError/.test(notice.error) };
+    this.last = { operation: notice.operation, error: notice.error, network: notice.network };
     this.firstAt ??= this.options.now().getTime();
     this.maybeWrite();
   };

@@ -1,7 +1,7 @@
 // Combined faults while 100 RestPaths x 3 methods and a UsagePlan are applied at once: behind the
 // quota proxy (AWS's quotas) 20% of API Gateway calls answer 5xx, 5% of connections drop, a 429 storm
-// comes every 15 s, a lost answer (forwarded, then 409 or no answer) hits each create type, and the
-// operator is SIGKILLed twice, 10 s apart, and started again. After the faults stop: every object is
+// comes every 120 calls, a lost answer (forwarded, then 409 or no answer) hits each create type, and the
+// operator is SIGKILLed twice and started again. After the faults stop: every object is
 // Ready within a bound from the quotas, AWS holds exactly what the manifests say (no duplicate API,
 // resource, plan or key), the RestApi said which fault it was retrying while it lasted, and no secret
 // reached the logs, Events or statuses. CHAOS_SEED replays the same faults.
@@ -49,7 +49,11 @@ const NOISE: FaultRule[] = [
   { times: Infinity, rate: 0.2, status: 503 },
   { times: Infinity, rate: 0.05, drop: true },
 ];
-const STORM_MS = 6_000;
+// Of the ~720 calls the burst needs: storms, kills and the end of the faults, by calls passed.
+const STORM_EVERY = 120;
+const STORM_CALLS = 40;
+const KILL_AT = [150, 250];
+const WINDOW_CALLS = 450;
 
 interface Ready { name: string; ready: boolean; reason: string; message: string }
 async function readiness(): Promise<Ready[]> {
@@ -75,29 +79,29 @@ describe('combined faults during a burst', () => {
     const t0 = Date.now();
     await apply(manifests(byoKey));
 
-    // The faults' window: storms every 15 s, two SIGKILLs 10 s apart; what the RestApi said meanwhile.
+    // The faults' window, scheduled by the calls that reached AWS (no timers): a 429 storm of
+    // STORM_CALLS answers after every STORM_EVERY calls, a SIGKILL (and a fresh process) at KILL_AT
+    // calls, the window closing at WINDOW_CALLS; what the objects said meanwhile is sampled.
     const seen = new Set<string>();
-    let stormAt = Date.now() + 5_000;
+    let storms = 0;
     let kills = 0;
-    let killAt = Date.now() + 12_000;
-    const faultsUntil = Date.now() + 45_000;
-    while (Date.now() < faultsUntil) {
+    const killed = async () => {
+      const victim = operators[operators.length - 1]!;
+      process.kill(victim.process.pid, 'SIGKILL');
+      await until('the operator gone', () => Promise.resolve(victim.process.exited() ? true : undefined), 10_000);
+      kills++;
+      await start();
+    };
+    await until('the faults window', async () => {
       for (const r of await readiness()) if (!r.ready && r.reason) seen.add(`${r.name} ${r.reason}`);
-      if (Date.now() >= stormAt) {
-        p.faults.unshift({ times: Infinity, status: 429 });
-        setTimeout(() => { p.faults = p.faults.filter((f) => f.status !== 429 || f.rate !== undefined); }, STORM_MS);
-        stormAt += 15_000;
+      const passed = p.total('passed');
+      if (passed >= (storms + 1) * STORM_EVERY) {
+        storms++;
+        p.faults.unshift({ times: STORM_CALLS, status: 429 });
       }
-      if (kills < 2 && Date.now() >= killAt) {
-        const victim = operators[operators.length - 1]!;
-        process.kill(victim.process.pid, 'SIGKILL');
-        await until('the operator gone', () => Promise.resolve(victim.process.exited() ? true : undefined), 10_000);
-        kills++;
-        killAt += 10_000;
-        await start();
-      }
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
+      if (kills < KILL_AT.length && passed >= KILL_AT[kills]!) await killed();
+      return passed >= WINDOW_CALLS && kills === KILL_AT.length ? true : undefined;
+    }, 240_000);
     p.faults = [];
     const stopped = Date.now();
     const faulted = p.total('faulted');

@@ -26,10 +26,10 @@ describe('retry notices', () => {
       withRetryListener((n) => b.push(n), () => caller.call('CreateResource', failing([awsError('TooManyRequestsException', 429)]))),
     ]);
     expect(a).toEqual([
-      { operation: 'PutMethod', error: 'ServiceUnavailableException', kind: 'transient' },
-      { operation: 'PutMethod', error: 'ECONNREFUSED', kind: 'transient' },
+      { operation: 'PutMethod', error: 'ServiceUnavailableException', kind: 'transient', network: false },
+      { operation: 'PutMethod', error: 'ECONNREFUSED', kind: 'transient', network: true },
     ]);
-    expect(b).toEqual([{ operation: 'CreateResource', error: 'TooManyRequestsException', kind: 'throttled' }]);
+    expect(b).toEqual([{ operation: 'CreateResource', error: 'TooManyRequestsException', kind: 'throttled', network: false }]);
   });
 
   it('are not sent for a refusal (no retry) nor outside a pass', async () => {

@@ -25,7 +25,7 @@ function world() {
   });
   const fail = (atMs: number) => {
     t = atMs;
-    reporter.listener({ operation: 'PutMethod', error: 'InternalFailure', kind: 'transient' });
+    reporter.listener({ operation: 'PutMethod', error: 'InternalFailure', kind: 'transient', network: false });
   };
   return { reporter, writes, fail };
 }
