@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 import { DEFAULT_API_KEY_SECRET_KEY, type UsagePlan } from '../api/usage-plan.js';
-import { isOwnedBy, secretValue, type SecretWriter } from '../kube/secrets.js';
+import { isOwnedBy, secretValue, secretValueIsText, type SecretWriter } from '../kube/secrets.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { KeyValue } from '../model/usage-plan.js';
 import { API_VERSION } from './refs.js';
@@ -39,6 +39,7 @@ export async function resolveKeyValues(plan: UsagePlan, sources: KeyValueSources
       const value = secretValue(secret, ref.key);
       if (!secret) values.set(key.name, { reason: 'SecretNotFound', message: `API key ${key.name}: Secret ${namespace}/${ref.name} does not exist; create it with the key ${ref.key}. The AWS key is left as it is until then.` });
       else if (!value) values.set(key.name, { reason: 'SecretKeyNotFound', message: `API key ${key.name}: Secret ${namespace}/${ref.name} has no key ${ref.key} (it has: ${Object.keys(secret.data ?? {}).join(', ') || 'none'}). The AWS key is left as it is until then.` });
+      else if (!secretValueIsText(secret, ref.key)) values.set(key.name, { reason: 'ApiKeyValueNotText', message: `API key ${key.name}: the value under ${ref.key} in Secret ${namespace}/${ref.name} is binary data, not UTF-8 text; API Gateway key values are text, so it is not sent (clients could not send the same value). Store the key value as text. The AWS key is left as it is until then.` });
       else values.set(key.name, { value });
       continue;
     }

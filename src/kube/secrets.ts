@@ -14,6 +14,18 @@ export function secretValue(secret: V1Secret | undefined, key: string): Sensitiv
   return plain === undefined ? undefined : new Sensitive(plain);
 }
 
+/**
+ * Whether the value under `key` is text: `data` holds bytes, and bytes that are not UTF-8 would be
+ * decoded with replacement characters into a value other than the Secret's (an API key clients could
+ * not send). stringData is text by definition.
+ */
+export function secretValueIsText(secret: V1Secret | undefined, key: string): boolean {
+  const encoded = secret?.data?.[key];
+  if (encoded === undefined) return true;
+  const bytes = Buffer.from(encoded, 'base64');
+  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+}
+
 export function isOwnedBy(secret: V1Secret, ownerUid: string): boolean {
   return (secret.metadata?.ownerReferences ?? []).some((r) => r.uid === ownerUid);
 }
