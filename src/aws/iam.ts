@@ -16,11 +16,12 @@ import {
   type AttachedPolicy,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { OWNER_TAG } from '../model/build.js';
 import { INLINE_POLICY_NAME, ROLE_PATH } from '../model/roles.js';
-import type { DesiredRole, ObservedRole, RoleChange } from '../plan/role-diff.js';
+import { RoleNameTakenError, type DesiredRole, type ObservedRole, type RoleChange } from '../plan/role-diff.js';
 import type { AwsCaller } from './caller.js';
 import type { IamClients } from './clients.js';
-import { isGone } from './errors.js';
+import { alreadyExists, isGone } from './errors.js';
 import { iamPage, paginate } from './paginate.js';
 
 export async function accountId(caller: AwsCaller, clients: IamClients): Promise<string> {
@@ -29,6 +30,8 @@ export async function accountId(caller: AwsCaller, clients: IamClients): Promise
   return me.Account;
 }
 
+
+const ownerOf = (tags: { Key?: string; Value?: string }[] | undefined) => tags?.find((t) => t.Key === OWNER_TAG)?.Value;
 
 export function parsePolicy(document: string | undefined): unknown {
   return document ? (JSON.parse(decodeURIComponent(document)) as unknown) : undefined;
@@ -69,7 +72,36 @@ export async function observeRole(caller: AwsCaller, clients: IamClients, name: 
       if (isGone(error)) return undefined;
       throw error;
     });
-  return { arn: role.Arn, trustPolicy: parsePolicy(role.AssumeRolePolicyDocument), managedPolicyArns: attached.map((p) => p.PolicyArn ?? '').sort(), inlinePolicy: inline };
+  return { arn: role.Arn, trustPolicy: parsePolicy(role.AssumeRolePolicyDocument), managedPolicyArns: attached.map((p) => p.PolicyArn ?? '').sort(), inlinePolicy: inline, owner: ownerOf(role.Tags) };
+}
+
+/**
+ * CreateRole. Role names are unique, so a create re-sent after its answer was lost (a 5xx or a dropped
+ * connection after IAM made it) is refused with EntityAlreadyExists: the role is ours when it carries
+ * our owner tag, and the pass goes on with it; another's role of that name is never taken over.
+ */
+async function createRole(caller: AwsCaller, clients: IamClients, want: DesiredRole): Promise<string | undefined> {
+  const RoleName = want.name;
+  try {
+    const out = await caller.call('CreateRole', () =>
+      clients.iam.send(
+        new CreateRoleCommand({
+          RoleName,
+          Path: ROLE_PATH,
+          AssumeRolePolicyDocument: JSON.stringify(want.trustPolicy),
+          Description: 'API Gateway execution role managed by restpath-operator',
+          Tags: Object.entries(want.tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+    );
+    return out.Role?.Arn;
+  } catch (error) {
+    if (!alreadyExists(error)) throw error;
+    const role = (await caller.call('GetRole', () => clients.iam.send(new GetRoleCommand({ RoleName })))).Role;
+    const owner = ownerOf(role?.Tags);
+    if (role?.Arn && owner === want.tags[OWNER_TAG]) return role.Arn;
+    throw new RoleNameTakenError(RoleName, owner);
+  }
 }
 
 /** Carries out the changes plan/role-diff.ts computed; returns the role's ARN. */
@@ -79,21 +111,9 @@ export async function changeRole(caller: AwsCaller, clients: IamClients, want: D
   let arn: string | undefined;
   for (const c of changes) {
     switch (c.kind) {
-      case 'createRole': {
-        const out = await caller.call('CreateRole', () =>
-          iam.send(
-            new CreateRoleCommand({
-              RoleName,
-              Path: ROLE_PATH,
-              AssumeRolePolicyDocument: JSON.stringify(want.trustPolicy),
-              Description: 'API Gateway execution role managed by restpath-operator',
-              Tags: Object.entries(want.tags).map(([Key, Value]) => ({ Key, Value })),
-            }),
-          ),
-        );
-        arn = out.Role?.Arn;
+      case 'createRole':
+        arn = await createRole(caller, clients, want);
         break;
-      }
       case 'updateTrustPolicy':
         await caller.call('UpdateAssumeRolePolicy', () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(want.trustPolicy) })));
         break;

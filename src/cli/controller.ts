@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { AwsTargetRegistry } from '../aws/targets.js';
 import { parseSelector, type Selector } from '../model/label-selector.js';
+import { DEFAULT_RESOURCES_PER_API } from '../model/resource-limit.js';
 import { EventRecorder } from '../kube/events.js';
 import { KubeWriter } from '../kube/writer.js';
 import { Manager } from '../controllers/manager.js';
@@ -68,6 +69,7 @@ export function addControllerCommand(program: Command): void {
     .option('--default-tags <k=v,...>', 'tags on everything the operator creates (env DEFAULT_TAGS)', env.DEFAULT_TAGS ?? '')
     .option('--diagnosis-max-age <duration>', 'how old IAM and usage-plan facts may be on a resync pass (default: half the resync period, at most 5m); a pass someone asked for reads them fresh (env DIAGNOSIS_MAX_AGE)', env.DIAGNOSIS_MAX_AGE)
     .option('--reference-grace <duration>', 'how long a missing RestApi, stage, Secret or method is waited for before Stalled (env REFERENCE_GRACE)', env.REFERENCE_GRACE ?? '2m')
+    .option('--resources-per-api <n>', 'API Gateway\'s "Resources per API" quota of the accounts, when raised from the default: a RestPath that would take a REST API over it is held back with ResourceLimitReached (env RESOURCES_PER_API)', env.RESOURCES_PER_API ?? String(DEFAULT_RESOURCES_PER_API))
     .option('--health-port <port>', 'port of /healthz, /readyz and /metrics; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
     .addOption(new Option('--log-level <level>', 'least severe log level written (env LOG_LEVEL)').choices(LOG_LEVELS).default(env.LOG_LEVEL ?? 'info'))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
@@ -89,6 +91,11 @@ export function addControllerCommand(program: Command): void {
         log.fatal({ selector: selectorText }, `--selector: ${(error as Error).message}`);
         process.exit(2);
       }
+      const resourcesPerApi = Number(opts.resourcesPerApi);
+      if (!Number.isInteger(resourcesPerApi) || resourcesPerApi < 1) {
+        log.fatal({ resourcesPerApi: opts.resourcesPerApi }, '--resources-per-api: a whole number of at least 1 (the account\'s "Resources per API" quota)');
+        process.exit(2);
+      }
       const lease = typeof opts.leaderElectionId === 'string' && opts.leaderElectionId ? opts.leaderElectionId : leaseName(namespaces, selectorText);
       const manager = new Manager(
         {
@@ -98,7 +105,7 @@ export function addControllerCommand(program: Command): void {
           writer: new KubeWriter(kc),
           events: metrics.countingDrift(new EventRecorder(kc, 'restpath.dev/operator', identity)),
           log,
-          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: diagnosisMaxAge(opts.diagnosisMaxAge as string | undefined, duration(String(opts.resync))), referenceGraceMs: duration(String(opts.referenceGrace)) },
+          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: diagnosisMaxAge(opts.diagnosisMaxAge as string | undefined, duration(String(opts.resync))), referenceGraceMs: duration(String(opts.referenceGrace)), resourcesPerApi },
           now: () => new Date(),
           metrics,
         },

@@ -19,6 +19,8 @@ export interface OperatorSettings {
   diagnosisMaxAgeMs: number;
   /** How long a missing reference (RestApi, stage, Secret, method) is waited for before Stalled. */
   referenceGraceMs: number;
+  /** API Gateway's "Resources per API" quota (300 unless raised); unset: the default. */
+  resourcesPerApi?: number;
 }
 
 export interface ControllerContext {
@@ -57,4 +59,9 @@ export type Outcome =
 /** The context of a reconcile in `target`'s account and region. */
 export function placedContext(ctx: ControllerContext, target: AwsTarget): ControllerContext {
   return { ...ctx, aws: target.aws, facts: target.facts };
+}
+
+/** The model option that carries the operator's --resources-per-api, when set. */
+export function resourceQuota(ctx: { settings: OperatorSettings }): { resourcesPerApi?: number } {
+  return ctx.settings.resourcesPerApi !== undefined ? { resourcesPerApi: ctx.settings.resourcesPerApi } : {};
 }

@@ -9,6 +9,7 @@
 //            or as soon as it changes.
 import { AwsRequestError, classifyError, errorName, failureName, isNetworkError } from '../aws/errors.js';
 import { ApiKeyValueInUseError } from '../aws/usage-plans.js';
+import { RoleNameTakenError } from '../plan/role-diff.js';
 import { AssumeRoleError } from '../aws/role-session.js';
 import type { Progress } from '../status/summary.js';
 import type { Outcome } from './context.js';
@@ -27,6 +28,7 @@ export interface Verdict {
 
 /** The AWS operation that was refused when a quota was reached, and the quota's own reason and advice. */
 const QUOTAS: Record<string, { reason: string; advice: string }> = {
+  createResource: { reason: 'ResourceLimitReached', advice: 'A REST API has at most 300 resources unless the quota "Resources per API" was raised (resources the operator does not manage count too); remove paths, or raise the quota and set --resources-per-api to it (aws apigateway get-resources --rest-api-id ID).' },
   createUsagePlan: { reason: 'UsagePlanLimitReached', advice: 'An account has at most 300 usage plans per Region; delete unused ones (aws apigateway get-usage-plans).' },
   createApiKey: { reason: 'ApiKeyLimitReached', advice: 'An account has at most 10,000 API keys per Region; delete unused ones (aws apigateway get-api-keys).' },
   createRestApi: { reason: 'RestApiLimitReached', advice: 'An account has at most 600 regional REST APIs per Region; delete unused ones (aws apigateway get-rest-apis).' },
@@ -54,6 +56,7 @@ function judge(error: unknown, options: { operation?: string; retryRefusals?: bo
   const said = awsMessage(error).replace(/\.+$/, '');
   if (isKubeApiError(error)) return { reason: 'KubernetesWriteFailed', detail: kubeErrorText(error), disposition: 'retry' };
   if (error instanceof ApiKeyValueInUseError) return { reason: 'ApiKeyValueInUse', detail: error.message, disposition: 'stalled' };
+  if (error instanceof RoleNameTakenError) return { reason: 'RoleNameTaken', detail: error.message, disposition: 'stalled' };
   // The AwsAccount's role cannot be assumed (trust policy, external id, the role gone): the platform
   // admin fixes it; the object is looked at again as soon as the AwsAccount is Ready.
   if (error instanceof AssumeRoleError) return { reason: 'AssumeRoleFailed', detail: `${error.message} Nothing is called in AWS in that account until the role can be assumed. Check: ${error.command}`, disposition: 'stalled' };

@@ -6,7 +6,7 @@ import type { RestApi } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import { keyOfPath } from '../model/from-objects.js';
 import { authorizerRoleName } from '../model/roles.js';
-import { authorizersWithRole, describeRoleChange, desiredAuthorizerRole, desiredRole, roleChanges, type DesiredRole, type RoleContext } from '../plan/role-diff.js';
+import { authorizersWithRole, describeRoleChange, desiredAuthorizerRole, desiredRole, roleChanges, roleNameTaken, type DesiredRole, type RoleContext } from '../plan/role-diff.js';
 import type { EventSpec } from '../status/rest-api-pass.js';
 import type { ControllerContext } from './context.js';
 
@@ -28,6 +28,9 @@ export interface RolesResult {
 /** Brings one role to `want` (or, paused, lists the changes); its ARN, and whether it was created now. */
 async function converge(ctx: ControllerContext, out: RolesResult, want: DesiredRole, paused: boolean, previousArn: string | undefined): Promise<{ arn?: string; created: boolean }> {
   const have = await ctx.aws.observeRole(want.name);
+  // Another's role of the same name is never taken over (its trust policy would become ours).
+  const taken = roleNameTaken(want, have);
+  if (taken) throw taken;
   const changes = roleChanges(want, have);
   if (paused) {
     out.waiting.push(...changes.map((c) => describeRoleChange(want.name, c)));

@@ -12,7 +12,7 @@ import { simulate } from '../plan/simulate.js';
 import type { ObservedStage } from '../plan/stages.js';
 import { emptyPass } from '../status/rest-api-pass.js';
 import { isGone } from '../aws/errors.js';
-import type { ControllerContext, Trigger } from './context.js';
+import { resourceQuota, type ControllerContext, type Trigger } from './context.js';
 import { errorPolicy, stalledBy, type Verdict } from './error-policy.js';
 import { convergeRoles } from './execution-roles.js';
 import { diagnoseApi } from './path-diagnosis.js';
@@ -48,7 +48,7 @@ export async function externalPass(ctx: ControllerContext, namespace: string, re
   pass.roleArns = roles.arns;
   pass.accountId = await ctx.aws.accountId();
   const target = accessTarget(observed, { region: ctx.aws.region, accountId: pass.accountId });
-  const built = desiredFromObjects({ namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} }, paths, roles.arns, { managedBy: ctx.settings.managedBy }, target);
+  const built = desiredFromObjects({ namespace, name: `${EXTERNAL_KEY_PREFIX}${restApiId}`, spec: {} }, paths, roles.arns, { managedBy: ctx.settings.managedBy, ...resourceQuota(ctx) }, target);
   // Only the paths are the operator's: everything API-wide is desired as AWS has it.
   const desired: DesiredApi = { ...built, settings: observed.settings, tags: observed.tags, gatewayResponses: observed.gatewayResponses, authorizers: observed.authorizers, models: observed.models, modelOrder: [], requestValidators: observed.requestValidators, problems: [] };
   pass.desired = desired;

@@ -15,7 +15,7 @@ import { describeOperation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
 import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
 import { wasSettled } from '../status/summary.js';
-import type { ControllerContext, Trigger } from './context.js';
+import { resourceQuota, type ControllerContext, type Trigger } from './context.js';
 import { errorPolicy, progressOf, stalledBy, type Verdict } from './error-policy.js';
 import { convergeRoles, deleteAuthorizerRoles } from './execution-roles.js';
 import { diagnoseApi } from './path-diagnosis.js';
@@ -56,7 +56,7 @@ function pathChangedAt(pass: RestApiPass, touched: Set<string>): Map<string, str
 
 /** The REST API's id (recorded, adopted, or found/created by its owner tag) and its snapshot. */
 async function identify(ctx: ControllerContext, out: PassOutput, api: RestApi, pass: RestApiPass): Promise<ObservedApi> {
-  const base = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, pass.paths, new Map(), { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags });
+  const base = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, pass.paths, new Map(), { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags, ...resourceQuota(ctx) });
   const create = async (replacing?: string) => {
     const ensured = await ctx.aws.ensureRestApi(base.settings, base.tags);
     // Written at once: a lost id would mean a duplicate API (names are not unique).
@@ -125,7 +125,7 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   }
 
   const where = { region: ctx.aws.region, accountId: await ctx.aws.accountId() };
-  const { desired, operations, blocked } = planRestApi({ api, paths, leaving, observed, roleArns: roles.arns, authorizerRoleArns: roles.authorizerArns, where, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags } });
+  const { desired, operations, blocked } = planRestApi({ api, paths, leaving, observed, roleArns: roles.arns, authorizerRoleArns: roles.authorizerArns, where, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags, ...resourceQuota(ctx) } });
   pass.desired = desired;
   pass.plan = operations;
   pass.blocked = blocked;

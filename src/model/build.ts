@@ -7,6 +7,7 @@ import { OWNERSHIP_TAG_PREFIX } from '../api/common.js';
 import { accessOf, type AccessTarget } from './access-build.js';
 import { effectiveCors, gatewayCors, gatewayResponseWithCors, CORS_GATEWAY_RESPONSES, preflightShape, withCorsHeaders, type EffectiveCors } from './cors.js';
 import { gatewayResponseShape, methodShape } from './normalize.js';
+import { DEFAULT_RESOURCES_PER_API, resourceLimitMessage, withinResourceLimit } from './resource-limit.js';
 import { methodKey, pathPrefixes, splitPath } from './shapes.js';
 import type { DesiredApi, DesiredMethod, DesiredResource, MethodConflict, PendingMethod, RefusedMethod } from './state.js';
 
@@ -34,6 +35,8 @@ export interface ModelOptions {
   managedBy: string;
   /** Operator-wide tags on everything it creates; user tags win on the same key. */
   defaultTags?: Record<string, string>;
+  /** API Gateway's "Resources per API" quota of the account (default 300). */
+  resourcesPerApi?: number;
 }
 
 export function ownerRef(namespace: string, kind: string, name: string): string {
@@ -62,7 +65,12 @@ function credentialsFor(claim: Claim): { arn: string } | { pending: string } {
  * The desired REST API. `target` says where it lives and what it has (ids of its authorizers and
  * validators, its models, the authorizers' execution roles); without it names stay unresolved refs.
  */
-export function buildDesired(api: RestApiInput, paths: RestPathInput[], options: ModelOptions, target?: AccessTarget): DesiredApi {
+export function buildDesired(api: RestApiInput, declared: RestPathInput[], options: ModelOptions, target?: AccessTarget): DesiredApi {
+  const limit = options.resourcesPerApi ?? DEFAULT_RESOURCES_PER_API;
+  const { admitted: paths, over } = withinResourceLimit(declared, limit);
+  const refused: RefusedMethod[] = over.flatMap((o) =>
+    o.path.spec.methods.map((m) => ({ path: o.path.spec.path, httpMethod: m.httpMethod, owner: restPathKey(o.path), reason: 'ResourceLimitReached', message: resourceLimitMessage(o, limit) })),
+  );
   const claims = new Map<string, Claim[]>();
   for (const path of paths) {
     for (const method of path.spec.methods) {
@@ -75,7 +83,6 @@ export function buildDesired(api: RestApiInput, paths: RestPathInput[], options:
   const methods: DesiredMethod[] = [];
   const conflicts: MethodConflict[] = [];
   const pending: PendingMethod[] = [];
-  const refused: RefusedMethod[] = [];
   const neededBy = new Map<string, Set<string>>();
   const corsOf = new Map<string, EffectiveCors | undefined>(paths.map((p) => [restPathKey(p), effectiveCors(api.spec.cors, p.spec.cors)]));
   /** Per path string: the methods declared on it, and the RestPaths (oldest first) that declare them. */

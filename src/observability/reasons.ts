@@ -16,7 +16,7 @@ export const OPERATOR_REASONS: readonly string[] = [
   'AwsRetrying', 'AwsUnreachable', 'WaitingForExecutionRole', 'UsagePlanPending', 'StageNotReady', 'RestApiNotFound', 'StageNotFound', 'UnknownMethod', 'SecretNotFound', 'SecretKeyNotFound', 'KubernetesWriteFailed',
   // Stalled: guards, refusals and quotas.
   'AuthorizerNotFound', 'AuthorizerTypeMismatch', 'RequestValidatorNotFound', 'ModelNotFound', 'ModelCycle', 'DeletionWaits',
-  'Conflict', 'OwnedByOther', 'AdoptionNotAllowed', 'CrossNamespaceReference', 'SecretOwnedByOther', 'ApiKeyValueTooShort', 'ApiKeyValueNotText', 'ApiKeyValueInUse',
+  'Conflict', 'OwnedByOther', 'AdoptionNotAllowed', 'CrossNamespaceReference', 'SecretOwnedByOther', 'ApiKeyValueTooShort', 'ApiKeyValueNotText', 'ApiKeyValueInUse', 'RoleNameTaken', 'ResourceLimitReached',
   'RestApiLimitReached', 'UsagePlanLimitReached', 'ApiKeyLimitReached', 'RoleLimitReached', 'QuotaReached',
   // The runbook conditions (a False one that blocks makes Ready False with its reason).
   'Served', 'PathMissing', 'MethodMissing', 'StageMissing', 'NotDeployed', 'StaleDeployment', 'DeploymentPending', 'CanaryOnly', 'MissingInCanary',

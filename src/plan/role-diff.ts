@@ -21,6 +21,27 @@ export interface ObservedRole {
   managedPolicyArns: string[];
   /** The operator's inline policy (restpath-inline), undefined when there is none. */
   inlinePolicy: unknown;
+  /** The role's restpath.dev/owner tag, undefined when it has none. */
+  owner: string | undefined;
+}
+
+/** An IAM role of the name the operator gives this execution role exists and is not the operator's. */
+export class RoleNameTakenError extends Error {
+  override readonly name = 'RoleNameTaken';
+  constructor(
+    readonly roleName: string,
+    readonly owner: string | undefined,
+  ) {
+    super(
+      `IAM role ${roleName} exists and ${owner ? `belongs to ${owner} (tag ${OWNER_TAG})` : `has no ${OWNER_TAG} tag`}: the operator does not take over a role it did not create. ` +
+        `Delete or rename it (aws iam get-role --role-name ${roleName}), or give the method's integration credentials.roleArn of a role of your own.`,
+    );
+  }
+}
+
+/** The refusal when the role IAM has under `want`'s name is another's (its owner tag is not ours). */
+export function roleNameTaken(want: DesiredRole, have: ObservedRole | undefined): RoleNameTakenError | undefined {
+  return have && have.owner !== want.tags[OWNER_TAG] ? new RoleNameTakenError(want.name, have.owner) : undefined;
 }
 
 export type RoleChange =
@@ -72,7 +93,7 @@ export function desiredAuthorizerRole(api: RestApi, authorizer: Authorizer, c: R
 
 /** What to change so the role IAM has becomes `want`; a missing role is created with everything. */
 export function roleChanges(want: DesiredRole, have: ObservedRole | undefined): RoleChange[] {
-  const current: ObservedRole = have ?? { arn: '', trustPolicy: want.trustPolicy, managedPolicyArns: [], inlinePolicy: undefined };
+  const current: ObservedRole = have ?? { arn: '', trustPolicy: want.trustPolicy, managedPolicyArns: [], inlinePolicy: undefined, owner: want.tags[OWNER_TAG] };
   const out: RoleChange[] = have ? [] : [{ kind: 'createRole' }];
   if (!samePolicy(current.trustPolicy, want.trustPolicy)) out.push({ kind: 'updateTrustPolicy' });
   for (const policyArn of want.managedPolicyArns.filter((a) => !current.managedPolicyArns.includes(a))) out.push({ kind: 'attachPolicy', policyArn });

@@ -89,6 +89,7 @@ function pathProgress(pass: RestApiPass, path: RestPath, diagnoses: readonly Con
     return { kind: 'stalled', reason: 'Conflict', message: `${c.httpMethod} ${c.path} is already declared by RestPath ${c.keptBy}, which is older; this RestPath's ${methods} on it ${conflicts.length > 1 ? 'are' : 'is'} not applied.` };
   }
   const refused = pass.desired?.refused.filter((r) => r.owner === key) ?? [];
+  if (refused[0]?.reason === 'ResourceLimitReached') return { kind: 'stalled', reason: 'ResourceLimitReached', message: `${path.spec.path} is not applied: ${refused[0].message}.` };
   if (refused.length > 0) {
     return { kind: 'stalled', reason: refused[0]!.reason, message: `${list(refused.map((r) => `${r.httpMethod} ${r.path}: ${r.message}`))}; ${refused.length > 1 ? 'these methods are' : 'this method is'} not applied (AWS keeps what it has) until the name is fixed or declared.` };
   }

@@ -119,10 +119,11 @@ describe('two accounts × two regions', () => {
     // Expired: the next call fails, a new session is assumed and the pass goes on; nothing to see.
     const assumedByA = () => proxy.countsByAccount(A.account).passed.AssumeRole ?? 0;
     const assumedBefore = assumedByA();
+    const servedA = () => Object.entries(proxy.countsByAccount(A.account).passed).reduce((n, [op, c]) => (op === 'AssumeRole' || op === 'other' ? n : n + c), 0);
+    // Counted before the sessions expire: the whole pass can be over before kubectl annotate returns.
+    const servedBefore = servedA();
     proxy.expireSessions(roleOf(A));
     await poke(ns.a, 'a-us-east-1');
-    const servedA = () => Object.entries(proxy.countsByAccount(A.account).passed).reduce((n, [op, c]) => (op === 'AssumeRole' || op === 'other' ? n : n + c), 0);
-    const servedBefore = servedA();
     await until('a new session for account A', () => Promise.resolve(assumedByA() > assumedBefore ? true : undefined), 60_000, () => operator.logs());
     // The expired key is refused by the proxy, so a call served after this is signed with the new one.
     await until('account A served again with its new key', () => Promise.resolve(servedA() > servedBefore ? true : undefined), 60_000, () => operator.logs());

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIamClients, type IamClients } from '../../src/aws/clients.js';
 import { accountId, changeRole, deleteRole, observeRole } from '../../src/aws/iam.js';
-import { roleChanges, type DesiredRole } from '../../src/plan/role-diff.js';
+import { RoleNameTakenError, roleChanges, type DesiredRole } from '../../src/plan/role-diff.js';
 import { trustPolicy } from '../../src/model/roles.js';
 import { awsTestContext, type AwsTestContext } from '../support/aws.js';
 
@@ -55,5 +55,36 @@ describe('execution roles in IAM', () => {
     await deleteRole(ctx.caller, iam, spec.name);
     await expect(ctx.cli(['iam', 'get-role', '--role-name', spec.name])).rejects.toThrow(/NoSuchEntity/);
     await deleteRole(ctx.caller, iam, spec.name); // already gone: fine
+  });
+
+  it('a CreateRole whose answer was lost (IAM made the role, the connection dropped) is re-sent, refused as existing, and goes on with the one role', async () => {
+    const account = await accountId(ctx.caller, iam);
+    const spec: DesiredRole = { name: 'restpath-shop-lost', trustPolicy: trustPolicy(account, 'us-east-1', 'a1b2c3d4e5'), managedPolicyArns: [LAMBDA_ROLE], tags: { 'restpath.dev/owner': 'shop/RestPath/lost' } };
+    ctx.proxy.faults = [{ operation: 'CreateRole', times: 1, drop: true, afterForwarding: true }];
+    ctx.proxy.resetCounts();
+    const made = await ensureRole(ctx.caller, iam, spec);
+    expect(ctx.proxy.faults[0]!.times).toBe(0);
+    expect(made).toEqual({ arn: `arn:aws:iam::${account}:role/restpath/restpath-shop-lost`, created: true });
+    // Sent twice (the second refused with EntityAlreadyExists), then the rest of the changes in the same call.
+    expect(ctx.proxy.counts.passed.CreateRole).toBe(1);
+    expect(ctx.proxy.counts.faulted.CreateRole).toBe(1);
+    const roles = ((await ctx.cli(['iam', 'list-roles', '--path-prefix', '/restpath/'])) as { Roles: { RoleName: string }[] }).Roles.filter((r) => r.RoleName === spec.name);
+    expect(roles).toHaveLength(1);
+    expect(((await ctx.cli(['iam', 'list-attached-role-policies', '--role-name', spec.name])) as { AttachedPolicies: { PolicyArn: string }[] }).AttachedPolicies.map((p) => p.PolicyArn)).toEqual([LAMBDA_ROLE]);
+    await deleteRole(ctx.caller, iam, spec.name);
+  });
+
+  it("never takes over another's role of the same name: observed with its owner, refused as RoleNameTaken when the create races it", async () => {
+    const account = await accountId(ctx.caller, iam);
+    const theirs = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    await ctx.cli(['iam', 'create-role', '--role-name', 'restpath-shop-taken', '--path', '/restpath/', '--assume-role-policy-document', JSON.stringify(theirs), '--tags', 'Key=team,Value=payments']);
+    const spec: DesiredRole = { name: 'restpath-shop-taken', trustPolicy: trustPolicy(account, 'us-east-1', 'a1b2c3d4e5'), managedPolicyArns: [], tags: { 'restpath.dev/owner': 'shop/RestPath/taken' } };
+    expect((await observeRole(ctx.caller, iam, spec.name))?.owner).toBeUndefined();
+    // The race: it did not exist when observed, so the plan says create.
+    const refused = await changeRole(ctx.caller, iam, spec, [{ kind: 'createRole' }, { kind: 'updateTrustPolicy' }]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RoleNameTakenError);
+    expect((refused as Error).message).toContain('IAM role restpath-shop-taken exists and has no restpath.dev/owner tag');
+    expect(((await ctx.cli(['iam', 'get-role', '--role-name', spec.name])) as { Role: { AssumeRolePolicyDocument: unknown } }).Role.AssumeRolePolicyDocument).toEqual(theirs);
+    await ctx.cli(['iam', 'delete-role', '--role-name', spec.name]);
   });
 });

@@ -123,6 +123,24 @@ describe('RestApi reconciler: conflicts and pause', () => {
   });
 });
 
+describe('RestApi reconciler: execution roles', () => {
+  const lambda = { httpMethod: 'POST' as const, integration: { type: 'AWS_PROXY' as const, httpMethod: 'POST' as const, uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations', credentials: { executionRole: true } } };
+
+  it("another's IAM role of the execution role's name is never taken over: Stalled RoleNameTaken, its trust policy untouched", async () => {
+    const w = new ReconcilerWorld();
+    const theirs = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    w.aws.roles.set('restpath-default-checkout', { arn: 'arn:aws:iam::123456789012:role/restpath/restpath-default-checkout', trustPolicy: theirs, managedPolicyArns: [], inlinePolicy: undefined, owner: undefined, tags: {} });
+    w.apply(restApi('shop'));
+    w.apply(restPath('checkout', '/checkout', [lambda], { executionRole: {} }));
+    expect(await w.reconcileApi('shop')).toMatchObject({ kind: 'stalled' });
+    const stalled = w.condition('restapis', 'shop', 'Stalled')!;
+    expect(stalled).toMatchObject({ status: 'True', reason: 'RoleNameTaken' });
+    expect(stalled.message).toContain('IAM role restpath-default-checkout exists and has no restpath.dev/owner tag');
+    expect(w.aws.roles.get('restpath-default-checkout')!.trustPolicy).toEqual(theirs);
+    expect(w.aws.calls.filter((c) => c !== 'observeRole' && /Role|Policy/.test(c))).toEqual([]);
+  });
+});
+
 describe('RestApi reconciler: what clients hit', () => {
   it('a runbook check that fails once everything is applied makes the path Stalled with its reason: only a person can fix it', async () => {
     const w = new ReconcilerWorld();

@@ -165,13 +165,13 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
   async observeRole(name: string): Promise<ObservedRole | undefined> {
     this.call('observeRole');
     const r = this.roles.get(name);
-    return r && structuredClone({ arn: r.arn, trustPolicy: r.trustPolicy, managedPolicyArns: [...r.managedPolicyArns].sort(), inlinePolicy: r.inlinePolicy });
+    return r && structuredClone({ arn: r.arn, trustPolicy: r.trustPolicy, managedPolicyArns: [...r.managedPolicyArns].sort(), inlinePolicy: r.inlinePolicy, owner: r.tags[OWNER_TAG] });
   }
 
   async changeRole(want: DesiredRole, changes: RoleChange[]): Promise<string> {
     for (const c of changes) {
       this.call(c.kind);
-      const role = this.roles.get(want.name) ?? { arn: `arn:aws:iam::${this.account}:role/restpath/${want.name}`, trustPolicy: want.trustPolicy, managedPolicyArns: [], inlinePolicy: undefined, tags: want.tags };
+      const role = this.roles.get(want.name) ?? { arn: `arn:aws:iam::${this.account}:role/restpath/${want.name}`, trustPolicy: want.trustPolicy, managedPolicyArns: [], inlinePolicy: undefined, owner: want.tags[OWNER_TAG], tags: want.tags };
       if (c.kind === 'updateTrustPolicy') role.trustPolicy = want.trustPolicy;
       if (c.kind === 'attachPolicy') role.managedPolicyArns.push(c.policyArn);
       if (c.kind === 'detachPolicy') role.managedPolicyArns = role.managedPolicyArns.filter((a) => a !== c.policyArn);

@@ -13,7 +13,7 @@ export interface Call {
   account: string;
   /** The signature's service (apigateway, sts, iam ...), undefined when unsigned. */
   service: string | undefined;
-  /** An API Gateway operation, 'AssumeRole', or undefined for anything else (counted as 'other'). */
+  /** An API Gateway or IAM operation, 'AssumeRole', or undefined for anything else (counted as 'other'). */
   operation: string | undefined;
   /** The request body when the proxy had to read it (STS); forwarded unchanged. */
   body?: Buffer;
@@ -27,7 +27,7 @@ export async function readBody(stream: AsyncIterable<unknown>): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
-/** Who calls, which service and operation; reads the body of STS requests (to find AssumeRole). */
+/** Who calls, which service and operation; reads the body of STS and IAM requests (their Action). */
 export async function classify(req: IncomingMessage, sessions: SessionRegistry): Promise<Call> {
   const url = req.url ?? '/';
   const signature = parseSignature(req.headers, url);
@@ -40,6 +40,10 @@ export async function classify(req: IncomingMessage, sessions: SessionRegistry):
     const roleArn = params.get('RoleArn') ?? '';
     return { ...call, account: roleAccount(roleArn) ?? caller.account, operation: 'AssumeRole', body, roleArn };
   }
-  if (call.service === 'iam') return { ...call, operation: undefined };
+  if (call.service === 'iam') {
+    // IAM is query protocol too: the operation is the form body's Action (CreateRole, GetRole ...).
+    const body = await readBody(req);
+    return { ...call, operation: queryParameters(url, body).get('Action') ?? undefined, body };
+  }
   return { ...call, operation: apiGatewayOperation(req.method ?? 'GET', url) };
 }

@@ -16,7 +16,7 @@ import { classify, readBody, type Call } from './proxy-calls.js';
 import { SessionRegistry } from './sigv4-account.js';
 
 export interface FaultRule {
-  /** Operation name (e.g. PutMethod, or AssumeRole); all API Gateway operations when unset. */
+  /** Operation name (e.g. PutMethod, AssumeRole, or an IAM action such as CreateRole); all API Gateway operations when unset. */
   operation?: string;
   /**
    * Only requests of this account (an assumed-role key's are its role's account; an AssumeRole is the
@@ -87,7 +87,7 @@ const emptyCounts = (): ProxyCounts => ({ passed: {}, throttled: {}, faulted: {}
 const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
 
 export class QuotaProxy {
-  /** All requests, by operation ('other' for what is neither API Gateway nor AssumeRole). */
+  /** All requests, by operation ('other' for what is neither API Gateway, IAM nor AssumeRole). */
   readonly counts: ProxyCounts = emptyCounts();
   faults: FaultRule[];
   private readonly byAccount = new Map<string, ProxyCounts>();
@@ -199,7 +199,7 @@ export class QuotaProxy {
     const rule = this.faults.find(
       (f) =>
         f.times > 0 &&
-        (f.operation === undefined ? operation !== 'AssumeRole' : f.operation === operation) &&
+        (f.operation === undefined ? operation !== 'AssumeRole' && call.service !== 'iam' : f.operation === operation) &&
         (f.account === undefined || f.account === call.account) &&
         (f.rate === undefined || this.random() < f.rate),
     );
@@ -235,8 +235,8 @@ export class QuotaProxy {
       else sendFault(res, fault.status ?? 500, service, fault.error);
       return;
     }
-    // STS has quotas of its own, far above what tests reach: only API Gateway's are enforced.
-    const waitMs = operation === 'AssumeRole' ? undefined : this.admit(call, operation);
+    // STS and IAM have quotas of their own, far above what tests reach: only API Gateway's are enforced.
+    const waitMs = operation === 'AssumeRole' || call.service === 'iam' ? undefined : this.admit(call, operation);
     if (waitMs !== undefined) {
       this.count('throttled', call);
       sendJsonError(res, 429, { type: 'TooManyRequestsException', message: 'Too Many Requests' }, { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
