@@ -27,6 +27,12 @@ export interface AwsEmulator {
   startupMs: number;
   /** Credentials for a clean AWS state: a fresh account (LocalStack) or a reset (moto). */
   freshAccount: () => Promise<AwsAccount>;
+  /**
+   * Kills the emulator (SIGKILL: a crash, not a shutdown) and starts it again on the same port, with
+   * every account's state gone: to a client, everything was deleted out of band. Replaces `process`;
+   * resolves when it is healthy again, with the milliseconds it was away.
+   */
+  restart: () => Promise<number>;
 }
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -135,6 +141,17 @@ export async function startAwsEmulator(runDir: string, kind = emulatorKind()): P
   const venv = await ensureEmulatorVenv(kind);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const { proc, ms } = kind === 'localstack' ? await startLocalStack(venv, runDir, port) : await startMoto(venv, runDir, port);
-  return { kind, endpoint, process: proc, startupMs: ms, freshAccount: () => freshAccount(kind, endpoint) };
+  const launch = () => (kind === 'localstack' ? startLocalStack(venv, runDir, port) : startMoto(venv, runDir, port));
+  const { proc, ms } = await launch();
+  const emulator: AwsEmulator = {
+    kind, endpoint, process: proc, startupMs: ms, freshAccount: () => freshAccount(kind, endpoint),
+    restart: async () => {
+      const killed = Date.now();
+      process.kill(emulator.process.pid, 'SIGKILL');
+      await emulator.process.stop(); // waits for the exit and forgets the pid
+      emulator.process = (await launch()).proc;
+      return Date.now() - killed;
+    },
+  };
+  return emulator;
 }

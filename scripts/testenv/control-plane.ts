@@ -17,8 +17,15 @@ export interface ControlPlane {
   /** The CA, serving, admin and service-account keys (scripts/testenv/certs.ts). */
   certDir: string;
   kubectl: string;
+  /** kube-apiserver first, then etcd; a restart replaces the apiserver's entry in place. */
   processes: ManagedProcess[];
   startupMs: { etcd: number; apiserver: number };
+  /**
+   * Stops kube-apiserver (SIGTERM, as a rolling upgrade does) and starts it again with the same flags
+   * on the same port over the same etcd, for the chaos tests: clients' watches break and must resume.
+   * Resolves when /readyz answers again, with the milliseconds the API was away.
+   */
+  restartApiserver: () => Promise<number>;
 }
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -105,7 +112,7 @@ export async function startControlPlane(runDir: string, options: ControlPlaneOpt
   const etcd = await startEtcd(bin, runDir);
   const port = await freePort();
   const server = `https://127.0.0.1:${port}`;
-  const apiserver = startProcess({
+  const launch = () => startProcess({
     name: 'kube-apiserver',
     command: join(bin, 'kube-apiserver'),
     runDir,
@@ -121,7 +128,16 @@ export async function startControlPlane(runDir: string, options: ControlPlaneOpt
       '--endpoint-reconciler-type=none', '--v=1',
     ],
   });
-  const apiMs = await waitUntilReady(apiserver, () => httpsOk(`${server}/readyz`, certs), 90_000);
+  const ready = (proc: ManagedProcess) => waitUntilReady(proc, () => httpsOk(`${server}/readyz`, certs), 90_000);
+  const processes = [launch(), etcd.proc];
+  const apiMs = await ready(processes[0]!);
+  const restartApiserver = async () => {
+    const stopped = Date.now();
+    await processes[0]!.stop();
+    processes[0] = launch();
+    await ready(processes[0]);
+    return Date.now() - stopped;
+  };
   const kubeconfig = join(runDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, server, certs);
   return {
@@ -129,7 +145,8 @@ export async function startControlPlane(runDir: string, options: ControlPlaneOpt
     server,
     certDir,
     kubectl: join(bin, 'kubectl'),
-    processes: [apiserver, etcd.proc],
+    processes,
     startupMs: { etcd: etcd.ms, apiserver: apiMs },
+    restartApiserver,
   };
 }

@@ -22,12 +22,13 @@ export async function startEnvironment(opts: { keepRunDir?: boolean } = {}): Pro
   reapStaleRuns(readdirSync(RUNS_ROOT).map((d) => join(RUNS_ROOT, d)));
   const runDir = mkdtempSync(join(RUNS_ROOT, 'run-'));
   const [controlPlane, aws] = await Promise.allSettled([startControlPlane(runDir), startAwsEmulator(runDir)]);
-  const processes: ManagedProcess[] = [
+  // Read at stop time: a chaos test may have restarted the apiserver or the emulator (new pids).
+  const processes = (): ManagedProcess[] => [
     ...(controlPlane.status === 'fulfilled' ? controlPlane.value.processes : []),
     ...(aws.status === 'fulfilled' ? [aws.value.process] : []),
   ];
   const stop = async () => {
-    await stopAll(processes);
+    await stopAll(processes());
     if (!opts.keepRunDir) rmSync(runDir, { recursive: true, force: true });
   };
   if (controlPlane.status === 'rejected' || aws.status === 'rejected') {

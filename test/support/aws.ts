@@ -31,10 +31,10 @@ export async function awsTestContext(proxyOptions: Omit<QuotaProxyOptions, 'targ
   return { account, proxy, clients, caller, calls, cli: awsCli(account), close: () => proxy.close() };
 }
 
-/** The aws CLI as a user runs it, straight at the emulator, in `account`; parsed JSON output. */
-export function awsCli(account: AwsAccount): (args: string[]) => Promise<unknown> {
+/** The aws CLI as a user runs it, straight at the emulator (the shared one unless `endpoint`), in `account`; parsed JSON output. */
+export function awsCli(account: AwsAccount, endpoint = inject('awsEndpoint')): (args: string[]) => Promise<unknown> {
   return async (args) => {
-    const result = await run(inject('awsCli'), ['--endpoint-url', inject('awsEndpoint'), '--region', account.region, '--output', 'json', ...args], {
+    const result = await run(inject('awsCli'), ['--endpoint-url', endpoint, '--region', account.region, '--output', 'json', ...args], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
     });
     if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);

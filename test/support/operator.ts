@@ -21,10 +21,11 @@ export interface RunningOperator {
 }
 
 /**
- * Starts the operator; pass `account` to run a second replica against the same AWS account, and
- * `endpoint` to put something (the quota proxy) between it and the emulator.
+ * Starts the operator; pass `account` to run a second replica against the same AWS account,
+ * `endpoint` to put something (the quota proxy) between it and the emulator, and `kubeconfig` for a
+ * control plane of the test's own (the chaos tests restart theirs).
  */
-export async function startOperator(extraArgs: string[] = [], sharedAccount?: AwsAccount, endpoint = inject('awsEndpoint')): Promise<RunningOperator> {
+export async function startOperator(extraArgs: string[] = [], sharedAccount?: AwsAccount, endpoint = inject('awsEndpoint'), kubeconfig = inject('kubeconfig')): Promise<RunningOperator> {
   const account = sharedAccount ?? (await freshAccount(inject('awsEmulator'), inject('awsEndpoint')));
   const runDir = mkdtempSync(join(tmpdir(), 'restpath-operator-'));
   const proc = startProcess({
@@ -32,7 +33,7 @@ export async function startOperator(extraArgs: string[] = [], sharedAccount?: Aw
     // One process (node with tsx's loader), so the pid recorded is the operator's own: a wrapper would
     // leave its child running when killed.
     command: process.execPath,
-    args: ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', inject('kubeconfig'), '--aws-endpoint', endpoint,
+    args: ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'controller', '--kubeconfig', kubeconfig, '--aws-endpoint', endpoint,
       '--region', account.region, '--debounce', '300ms', ...(extraArgs.includes('--health-port') ? [] : ['--health-port', '0']), ...extraArgs],
     runDir,
     cwd: REPO,
