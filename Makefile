@@ -95,6 +95,9 @@ bench-controller: setup ## benchmark: the compiled operator (dist/) as a process
 bench-fuzz: setup ## benchmark: 5,000 seeded hostile/random manifests applied with kubectl: outcomes by reason, operator survives (FUZZ_RUNS, FUZZ_SEED, FUZZ_ROWS)
 	npx tsx bench/fuzz.ts
 
+soak: setup ## soak (a bench, not in CI): the compiled operator for 30 min under an edit every 3 s, 1,000 RestPaths over 10 RestApis, AWS's quotas: RSS/CPU slopes, edits served, AWS calls per resync (SOAK_MINUTES, SOAK_APIS, SOAK_PATHS, SOAK_EDIT_EVERY, SOAK_RESYNC)
+	npx tsx bench/soak.ts
+
 image: ## build the operator image localhost/restpath-operator:dev with Podman, on local stand-ins for its base images
 	bash scripts/image/build.sh
 
@@ -107,4 +110,4 @@ run-cluster: setup ## the operator as two Pods on a real node (kubelet + contain
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose bench-fuzz run run-cluster clean
+.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose bench-fuzz soak run run-cluster clean
