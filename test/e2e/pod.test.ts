@@ -7,25 +7,24 @@
 // cluster must: the image (the local build, never pulled), where the API server and AWS are (the node's
 // address: the Service IP 10.0.0.1 has no kube-proxy behind it here, and there is no real AWS), and AWS
 // credentials for the emulator account (IRSA in production). Everything else is deploy/ as shipped.
-import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsAccount } from '../../scripts/testenv/aws-emulator.js';
 import { startNodeEnvironment, type NodeEnvironment } from '../../scripts/testenv/node-environment.js';
 import type { Kubectl } from '../../scripts/testenv/kubectl.js';
 import { operatorImage, writeOperatorOverlay } from '../../scripts/testenv/operator-install.js';
-import { run } from '../../scripts/testenv/run.js';
+import { minimumSeconds } from '../../src/aws/quotas.js';
+import { burstDocs, burstProblems, METHODS, PATHS, untilPartlyApplied } from '../support/chaos-burst.js';
 import { shippedExampleObjects, withoutGroup } from '../support/examples.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { mockPathYaml, objectsIn, type KubeObject } from '../support/objects.js';
+import { holderPod, NS, podCluster, SELECTOR, shippedRules } from '../support/pod-cluster.js';
 import { never, until } from '../support/until.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const NS = 'restpath-system';
 const SA_USER = `system:serviceaccount:${NS}:restpath-operator`;
-const SELECTOR = 'app.kubernetes.io/name=restpath-operator';
 const LEASE_SECONDS = 15; // the operator's leaseDurationSeconds (src/kube/leader-election.ts)
 /** Negative checks watch for this long: two liveness periods (10 s each) and a bit. */
 const TWO_LIVENESS_PERIODS_MS = 21_000;
@@ -44,74 +43,8 @@ const ok = (args: string[], input?: string) => env.kubectl.ok(args, input);
 const lazyKubectl: Kubectl = Object.assign(kubectl, { ok });
 const shop = objectsIn(lazyKubectl, () => 'shop', () => operatorLogs());
 
-interface PodJson {
-  metadata: { name: string; deletionTimestamp?: string; labels?: Record<string, string> };
-  spec: {
-    serviceAccountName: string;
-    volumes?: { name: string; projected?: { sources: { serviceAccountToken?: { path: string; expirationSeconds?: number }; configMap?: { name: string } }[] } }[];
-    containers: { name: string; image: string; imagePullPolicy: string; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-      livenessProbe?: { httpGet?: { path: string } }; readinessProbe?: { httpGet?: { path: string } } }[];
-  };
-  status: { phase: string; podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { ready: boolean; restartCount: number; imageID: string }[] };
-}
-
-async function operatorPods(): Promise<PodJson[]> {
-  const out = JSON.parse(await ok(['get', 'pods', '-n', NS, '-l', SELECTOR, '-o', 'json'])) as { items: PodJson[] };
-  return out.items.filter((p) => !p.metadata.deletionTimestamp);
-}
-
-interface LeaseJson {
-  spec: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string; leaseTransitions?: number };
-}
-async function lease(): Promise<LeaseJson['spec']> {
-  return (JSON.parse(await ok(['get', 'lease', 'restpath-operator', '-n', NS, '-o', 'json'])) as LeaseJson).spec;
-}
-/** The Pod the Lease names (identity = `<hostname>-<6 hex>`, the hostname being the Pod's name). */
-const holderPod = (holder: string | undefined) => holder?.replace(/-[0-9a-f]{6}$/, '');
-
-let lastLogs = '';
+const { operatorPods, lease, operatorLogs, diagnostics, followLogs, aws, rolledOut } = podCluster(() => env, () => account);
 let newLeader = '';
-function operatorLogs(): string {
-  return lastLogs;
-}
-async function refreshLogs(): Promise<string> {
-  const r = await kubectl(['logs', '-n', NS, '-l', SELECTOR, '--prefix', '--tail=60', '--all-containers']);
-  lastLogs = `${r.stdout}${r.stderr}`;
-  return lastLogs;
-}
-async function diagnostics(): Promise<string> {
-  const pods = await kubectl(['get', 'pods', '-A', '-o', 'wide']);
-  const events = await kubectl(['get', 'events', '-n', NS, '--sort-by=.lastTimestamp']);
-  return `pods:\n${pods.stdout}${pods.stderr}\nevents in ${NS}:\n${events.stdout}\noperator logs:\n${await refreshLogs()}\nnode:\n${env.node.logs()}`;
-}
-
-/** Follows a Pod's log from now on (kubectl logs -f, stopped by its pid), so a Pod being deleted can still tell what it did. */
-function followLogs(pod: string): { text: () => string; ended: () => boolean; stop: () => void } {
-  let text = '';
-  const child = spawn(env.controlPlane.kubectl, ['logs', '-f', '-n', NS, pod, '--timestamps'], { env: { ...process.env, KUBECONFIG: env.controlPlane.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
-  return { text: () => text, ended: () => child.exitCode !== null, stop: () => child.pid !== undefined && child.exitCode === null && process.kill(child.pid) };
-}
-
-async function aws(args: string[]): Promise<unknown> {
-  const result = await run(inject('awsCli'), ['--endpoint-url', env.aws.endpoint, '--region', account.region, '--output', 'json', ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey, AWS_MAX_ATTEMPTS: '1' },
-  });
-  if (result.code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout || 'null') as unknown;
-}
-
-/** The rules deploy/ grants, as kustomize renders them. */
-function shippedRules(rendered: string, kind: 'ClusterRole' | 'Role'): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
-  const docs = parseAllDocuments(rendered).map((d) => d.toJS() as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
-  return docs.find((d) => d.kind === kind)?.rules ?? [];
-}
-
-async function rolledOut(timeoutS = 180): Promise<void> {
-  const r = await kubectl(['rollout', 'status', 'deployment/restpath-operator', '-n', NS, `--timeout=${timeoutS}s`]);
-  if (r.code !== 0) throw new Error(`rollout did not complete: ${r.stdout}${r.stderr}\n${await diagnostics()}`);
-}
 
 beforeAll(async () => {
   let t = Date.now();
@@ -233,6 +166,29 @@ describe('the operator as a Deployment on a real node', () => {
     expect(log).toContain('"key":"shop/shop"');
     expect(log).toContain('"key":"usageplan:shop/partners"');
   }, 240_000);
+
+  it('deleting the leader Pod mid-burst (100 RestPaths x 3 methods and a UsagePlan) loses nothing and duplicates nothing', async () => {
+    await ok(['create', 'namespace', 'burst']);
+    const burst = objectsIn(lazyKubectl, () => 'burst', () => operatorLogs());
+    const docs = burstDocs(`burst-${randomBytes(16).toString('hex')}`);
+    await burst.apply([docs.api, ...docs.paths, docs.plan].join('\n---\n'));
+    await untilPartlyApplied(burst, aws, PATHS / 3); // mid-burst
+    const leader = holderPod((await lease()).holderIdentity);
+    const t0 = Date.now();
+    await ok(['delete', 'pod', leader!, '-n', NS, '--wait=false']);
+    let last: string[] = [];
+    await burst.until('the burst Ready and AWS exactly its manifests', async () => {
+      last = await burstProblems(lazyKubectl, 'burst', aws, 'burst/');
+      return last.length === 0 ? true : undefined;
+    }, LEASE_SECONDS * 1000 + 2 * minimumSeconds(PATHS, 1 + 2 * METHODS.length) * 1000 + 10_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${last.join('\n')}\n${await diagnostics()}`);
+    });
+    timings.burstAfterLeaderDeleted = Date.now() - t0;
+    expect(holderPod((await lease()).holderIdentity)).not.toBe(leader);
+    await rolledOut();
+    // Neither replica restarted its container: the deleted one was replaced, not crash-looping.
+    expect((await operatorPods()).flatMap((p) => p.status.containerStatuses ?? []).map((c) => c.restartCount)).toEqual([0, 0]);
+  }, 300_000);
 
   it('has exactly the permissions deploy/rbac.yaml grants, and a verb removed from it fails the operator', async () => {
     const rendered = await ok(['kustomize', join(REPO, 'deploy')]);
