@@ -7,6 +7,7 @@ import { renderCrds } from '../api/crd-files.js';
 import { API_VERSION } from '../api/common.js';
 import { addControllerCommand } from './controller.js';
 import { addDiagnoseCommand } from './diagnose.js';
+import { addImportCommand } from './import.js';
 import { addPlanCommand } from './plan.js';
 
 // Set by the bundler (scripts/build/bundle.ts); unbundled (dist/ or tsx) it comes from package.json.
@@ -34,6 +35,7 @@ export function buildCli(): Command {
   addControllerCommand(program);
   addDiagnoseCommand(program);
   addPlanCommand(program);
+  addImportCommand(program);
   return program;
 }
 

@@ -1,0 +1,42 @@
+// What an import could not express as RestApi and RestPath fields, each with where it was in the
+// document and why: nothing is dropped without a note, and the reasons are a closed set so that a run
+// over many documents can be counted by reason. Pure.
+
+export const IMPORT_NOTE_REASONS = {
+  PathNotExpressible: 'a path API Gateway REST APIs cannot have (the segment rules of RestPath.spec.path)',
+  OperationNotSupported: 'an operation REST APIs have no method for (TRACE, QUERY)',
+  NoIntegration: 'the operation names no x-amazon-apigateway-integration: the backend chosen by the flags was used',
+  IntegrationNotExpressible: 'an integration field or value the RestPath integration cannot hold',
+  SecurityNotExpressible: 'a security requirement REST APIs enforce only through an authorizer the document does not define',
+  ParameterNotExpressible: 'a parameter API Gateway does not map (cookie, formData)',
+  ResponseNotExpressible: 'a response API Gateway cannot declare (a range such as 2XX, default, or one on a proxy integration)',
+  ExtensionNotSupported: 'an x-amazon-apigateway-* extension the RestApi has no field for',
+  OverLimit: "more than API Gateway's or the CRD's limit allows",
+  Renamed: 'a name changed to fit the characters API Gateway or Kubernetes allow',
+  InvalidValue: 'a value outside what API Gateway accepts',
+} as const;
+export type ImportNoteReason = keyof typeof IMPORT_NOTE_REASONS;
+
+export interface ImportNote {
+  /** Where in the document: "paths./pets.get", "components.schemas.Pet", "x-amazon-apigateway-policy". */
+  where: string;
+  reason: ImportNoteReason;
+  message: string;
+}
+
+export class Notes {
+  readonly items: ImportNote[] = [];
+  add(where: string, reason: ImportNoteReason, message: string): void {
+    this.items.push({ where, reason, message });
+  }
+}
+
+export function describeNote(n: ImportNote): string {
+  return `${n.where}: ${n.message} (${n.reason})`;
+}
+
+export function countByReason(notes: readonly ImportNote[]): Partial<Record<ImportNoteReason, number>> {
+  const counts: Partial<Record<ImportNoteReason, number>> = {};
+  for (const n of notes) counts[n.reason] = (counts[n.reason] ?? 0) + 1;
+  return counts;
+}

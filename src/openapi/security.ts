@@ -1,0 +1,117 @@
+// Security schemes -> authorizers on the RestApi, and an operation's security requirement -> the
+// method's authorization and apiKeyRequired. REST APIs enforce a requirement only through an API
+// Gateway authorizer (x-amazon-apigateway-authorizer), IAM signatures (awsSigv4) or an API key in
+// x-api-key; anything else is noted, never pretended. Pure.
+import type { Authorizer } from '../api/access.js';
+import type { Method } from '../api/rest-path.js';
+import { functionOfUri } from '../model/access.js';
+import { list, num, obj, str, X, type Obj } from './document.js';
+import { gatewayName, UniqueNames } from './names.js';
+import type { Notes } from './notes.js';
+
+const MAX_AUTHORIZERS = 10;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[a-zA-Z0-9+=,.@_/-]{1,512}$/;
+
+/** What a security scheme gives a method. */
+type SchemeUse = { kind: 'authorizer'; name: string; type: Authorizer['type'] } | { kind: 'iam' } | { kind: 'apiKey' };
+
+export interface Security {
+  authorizers: Authorizer[];
+  schemes: Map<string, SchemeUse>;
+}
+
+export function securityOf(schemes: Record<string, Obj>, notes: Notes): Security {
+  const names = new UniqueNames();
+  const out: Security = { authorizers: [], schemes: new Map() };
+  for (const [key, scheme] of Object.entries(schemes)) {
+    const where = `securitySchemes.${key}`;
+    const authType = str(scheme[`${X}authtype`])?.toLowerCase();
+    const x = obj(scheme[`${X}authorizer`]);
+    if (authType === 'awssigv4') {
+      out.schemes.set(key, { kind: 'iam' });
+      continue;
+    }
+    if (Object.keys(x).length > 0) {
+      if (out.authorizers.length >= MAX_AUTHORIZERS) {
+        notes.add(where, 'OverLimit', `an API has at most ${MAX_AUTHORIZERS} authorizers: this one is left out, and methods using it are not authorized by it`);
+        continue;
+      }
+      const authorizer = authorizerOf(x, scheme, names.claim(gatewayName(key)), where, notes);
+      if (authorizer) {
+        if (authorizer.name !== key) notes.add(where, 'Renamed', `authorizer ${key} is named ${authorizer.name}`);
+        out.authorizers.push(authorizer);
+        out.schemes.set(key, { kind: 'authorizer', name: authorizer.name, type: authorizer.type });
+      }
+      continue;
+    }
+    if (str(scheme.type) === 'apiKey' && str(scheme.in) === 'header' && str(scheme.name)?.toLowerCase() === 'x-api-key') {
+      out.schemes.set(key, { kind: 'apiKey' });
+      continue;
+    }
+    notes.add(where, 'SecurityNotExpressible', `a ${str(scheme.type) ?? 'security'} scheme without ${X}authorizer is not enforced by a REST API (an API key must be the x-api-key header): methods that require it are imported without it`);
+  }
+  return out;
+}
+
+function authorizerOf(x: Obj, scheme: Obj, name: string, where: string, notes: Notes): Authorizer | undefined {
+  const type = str(x.type)?.toUpperCase();
+  const ttl = num(x.authorizerResultTtlInSeconds);
+  const common = {
+    name,
+    ...(ttl !== undefined ? { resultTtlSeconds: Math.min(3600, Math.max(0, Math.round(ttl))) } : {}),
+  };
+  if (type === 'COGNITO_USER_POOLS') {
+    const providerArns = list(x.providerARNs).filter((a): a is string => typeof a === 'string');
+    if (providerArns.length === 0) {
+      notes.add(where, 'InvalidValue', 'a COGNITO_USER_POOLS authorizer needs providerARNs: left out');
+      return undefined;
+    }
+    const source = str(x.identitySource) ?? (str(scheme.name) ? `method.request.header.${str(scheme.name)}` : undefined);
+    return { ...common, type, providerArns, ...(source ? { identitySource: source } : {}) };
+  }
+  if (type !== 'TOKEN' && type !== 'REQUEST') {
+    notes.add(where, 'InvalidValue', `authorizer type ${JSON.stringify(x.type)} is none of token, request, cognito_user_pools: left out`);
+    return undefined;
+  }
+  const functionArn = functionOfUri(str(x.authorizerUri) ?? '');
+  if (!functionArn) {
+    notes.add(where, 'InvalidValue', `authorizerUri ${JSON.stringify(x.authorizerUri ?? '')} is not a Lambda invocation URI: left out`);
+    return undefined;
+  }
+  const source = str(x.identitySource) ?? (type === 'TOKEN' && str(scheme.name) ? `method.request.header.${str(scheme.name)}` : undefined);
+  const credentials = str(x.authorizerCredentials);
+  if (credentials && !ROLE_ARN.test(credentials)) notes.add(where, 'InvalidValue', `authorizerCredentials ${JSON.stringify(credentials)} is not a role ARN: left out`);
+  const validation = str(x.identityValidationExpression);
+  return {
+    ...common,
+    type,
+    functionArn,
+    ...(source ? { identitySource: source } : {}),
+    ...(validation && type === 'TOKEN' ? { identityValidationExpression: validation } : {}),
+    ...(credentials && ROLE_ARN.test(credentials) ? { credentials: { roleArn: credentials } } : {}),
+    ...(type === 'REQUEST' && !source && ttl === undefined ? { resultTtlSeconds: 0 } : {}),
+  };
+}
+
+/** The method fields an operation's security gives: the first alternative that can be enforced. */
+export function authorizationOf(requirements: unknown, security: Security, where: string, notes: Notes): Pick<Method, 'authorization' | 'apiKeyRequired'> {
+  const alternatives = list(requirements).map((r) => obj(r));
+  if (alternatives.length === 0) return {};
+  const usable = alternatives.find((alt) => Object.keys(alt).every((k) => security.schemes.has(k))) ?? alternatives[0]!;
+  if (alternatives.length > 1) notes.add(where, 'SecurityNotExpressible', `a method has one authorization: of ${alternatives.length} alternative security requirements, {${Object.keys(usable).join(', ')}} is used`);
+  const out: Pick<Method, 'authorization' | 'apiKeyRequired'> = {};
+  for (const [key, scopes] of Object.entries(usable)) {
+    const use = security.schemes.get(key);
+    if (!use) continue;
+    if (use.kind === 'apiKey') out.apiKeyRequired = true;
+    else if (out.authorization) notes.add(where, 'SecurityNotExpressible', `a method has one authorizer: ${key} is not applied as well`);
+    else if (use.kind === 'iam') out.authorization = { type: 'AWS_IAM' };
+    else {
+      const scopeList = list(scopes).filter((s): s is string => typeof s === 'string');
+      out.authorization = use.type === 'COGNITO_USER_POOLS'
+        ? { type: 'COGNITO_USER_POOLS', authorizerRef: use.name, ...(scopeList.length > 0 ? { authorizationScopes: scopeList } : {}) }
+        : { type: 'CUSTOM', authorizerRef: use.name };
+    }
+  }
+  return out;
+}
