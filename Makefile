@@ -92,6 +92,9 @@ bench-diagnose: setup ## benchmark: AWS calls of the diagnose step per pass and 
 bench-controller: setup ## benchmark: the compiled operator (dist/) as a process: RSS idle and with 1,000/5,000 RestPaths, start-up to leader, 100 RestPaths at once under AWS's quotas
 	npx tsx bench/controller.ts
 
+bench-openapi-sample: setup ## benchmark: 200 seeded APIs.guru documents through import and kubectl apply --dry-run=server: counts by verdict and note reason (OPENAPI_SAMPLE_SIZE, OPENAPI_SAMPLE_SEED)
+	npx tsx bench/openapi-sample.ts
+
 bench-fuzz: setup ## benchmark: 5,000 seeded hostile/random manifests applied with kubectl: outcomes by reason, operator survives (FUZZ_RUNS, FUZZ_SEED, FUZZ_ROWS)
 	npx tsx bench/fuzz.ts
 
@@ -110,4 +113,4 @@ run-cluster: setup ## the operator as two Pods on a real node (kubelet + contain
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose bench-fuzz soak run run-cluster clean
+.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose bench-fuzz bench-openapi-sample soak run run-cluster clean

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// restpath-operator's command line: the controller, diagnose and plan (from a laptop), its version,
-// and the CRDs it serves.
+// restpath-operator's command line: the controller, diagnose and plan (from a laptop), import and
+// export (OpenAPI documents and live APIs to manifests), its version, and the CRDs it serves.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { renderCrds } from '../api/crd-files.js';
 import { API_VERSION } from '../api/common.js';
 import { addControllerCommand } from './controller.js';
 import { addDiagnoseCommand } from './diagnose.js';
+import { addExportCommand } from './export.js';
 import { addImportCommand } from './import.js';
 import { addPlanCommand } from './plan.js';
 
@@ -36,6 +37,7 @@ export function buildCli(): Command {
   addDiagnoseCommand(program);
   addPlanCommand(program);
   addImportCommand(program);
+  addExportCommand(program);
   return program;
 }
 

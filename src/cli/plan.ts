@@ -2,7 +2,8 @@
 // RestApi and RestPaths are laid over what the cluster already has for that API (when the cluster is
 // reachable), the REST API is read from AWS, and the same diff the operator runs is printed, with the
 // stage changes and whether a deployment would follow. Exit code 0, or 2 when it could not run.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { DEPLOY_ANNOTATION, type RestApi } from '../api/rest-api.js';
@@ -27,8 +28,15 @@ interface Manifest {
   metadata: { name: string; namespace?: string };
 }
 
+/** The text of a file, of standard input (-), or of a directory's YAML and JSON files (kubectl apply -f DIR). */
+function readText(file: string): string {
+  if (file === '-') return readFileSync(0, 'utf8');
+  if (!statSync(file).isDirectory()) return readFileSync(file, 'utf8');
+  return readdirSync(file).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => readFileSync(join(file, f), 'utf8')).join('\n---\n');
+}
+
 function readManifests(file: string, namespace: string): { apis: RestApi[]; paths: RestPath[]; skipped: string[] } {
-  const docs = parseAllDocuments(readFileSync(file === '-' ? 0 : file, 'utf8')).map((d) => d.toJS() as Manifest | null).filter((d): d is Manifest => Boolean(d));
+  const docs = parseAllDocuments(readText(file)).map((d) => d.toJS() as Manifest | null).filter((d): d is Manifest => Boolean(d));
   const skipped = docs.filter((d) => d.kind !== 'RestApi' && d.kind !== 'RestPath').map((d) => `${d.kind ?? '?'}/${d.metadata.name}`);
   const inNs = <T extends Manifest>(d: T): T => ({ ...d, metadata: { ...d.metadata, namespace: d.metadata.namespace ?? namespace } });
   return {
@@ -112,7 +120,7 @@ export function addPlanCommand(program: Command): void {
     program
       .command('plan')
       .description('print the AWS operations applying a file of RestApi/RestPath manifests would run, and whether a deployment would follow')
-      .requiredOption('-f, --filename <file>', 'manifests to plan (- for standard input)')
+      .requiredOption('-f, --filename <file>', 'manifests to plan: a file, a directory of them, or - for standard input')
       .option('-n, --namespace <ns>', 'namespace for manifests that name none', 'default'),
   ).action(async (opts: { filename: string; namespace: string; kubeconfig?: string; region: string; awsEndpoint?: string }) => {
     try {

@@ -97,6 +97,18 @@ function withModelUrls(schema: unknown, restApiId: string): unknown {
   );
 }
 
+/** The inverse of withModelUrls: API Gateway's model URLs in a schema as #/models/NAME (export). */
+export function withModelNames(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withModelNames);
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([k, x]) => {
+      const name = k === '$ref' && typeof x === 'string' ? MODEL_URL.exec(x)?.[1] : undefined;
+      return name ? [k, `#/models/${name}`] : [k, withModelNames(x)];
+    }),
+  );
+}
+
 export interface DesiredModels {
   models: Record<string, ModelShape>;
   /** Creation order: every model after the models it refers to. */

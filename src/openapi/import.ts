@@ -29,8 +29,10 @@ export interface ImportOptions {
   adoptId?: string;
   /** Turn CORS preflight methods into the RestPath's cors (import: yes; export keeps them as they are). */
   corsFromPreflights?: boolean;
-  /** RestApi fields the document cannot carry (export: endpointType, tags). */
+  /** RestApi fields the document cannot carry (export: endpointType, tags, the models as AWS has them); they win. */
   apiSpec?: Partial<RestApiSpec>;
+  /** Declare a path's variables as required request parameters when an operation does not (import: yes; export keeps what AWS has). */
+  declarePathVariables?: boolean;
 }
 
 export interface ImportResult {
@@ -64,7 +66,7 @@ export function importDocument(doc: Obj, options: ImportOptions): ImportResult {
   if (basePath && basePath !== '/') notes.add('basePath', 'PathNotExpressible', `basePath ${basePath} is not part of the paths (API Gateway's basepath=ignore); serve it with a DomainName mapping of that base path`);
   const context: Omit<OperationContext, 'path'> = {
     proxyResponses: [], version, models, security, notes, defaultSecurity: doc.security, missingIntegration: options.missingIntegration,
-    defaultValidator: str(doc[`${X}request-validator`]), validators: level.validatorNames,
+    defaultValidator: str(doc[`${X}request-validator`]), validators: level.validatorNames, declarePathVariables: options.declarePathVariables ?? true,
   };
   const pathNames = new UniqueNames();
   const variableChild = new Map<string, string>();
@@ -122,13 +124,13 @@ export function importDocument(doc: Obj, options: ImportOptions): ImportResult {
     ...(title ? { name: title.slice(0, 1024) } : {}),
     ...(description ? { description: description.slice(0, 1024) } : {}),
     ...(options.adoptId ? { adoptId: options.adoptId } : {}),
-    ...options.apiSpec,
     ...(level.binaryMediaTypes.length > 0 ? { binaryMediaTypes: level.binaryMediaTypes } : {}),
     ...(level.gatewayResponses.length > 0 ? { gatewayResponses: level.gatewayResponses } : {}),
     ...(security.authorizers.length > 0 ? { authorizers: security.authorizers } : {}),
     ...(models.models().length > 0 ? { models: models.models() } : {}),
     ...(level.requestValidators.length > 0 ? { requestValidators: level.requestValidators } : {}),
     ...(level.policy ? { policy: level.policy } : {}),
+    ...options.apiSpec,
   };
   const api: RestApi = { apiVersion: API_VERSION, kind: 'RestApi', metadata: { name: apiName, ...(options.namespace ? { namespace: options.namespace } : {}) }, spec };
   return { api, paths, notes: notes.items };

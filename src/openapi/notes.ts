@@ -14,6 +14,7 @@ export const IMPORT_NOTE_REASONS = {
   OverLimit: "more than API Gateway's or the CRD's limit allows",
   Renamed: 'a name changed to fit the characters API Gateway or Kubernetes allow',
   InvalidValue: 'a value outside what API Gateway accepts',
+  LeftAsIs: 'in AWS but not declared by the exported manifests: the operator leaves it as it is',
 } as const;
 export type ImportNoteReason = keyof typeof IMPORT_NOTE_REASONS;
 

@@ -25,6 +25,7 @@ export interface OperationContext {
   validators: ReadonlyMap<string, string>;
   missingIntegration: MissingIntegration;
   notes: Notes;
+  declarePathVariables: boolean;
   /** Proxy operations whose documented responses have no method responses (noted once per document). */
   proxyResponses: string[];
 }
@@ -91,7 +92,7 @@ function parametersOf(parameters: unknown[], where: string, c: OperationContext)
     out[`method.request.${mapped}.${name}`] = place === 'path' || p.required === true;
   }
   // A path variable the document forgot to declare is still a parameter API Gateway passes.
-  for (const m of c.path.matchAll(/\{([^}+]+)\+?\}/g)) out[`method.request.path.${m[1]!}`] = true;
+  if (c.declarePathVariables) for (const m of c.path.matchAll(/\{([^}+]+)\+?\}/g)) out[`method.request.path.${m[1]!}`] = true;
   const entries = Object.entries(out);
   if (entries.length > MAX_PARAMETERS) {
     c.notes.add(where, 'OverLimit', `${entries.length} request parameters; a method has at most ${MAX_PARAMETERS}: the first ${MAX_PARAMETERS} are kept`);

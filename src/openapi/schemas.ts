@@ -1,8 +1,9 @@
 // Schemas -> API Gateway models. A request body or response that names a schema gets that schema as
 // a model; an inline one gets a model named after its operation. Schemas are written as JSON Schema
 // draft 4 (what API Gateway validates with): OpenAPI-only keywords are left out, nullable and const
-// become their draft 4 forms, and a named schema inside another becomes {"$ref": "#/models/NAME"}, so
-// recursive schemas stay recursive. The parser's dereferencing keeps one object per named schema,
+// become their draft 4 forms, and a named schema inside another becomes {"$ref": "#/models/NAME"}.
+// API Gateway creates a model only after the models it refers to, so a recursive schema cannot be
+// one: the reference that closes the cycle accepts anything, and a note says so. The parser's dereferencing keeps one object per named schema,
 // which is how a use is recognised as that schema. Pure.
 import type { Model } from '../api/access.js';
 import { isObj, list, namedSchemas, type Json, type Obj } from './document.js';
@@ -19,11 +20,21 @@ const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions'];
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
 const SCHEMA_SINGLES = ['not', 'additionalProperties', 'additionalItems'];
 
+/** A schema that says no more than API Gateway's Empty and Error models. */
+function isBuiltIn(schema: Obj): boolean {
+  const { $schema: _s, title: _t, type, properties, ...rest } = schema;
+  const only = Object.keys(rest).length === 0 && type === 'object';
+  const message = isObj(properties) ? Object.keys(properties) : [];
+  return only && (message.length === 0 || (message.length === 1 && message[0] === 'message' && isObj(properties) && isObj(properties.message) && properties.message.type === 'string'));
+}
+
 export class ModelCatalog {
   private readonly names = new UniqueNames('');
   private readonly named = new Map<Obj, string>();
   private readonly chosen = new Map<Obj, string>();
   private readonly out: Model[] = [];
+  /** The named schemas being converted, outermost first: meeting one again closes a cycle. */
+  private readonly converting: Obj[] = [];
 
   constructor(doc: Obj, private readonly notes: Notes) {
     for (const builtIn of BUILT_IN_MODELS) this.names.claim(builtIn);
@@ -39,12 +50,16 @@ export class ModelCatalog {
       return undefined;
     }
     const key = this.named.get(schema);
+    // The document's own copy of a built-in model (API Gateway's export writes them out) is the built-in.
+    if (key !== undefined && BUILT_IN_MODELS.includes(key) && isBuiltIn(schema)) return key;
     const name = this.names.claim(modelName(key ?? inlineName));
     if (key !== undefined && name !== key) this.notes.add(`schema ${key}`, 'Renamed', `model ${key} is named ${name} (letters and digits only, and not Empty or Error)`);
     this.chosen.set(schema, name);
     const model: Model = { name, contentType: 'application/json', schema: {} };
     this.out.push(model);
+    this.converting.push(schema);
     model.schema = this.draft4(schema, schema, where, new Set()) as Record<string, unknown>;
+    this.converting.pop();
     const description = typeof schema.description === 'string' ? schema.description.slice(0, 1024) : '';
     if (description) model.description = description;
     return name;
@@ -57,6 +72,11 @@ export class ModelCatalog {
   private draft4(schema: Obj, root: Obj, where: string, path: Set<Obj>): Json {
     // A named schema inside another, or inside itself (recursion), is a reference to its model.
     if (this.named.has(schema) && (schema !== root || path.size > 0)) {
+      if (this.converting.includes(schema)) {
+        const cycle = [...this.converting.slice(this.converting.indexOf(schema)), schema].map((s) => this.named.get(s)!).join(' -> ');
+        this.notes.add(`schema ${this.named.get(schema)!}`, 'OverLimit', `the schemas refer to each other in a cycle (${cycle}); API Gateway cannot create such models, so the reference that closes it accepts anything`);
+        return {};
+      }
       const name = this.use(schema, this.named.get(schema)!, where);
       return name ? { $ref: `#/models/${name}` } : {};
     }

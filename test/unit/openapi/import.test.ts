@@ -70,14 +70,15 @@ describe('an OpenAPI 3.0 document with API Gateway extensions', async () => {
     expect(reasonsAt(r, 'securitySchemes.oauth')).toEqual(['SecurityNotExpressible']);
   });
 
-  it('models named schemas as draft 4, recursive ones by reference, and renames one called Error', () => {
+  it('models named schemas as draft 4 (references as #/models, a cycle closed by any), renames an Error of its own and takes a copy of Empty for the built-in', () => {
     const models = Object.fromEntries((r.api.spec.models ?? []).map((m) => [m.name, m.schema]));
     expect(Object.keys(models)).toEqual(['Order', 'Line', 'Error2']);
     expect(models.Order).toEqual({
       type: 'object', required: ['sku', 'quantity'],
       properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 }, note: { type: ['string', 'null'] }, lines: { type: 'array', items: { $ref: '#/models/Line' } } },
     });
-    expect(models.Line).toEqual({ type: 'object', properties: { sku: { type: 'string' }, children: { type: 'array', items: { $ref: '#/models/Line' } } } });
+    expect(models.Line).toEqual({ type: 'object', properties: { sku: { type: 'string' }, children: { type: 'array', items: {} } } });
+    expect(r.notes.find((n) => n.where === 'schema Line')?.message).toBe('the schemas refer to each other in a cycle (Line -> Line); API Gateway cannot create such models, so the reference that closes it accepts anything');
     expect(methodOf(r, '/orders', 'POST')).toMatchObject({
       requestModels: { 'application/json': 'Order' },
       methodResponses: [{ statusCode: '201', responseParameters: { 'method.response.header.Location': true }, responseModels: { 'application/json': 'Order' } }, { statusCode: '400', responseModels: { 'application/json': 'Error2' } }],
@@ -116,7 +117,7 @@ describe('an OpenAPI 3.0 document with API Gateway extensions', async () => {
   it('gives an operation without an integration a MOCK answering 501', () => {
     expect(methodOf(r, '/orders/{orderId}', 'DELETE')).toMatchObject({
       integration: { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 501}' }, responses: [{ statusCode: '501' }] },
-      methodResponses: [{ statusCode: '204' }, { statusCode: '501' }],
+      methodResponses: [{ statusCode: '204', responseModels: { 'application/json': 'Empty' } }, { statusCode: '501' }],
     });
   });
 });
