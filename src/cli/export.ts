@@ -2,7 +2,9 @@
 // Terraform or the aws CLI), a RestApi with adoptId and one RestPath per path with methods, for
 // adoption and migration. Reads AWS with the caller's credentials in --region; the mapping is the
 // pure export's (src/openapi/export.ts). Applied in a namespace the operator adopts in, the operator's
-// plan for them is empty: `restpath-operator plan -f DIR` says so before anything is applied.
+// plan for them writes only its ownership tags, unless a note says what else differs (a method
+// response on a proxy integration, a name API Gateway allows and a RestApi does not):
+// `restpath-operator plan -f DIR` shows it before anything is applied.
 // Exit code 0, or 2 when it could not run.
 import type { Command } from 'commander';
 import { observeApi } from '../aws/observe.js';

@@ -4,7 +4,7 @@ import type { RequestValidator } from '../api/access.js';
 import { GATEWAY_RESPONSE_TYPES, type GatewayResponse } from '../api/rest-api.js';
 import { bool, isObj, list, obj, str, strings, X, type Obj } from './document.js';
 import { gatewayName, UniqueNames } from './names.js';
-import type { Notes } from './notes.js';
+import { capped, type Notes } from './notes.js';
 
 const BINARY_TYPE = /^[a-zA-Z0-9*.+-]+\/[a-zA-Z0-9*.+-]+$/;
 /** Extensions read elsewhere (paths, schemes) or that only describe the export. */
@@ -22,7 +22,7 @@ export interface ApiLevel {
 export function apiLevelOf(doc: Obj, notes: Notes): ApiLevel {
   const out: ApiLevel = { requestValidators: [], validatorNames: new Map(), gatewayResponses: [], binaryMediaTypes: [] };
   const names = new UniqueNames();
-  for (const [key, value] of Object.entries(obj(doc[`${X}request-validators`])).slice(0, 20)) {
+  for (const [key, value] of capped(Object.entries(obj(doc[`${X}request-validators`])), 20, `${X}request-validators`, 'request validators', notes)) {
     const v = obj(value);
     const validateBody = bool(v.validateRequestBody) ?? false;
     const validateParameters = bool(v.validateRequestParameters) ?? false;
@@ -59,9 +59,12 @@ export function apiLevelOf(doc: Obj, notes: Notes): ApiLevel {
     if (BINARY_TYPE.test(type)) out.binaryMediaTypes.push(type);
     else notes.add(`${X}binary-media-types`, 'InvalidValue', `${JSON.stringify(t)} is not a media type: left out`);
   }
-  out.binaryMediaTypes = [...new Set(out.binaryMediaTypes)].slice(0, 50);
+  out.binaryMediaTypes = capped([...new Set(out.binaryMediaTypes)], 50, `${X}binary-media-types`, 'binary media types', notes);
   for (const key of Object.keys(doc).filter((k) => k.startsWith(X) && !READ_ELSEWHERE.has(k.slice(X.length)))) {
-    notes.add(key, 'ExtensionNotSupported', `${key} has no RestApi field: left out`);
+    const why = key === `${X}endpoint-configuration`
+      ? 'the endpoint configuration is not read from the document: set spec.endpointType (and for PRIVATE, spec.vpcEndpointIds) on the RestApi'
+      : `${key} has no RestApi field: left out`;
+    notes.add(key, 'ExtensionNotSupported', why);
   }
   return out;
 }

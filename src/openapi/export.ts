@@ -12,7 +12,10 @@ import { canonicalJson } from '../model/access.js';
 import type { Obj } from './document.js';
 import { importDocument, type ImportResult } from './import.js';
 import { dnsLabel, fitted } from './names.js';
+import { capped } from './notes.js';
 import { renderOpenApi } from './render.js';
+
+const MAX_TAGS = 40;
 
 export interface ExportOptions {
   apiName?: string;
@@ -37,8 +40,15 @@ function modelsOf(api: ObservedApi): Model[] {
 
 export async function exportApi(api: ObservedApi, options: ExportOptions = {}): Promise<ImportResult> {
   const { document, notes } = renderOpenApi(api);
-  const dereferenced = (await SwaggerParser.dereference(structuredClone(document) as never)) as unknown as Obj;
-  const tags = Object.fromEntries(Object.entries(api.tags).filter(([k]) => !k.startsWith(OWNERSHIP_TAG_PREFIX) && !k.startsWith('aws:')));
+  // The models travel as AWS has them (apiSpec.models): the document's schemas only need to be there
+  // for the operations' references to name them, so a schema's own references (or one to a file or
+  // URL) are never resolved.
+  const components = document.components as { schemas?: Record<string, unknown> } | undefined;
+  if (components?.schemas) components.schemas = Object.fromEntries(Object.keys(components.schemas).map((name) => [name, { title: name }]));
+  const dereferenced = (await SwaggerParser.dereference(structuredClone(document) as never, { resolve: { external: false } })) as unknown as Obj;
+  const userTags = Object.entries(api.tags).filter(([k]) => !k.startsWith(OWNERSHIP_TAG_PREFIX) && !k.startsWith('aws:'));
+  const tags = Object.fromEntries(capped(userTags, MAX_TAGS, 'tags', 'tags (a RestApi declares 40)', notes));
+  if (api.settings.endpointType === 'PRIVATE' && !api.resourcePolicy) notes.add('policy', 'InvalidValue', 'a PRIVATE API without a resource policy serves nobody, and a RestApi must declare one (spec.policy): add it before applying');
   const models = modelsOf(api);
   const result = importDocument(dereferenced, {
     apiName: options.apiName ?? (fitted(dnsLabel(api.settings.name)) || api.id),
@@ -46,7 +56,7 @@ export async function exportApi(api: ObservedApi, options: ExportOptions = {}): 
     adoptId: api.id,
     missingIntegration: { kind: 'mock' },
     corsFromPreflights: false,
-    declarePathVariables: false,
+    asExported: true,
     apiSpec: {
       name: api.settings.name,
       ...(api.settings.description ? { description: api.settings.description } : {}),

@@ -31,8 +31,11 @@ export interface ImportOptions {
   corsFromPreflights?: boolean;
   /** RestApi fields the document cannot carry (export: endpointType, tags, the models as AWS has them); they win. */
   apiSpec?: Partial<RestApiSpec>;
-  /** Declare a path's variables as required request parameters when an operation does not (import: yes; export keeps what AWS has). */
-  declarePathVariables?: boolean;
+  /**
+   * The document is an export of a live API (export.ts): keep what it says as AWS has it (path
+   * parameters as declared, no path variables added, a MOCK's httpMethod, model names).
+   */
+  asExported?: boolean;
 }
 
 export interface ImportResult {
@@ -61,14 +64,17 @@ export function importDocument(doc: Obj, options: ImportOptions): ImportResult {
   const apiName = options.apiName ?? (fitted(dnsLabel(title)) || 'imported-api');
   const level = apiLevelOf(doc, notes);
   const security = securityOf(securitySchemes(doc), notes);
-  const models = new ModelCatalog(doc, notes);
+  const asExported = options.asExported ?? false;
+  const models = new ModelCatalog(doc, notes, asExported);
   const basePath = str(doc.basePath);
   if (basePath && basePath !== '/') notes.add('basePath', 'PathNotExpressible', `basePath ${basePath} is not part of the paths (API Gateway's basepath=ignore); serve it with a DomainName mapping of that base path`);
   const context: Omit<OperationContext, 'path'> = {
     proxyResponses: [], version, models, security, notes, defaultSecurity: doc.security, missingIntegration: options.missingIntegration,
-    defaultValidator: str(doc[`${X}request-validator`]), validators: level.validatorNames, declarePathVariables: options.declarePathVariables ?? true,
+    defaultValidator: str(doc[`${X}request-validator`]), validators: level.validatorNames, asExported,
+    consumes: list(doc.consumes).filter((t): t is string => typeof t === 'string'),
+    produces: list(doc.produces).filter((t): t is string => typeof t === 'string'),
   };
-  const pathNames = new UniqueNames();
+  const pathNames = new UniqueNames('-', (n) => fitted(n));
   const variableChild = new Map<string, string>();
   const seen = new Set<string>();
   const resources = new Set<string>();
@@ -100,22 +106,26 @@ export function importDocument(doc: Obj, options: ImportOptions): ImportResult {
     }
     const preflight = options.corsFromPreflights === false ? undefined : methods.find((m) => corsOfPreflight(m));
     const cors = preflight ? corsOfPreflight(preflight) : undefined;
-    const declared = preflight ? methods.filter((m) => m !== preflight) : methods;
+    // A path with nothing but a preflight keeps it as a method: cors needs a method to apply to.
+    const declared = preflight && methods.length > 1 ? methods.filter((m) => m !== preflight) : methods;
     if (declared.length === 0) {
-      if (methods.length === 0 && operationsOf(item).length === 0) notes.add(where, 'PathNotExpressible', 'the path has no operations: a RestPath needs at least one method');
+      if (operationsOf(item).length === 0) notes.add(where, 'PathNotExpressible', 'the path has no operations: a RestPath needs at least one method');
       continue;
     }
+    recordVariables(path, variableChild);
     seen.add(path);
     for (const p of pathPrefixes(path)) resources.add(p);
     paths.push({
       apiVersion: API_VERSION,
       kind: 'RestPath',
       metadata: { name: pathNames.claim(restPathName(apiName, path)), ...(options.namespace ? { namespace: options.namespace } : {}) },
-      spec: { restApiRef: { name: apiName }, path, methods: declared, ...(cors ? { cors } : {}) },
+      spec: { restApiRef: { name: apiName }, path, methods: declared, ...(cors && declared !== methods ? { cors } : {}) },
     });
   }
   if (context.proxyResponses.length > 0) {
-    notes.add('paths', 'ResponseNotExpressible', `the responses of ${context.proxyResponses.length} operation(s) with a proxy integration are documentation only (the backend's response is passed through; a RestPath declares none), e.g. ${context.proxyResponses[0]!}`);
+    notes.add('paths', 'ResponseNotExpressible', asExported
+      ? `${context.proxyResponses.length} method(s) with a proxy integration have method responses in AWS, which a RestPath cannot declare (a proxy passes the backend's response through): applying these manifests deletes them, e.g. at ${context.proxyResponses[0]!}`
+      : `the responses of ${context.proxyResponses.length} operation(s) with a proxy integration are documentation only (the backend's response is passed through; a RestPath declares none), e.g. ${context.proxyResponses[0]!}`);
   }
   if (resources.size + 1 > RESOURCES_PER_API) notes.add('paths', 'OverLimit', `${resources.size + 1} resources (the root included); API Gateway allows ${RESOURCES_PER_API} per API unless the quota is raised (the operator's --resources-per-api)`);
   const description = str(info.description) ?? '';
@@ -144,10 +154,12 @@ function siblingClash(path: string, variableChild: Map<string, string>): string 
     const known = variableChild.get(parent);
     return part.startsWith('{') && known !== undefined && known !== part ? `${parent} already has the variable child ${known}; API Gateway allows one, so ${part} cannot be added` : undefined;
   }).find(Boolean);
-  if (found) return found;
-  for (const p of prefixes) {
+  return found;
+}
+
+function recordVariables(path: string, variableChild: Map<string, string>): void {
+  for (const p of pathPrefixes(path)) {
     const { parentPath, pathPart } = splitPath(p);
     if (pathPart.startsWith('{')) variableChild.set(parentPath, pathPart);
   }
-  return undefined;
 }

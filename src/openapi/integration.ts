@@ -4,7 +4,7 @@
 // base URL. Pure.
 import { TIMEOUT_MILLIS, type Integration } from '../api/integration.js';
 import { num, obj, str, strings, type Obj } from './document.js';
-import type { Notes } from './notes.js';
+import { capped, cappedMap, type Notes } from './notes.js';
 
 /** What an operation without an integration is given. */
 export type MissingIntegration = { kind: 'mock' } | { kind: 'http-proxy'; baseUrl: string };
@@ -15,6 +15,7 @@ const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY'] as const;
 const AWS_URI = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:[a-z0-9.-]+:(path|action)\//;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[a-zA-Z0-9+=,.@_/-]{1,512}$/;
+const MAX_TEMPLATE = 32768;
 /** Fields the integration extension has that a RestPath does not hold (API Gateway fills or ignores them). */
 const NOT_HELD = ['tlsConfig', 'integrationTarget', 'cacheNamespace', 'responseTransferMode'];
 
@@ -46,7 +47,19 @@ export function proxyTo(baseUrl: string, path: string, httpMethod: string): Inte
   };
 }
 
-export function integrationOf(x: Obj, httpMethod: string, where: string, notes: Notes): Integration | undefined {
+/** Templates within the CRD's size (API Gateway allows larger ones; a RestPath holds 32 KiB each). */
+function templates(v: unknown, where: string, notes: Notes): Record<string, string> {
+  const all = strings(v);
+  for (const [type, t] of Object.entries(all)) {
+    if (t.length <= MAX_TEMPLATE) continue;
+    notes.add(where, 'OverLimit', `the ${type} template is ${t.length} characters; a RestPath holds ${MAX_TEMPLATE}: left out`);
+    delete all[type];
+  }
+  return cappedMap(all, 20, where, 'templates', notes);
+}
+
+/** `keepMockMethod`: an export keeps a MOCK's httpMethod as AWS has it (API Gateway stores one). */
+export function integrationOf(x: Obj, httpMethod: string, where: string, notes: Notes, keepMockMethod = false): Integration | undefined {
   const type = oneOf(TYPES, str(x.type));
   if (!type) {
     notes.add(where, 'IntegrationNotExpressible', `integration type ${JSON.stringify(x.type)} is none of ${TYPES.join(', ')}: the operation is not imported`);
@@ -61,6 +74,7 @@ export function integrationOf(x: Obj, httpMethod: string, where: string, notes: 
     return undefined;
   } else out.uri = uri;
   if (type !== 'MOCK') out.httpMethod = oneOf(METHODS, str(x.httpMethod)) ?? (type.startsWith('AWS') ? 'POST' : oneOf(METHODS, httpMethod) ?? 'ANY');
+  else if (keepMockMethod && oneOf(METHODS, str(x.httpMethod))) out.httpMethod = oneOf(METHODS, str(x.httpMethod));
   if (type !== 'MOCK' && !oneOf(METHODS, str(x.httpMethod))) notes.add(where, 'InvalidValue', `the integration names no httpMethod: ${out.httpMethod} is used`);
   if (type.startsWith('AWS') && out.uri?.includes(':lambda:path/') && out.httpMethod !== 'POST') {
     notes.add(where, 'InvalidValue', `Lambda functions are invoked with POST, not ${out.httpMethod ?? ''}: POST is used`);
@@ -76,9 +90,9 @@ export function integrationOf(x: Obj, httpMethod: string, where: string, notes: 
     out.timeoutMillis = Math.min(TIMEOUT_MILLIS.max, Math.max(TIMEOUT_MILLIS.min, Math.round(timeout)));
     if (out.timeoutMillis !== timeout) notes.add(where, 'InvalidValue', `timeoutInMillis ${timeout} is outside ${TIMEOUT_MILLIS.min}..${TIMEOUT_MILLIS.max}: ${out.timeoutMillis} is used`);
   }
-  const requestParameters = strings(x.requestParameters);
+  const requestParameters = cappedMap(strings(x.requestParameters), 50, where, 'integration request parameters', notes);
   if (Object.keys(requestParameters).length > 0) out.requestParameters = requestParameters;
-  const requestTemplates = strings(x.requestTemplates);
+  const requestTemplates = templates(x.requestTemplates, where, notes);
   if (Object.keys(requestTemplates).length > 0) out.requestTemplates = requestTemplates;
   const cacheKeys = Array.isArray(x.cacheKeyParameters) ? x.cacheKeyParameters.filter((k): k is string => typeof k === 'string') : [];
   if (cacheKeys.length > 0) out.cacheKeyParameters = cacheKeys;
@@ -116,16 +130,16 @@ function responsesOf(responses: Obj, type: string, where: string, notes: Notes):
       notes.add(where, 'IntegrationNotExpressible', `integration responses ${JSON.stringify(byStatus.get(statusCode)!.selectionPattern ?? 'default')} and ${JSON.stringify(pattern)} both map to ${statusCode}; API Gateway keeps one per status: the first is kept`);
       continue;
     }
-    const params = strings(r.responseParameters);
-    const templates = strings(r.responseTemplates);
+    const params = cappedMap(strings(r.responseParameters), 50, where, 'response parameters', notes);
+    const responseTemplates = templates(r.responseTemplates, where, notes);
     const handling = oneOf(CONTENT_HANDLING, str(r.contentHandling));
     byStatus.set(statusCode, {
       statusCode,
       ...(pattern !== 'default' ? { selectionPattern: pattern } : {}),
       ...(Object.keys(params).length > 0 ? { responseParameters: params } : {}),
-      ...(Object.keys(templates).length > 0 ? { responseTemplates: templates } : {}),
+      ...(Object.keys(responseTemplates).length > 0 ? { responseTemplates } : {}),
       ...(handling ? { contentHandling: handling } : {}),
     });
   }
-  return [...byStatus.values()].slice(0, 20);
+  return capped([...byStatus.values()], 20, where, 'integration responses', notes);
 }

@@ -25,10 +25,11 @@ export function restPathName(api: string, path: string): string {
 /** Hands out names once: a second "a" becomes "a-2" (or "a2" where dashes are not allowed). */
 export class UniqueNames {
   private readonly taken = new Set<string>();
-  constructor(private readonly separator = '-') {}
+  /** `fit` keeps a numbered name within its length limit. */
+  constructor(private readonly separator = '-', private readonly fit: (name: string) => string = (n) => n) {}
   claim(wanted: string): string {
     let name = wanted;
-    for (let i = 2; this.taken.has(name); i++) name = `${wanted}${this.separator}${i}`;
+    for (let i = 2; this.taken.has(name); i++) name = this.fit(`${wanted}${this.separator}${i}`);
     this.taken.add(name);
     return name;
   }

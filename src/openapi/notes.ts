@@ -12,6 +12,7 @@ export const IMPORT_NOTE_REASONS = {
   ResponseNotExpressible: 'a response API Gateway cannot declare (a range such as 2XX, default, or one on a proxy integration)',
   ExtensionNotSupported: 'an x-amazon-apigateway-* extension the RestApi has no field for',
   OverLimit: "more than API Gateway's or the CRD's limit allows",
+  SchemaNotExpressible: 'a schema API Gateway cannot hold as a model (schemas that refer to each other in a cycle)',
   Renamed: 'a name changed to fit the characters API Gateway or Kubernetes allow',
   InvalidValue: 'a value outside what API Gateway accepts',
   LeftAsIs: 'in AWS but not declared by the exported manifests: the operator leaves it as it is',
@@ -19,7 +20,7 @@ export const IMPORT_NOTE_REASONS = {
 export type ImportNoteReason = keyof typeof IMPORT_NOTE_REASONS;
 
 export interface ImportNote {
-  /** Where in the document: "paths./pets.get", "components.schemas.Pet", "x-amazon-apigateway-policy". */
+  /** Where in the document: "paths./pets.get", "schema Pet", "securitySchemes.oauth", "x-amazon-apigateway-policy". */
   where: string;
   reason: ImportNoteReason;
   message: string;
@@ -34,6 +35,17 @@ export class Notes {
 
 export function describeNote(n: ImportNote): string {
   return `${n.where}: ${n.message} (${n.reason})`;
+}
+
+/** At most `max` items; the rest are noted as left out. */
+export function capped<T>(items: readonly T[], max: number, where: string, what: string, notes: Notes): T[] {
+  if (items.length > max) notes.add(where, 'OverLimit', `${items.length} ${what}; at most ${max} are allowed: the first ${max} are kept`);
+  return items.slice(0, max);
+}
+
+/** A map of at most `max` entries, noted like capped(). */
+export function cappedMap<V>(map: Record<string, V>, max: number, where: string, what: string, notes: Notes): Record<string, V> {
+  return Object.fromEntries(capped(Object.entries(map), max, where, what, notes));
 }
 
 export function countByReason(notes: readonly ImportNote[]): Partial<Record<ImportNoteReason, number>> {

@@ -5,13 +5,17 @@ import type { Integration } from '../api/integration.js';
 import type { Method } from '../api/rest-path.js';
 import { isObj, list, obj, str, X, type Obj, type SpecVersion } from './document.js';
 import { integrationOf, notImplementedMock, proxyTo, type MissingIntegration } from './integration.js';
-import type { Notes } from './notes.js';
+import { capped, cappedMap, type Notes } from './notes.js';
 import type { ModelCatalog } from './schemas.js';
 import { authorizationOf, type Security } from './security.js';
 
 const MAX_PARAMETERS = 50;
 const MAX_RESPONSES = 20;
 const PARAMETER_PLACES: Readonly<Record<string, string>> = { path: 'path', query: 'querystring', header: 'header' };
+/** What an export marks a multi-value query string or header parameter with (OpenAPI has no word for it). */
+export const MULTI_VALUE = 'x-restpath-multi-value';
+/** Operation extensions read here; any other x-amazon-apigateway-* one is noted. */
+const READ_EXTENSIONS = new Set([`${X}integration`, `${X}request-validator`]);
 
 export interface OperationContext {
   version: SpecVersion;
@@ -25,7 +29,11 @@ export interface OperationContext {
   validators: ReadonlyMap<string, string>;
   missingIntegration: MissingIntegration;
   notes: Notes;
-  declarePathVariables: boolean;
+  /** See ImportOptions.asExported. */
+  asExported: boolean;
+  /** Swagger 2.0's document-wide media types (bodies and responses without their own). */
+  consumes: string[];
+  produces: string[];
   /** Proxy operations whose documented responses have no method responses (noted once per document). */
   proxyResponses: string[];
 }
@@ -35,7 +43,8 @@ export function methodOf(httpMethod: string, op: Obj, pathParameters: unknown[],
   const x = op[`${X}integration`];
   let integration: Integration | undefined;
   let mockStatus: string | undefined;
-  if (isObj(x)) integration = integrationOf(x, httpMethod, where, c.notes);
+  for (const key of Object.keys(op).filter((k) => k.startsWith(X) && !READ_EXTENSIONS.has(k))) c.notes.add(`${where}.${key}`, 'ExtensionNotSupported', `${key} has no RestPath field: left out`);
+  if (isObj(x)) integration = integrationOf(x, httpMethod, where, c.notes, c.asExported);
   else if (c.missingIntegration.kind === 'http-proxy') {
     integration = proxyTo(c.missingIntegration.baseUrl, c.path, httpMethod);
     c.notes.add(where, 'NoIntegration', `no ${X}integration: HTTP_PROXY to ${integration.uri}`);
@@ -62,17 +71,20 @@ export function methodOf(httpMethod: string, op: Obj, pathParameters: unknown[],
   Object.assign(method, authorizationOf(op.security ?? c.defaultSecurity, c.security, where, c.notes));
   if (proxy && Object.keys(obj(op.responses)).length > 0) c.proxyResponses.push(where);
   if (!proxy) {
-    const responses = responsesOf(obj(op.responses), `${inlineName}Response`, where, c);
-    // Every integration response needs a method response of its status (API Gateway refuses one without).
-    for (const r of integration.responses ?? []) if (!responses.some((m) => m.statusCode === r.statusCode)) responses.push({ statusCode: r.statusCode });
-    if (mockStatus && !responses.some((m) => m.statusCode === mockStatus)) responses.push({ statusCode: mockStatus });
-    if (responses.length > 0) method.methodResponses = responses.slice(0, MAX_RESPONSES);
-    if (responses.length > MAX_RESPONSES) c.notes.add(where, 'OverLimit', `${responses.length} responses; a method has at most ${MAX_RESPONSES}: the first ${MAX_RESPONSES} are kept`);
+    const documented = responsesOf(op, obj(op.responses), `${inlineName}Response`, where, c);
+    // Every integration response needs a method response of its status (API Gateway refuses one
+    // without): those come first, so that a cut at the limit never leaves one without.
+    const needed = [...(integration.responses ?? []).map((r) => r.statusCode), ...(mockStatus ? [mockStatus] : [])];
+    const responses = [
+      ...needed.map((s) => documented.find((m) => m.statusCode === s) ?? { statusCode: s }),
+      ...documented.filter((m) => !needed.includes(m.statusCode)),
+    ].filter((m, i, all) => all.findIndex((n) => n.statusCode === m.statusCode) === i);
+    if (responses.length > 0) method.methodResponses = capped(responses, MAX_RESPONSES, where, 'method responses', c.notes);
   }
-  const cacheKeys = integration.cacheKeyParameters?.filter((k) => method.requestParameters?.[k] !== undefined);
-  if (integration.cacheKeyParameters && cacheKeys?.length !== integration.cacheKeyParameters.length) {
-    c.notes.add(where, 'InvalidValue', 'cacheKeyParameters that are not request parameters of the method are left out');
-    if (cacheKeys?.length) integration.cacheKeyParameters = cacheKeys;
+  if (integration.cacheKeyParameters) {
+    const cacheKeys = [...new Set(integration.cacheKeyParameters)].filter((k) => method.requestParameters?.[k] !== undefined).slice(0, 20);
+    if (cacheKeys.length !== integration.cacheKeyParameters.length) c.notes.add(where, 'InvalidValue', 'cacheKeyParameters that are not request parameters of the method, repeated, or past 20 are left out');
+    if (cacheKeys.length > 0) integration.cacheKeyParameters = cacheKeys;
     else delete integration.cacheKeyParameters;
   }
   return method;
@@ -89,28 +101,25 @@ function parametersOf(parameters: unknown[], where: string, c: OperationContext)
       c.notes.add(where, 'ParameterNotExpressible', `the ${place} parameter ${JSON.stringify(name)} is not mapped by API Gateway: left out`);
       continue;
     }
-    out[`method.request.${mapped}.${name}`] = place === 'path' || p.required === true;
+    const multi = p[MULTI_VALUE] === true && place !== 'path' ? `multivalue${mapped}` : mapped;
+    // OpenAPI requires path parameters; an export says what AWS has.
+    out[`method.request.${multi}.${name}`] = place === 'path' && !c.asExported ? true : p.required === true;
   }
   // A path variable the document forgot to declare is still a parameter API Gateway passes.
-  if (c.declarePathVariables) for (const m of c.path.matchAll(/\{([^}+]+)\+?\}/g)) out[`method.request.path.${m[1]!}`] = true;
-  const entries = Object.entries(out);
-  if (entries.length > MAX_PARAMETERS) {
-    c.notes.add(where, 'OverLimit', `${entries.length} request parameters; a method has at most ${MAX_PARAMETERS}: the first ${MAX_PARAMETERS} are kept`);
-    return Object.fromEntries(entries.slice(0, MAX_PARAMETERS));
-  }
-  return out;
+  if (!c.asExported) for (const m of c.path.matchAll(/\{([^}+]+)\+?\}/g)) out[`method.request.path.${m[1]!}`] = true;
+  return cappedMap(out, MAX_PARAMETERS, where, 'request parameters', c.notes);
 }
 
 function bodyModelsOf(op: Obj, inlineName: string, where: string, c: OperationContext): Record<string, string> {
   const bodies: [string, unknown][] = c.version === 'openapi3'
     ? Object.entries(obj(obj(op.requestBody).content)).map(([type, media]) => [type, obj(media).schema])
-    : list(op.parameters).map(obj).filter((p) => p.in === 'body').flatMap((p) => (list(op.consumes).length > 0 ? list(op.consumes) : ['application/json']).map((t) => [String(t), p.schema] as [string, unknown]));
+    : list(op.parameters).map(obj).filter((p) => p.in === 'body').flatMap((p) => mediaTypes(op.consumes, c.consumes).map((t) => [t, p.schema] as [string, unknown]));
   return modelMap(bodies, inlineName, where, c);
 }
 
 function modelMap(bodies: [string, unknown][], inlineName: string, where: string, c: OperationContext): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [type, schema] of bodies.slice(0, 20)) {
+  for (const [type, schema] of capped(bodies, 20, where, 'content types', c.notes)) {
     if (!isObj(schema) || Object.keys(schema).length === 0) continue;
     const name = c.models.use(schema, inlineName, where);
     if (name) out[type] = name;
@@ -118,7 +127,13 @@ function modelMap(bodies: [string, unknown][], inlineName: string, where: string
   return out;
 }
 
-function responsesOf(responses: Obj, inlineName: string, where: string, c: OperationContext): NonNullable<Method['methodResponses']> {
+/** Swagger 2.0: an operation's media types, else the document's, else JSON. */
+function mediaTypes(own: unknown, document: string[]): string[] {
+  const types = list(own).filter((t): t is string => typeof t === 'string');
+  return types.length > 0 ? types : document.length > 0 ? document : ['application/json'];
+}
+
+function responsesOf(op: Obj, responses: Obj, inlineName: string, where: string, c: OperationContext): NonNullable<Method['methodResponses']> {
   const out: NonNullable<Method['methodResponses']> = [];
   for (const [status, value] of Object.entries(responses)) {
     if (!/^[1-5][0-9][0-9]$/.test(status)) {
@@ -126,14 +141,14 @@ function responsesOf(responses: Obj, inlineName: string, where: string, c: Opera
       continue;
     }
     const r = obj(value);
-    const headers = Object.entries(obj(r.headers)).filter(([h]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h));
+    const headers = Object.entries(obj(r.headers)).filter(([h]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h) || (c.notes.add(where, 'ResponseNotExpressible', `response header ${JSON.stringify(h)} is not a header name: left out`), false));
     const schemas: [string, unknown][] = c.version === 'openapi3'
       ? Object.entries(obj(r.content)).map(([type, media]) => [type, obj(media).schema])
-      : r.schema ? [['application/json', r.schema]] : [];
+      : r.schema ? mediaTypes(op.produces, c.produces).map((t) => [t, r.schema] as [string, unknown]) : [];
     const models = modelMap(schemas, `${inlineName}${status}`, where, c);
     out.push({
       statusCode: status,
-      ...(headers.length > 0 ? { responseParameters: Object.fromEntries(headers.slice(0, 50).map(([h, v]) => [`method.response.header.${h}`, obj(v).required === true])) } : {}),
+      ...(headers.length > 0 ? { responseParameters: Object.fromEntries(capped(headers, 50, where, 'response headers', c.notes).map(([h, v]) => [`method.response.header.${h}`, obj(v).required === true])) } : {}),
       ...(Object.keys(models).length > 0 ? { responseModels: models } : {}),
     });
   }

@@ -7,9 +7,13 @@ import type { IntegrationShape, MethodShape } from '../model/shapes.js';
 import { parseAwsJson } from '../model/access.js';
 import { OPERATION_METHODS, X, type Json } from './document.js';
 import { Notes } from './notes.js';
+import { MULTI_VALUE } from './operation.js';
 
 type Doc = { [key: string]: Json };
 const REQUEST_PLACES: Readonly<Record<string, string>> = { path: 'path', querystring: 'query', header: 'header' };
+/** Scheme names of the two requirements that are no authorizer; an authorizer is never named so (NAME_PATTERN has no '.'). */
+const API_KEY_SCHEME = 'restpath.api-key';
+const IAM_SCHEME = 'restpath.sigv4';
 const operationKey = (httpMethod: string): string => Object.entries(OPERATION_METHODS).find(([, m]) => m === httpMethod)?.[0] ?? httpMethod.toLowerCase();
 const schemaRef = (name: string): Doc => ({ $ref: `#/components/schemas/${name}` });
 const nonEmpty = <T extends object>(o: T): T | undefined => (Object.keys(o).length > 0 ? o : undefined);
@@ -33,8 +37,8 @@ export function renderOpenApi(api: ObservedApi): { document: Doc; notes: Notes }
   }
   const schemas: Doc = Object.fromEntries(Object.entries(api.models).map(([name, model]) => [name, withSchemaRefs(parseAwsJson(model.schema) ?? {}) as Json]));
   const securitySchemes: Doc = {
-    ...(usesApiKey ? { api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' } } : {}),
-    ...(usesIam ? { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', [`${X}authtype`]: 'awsSigv4' } } : {}),
+    ...(usesApiKey ? { [API_KEY_SCHEME]: { type: 'apiKey', name: 'x-api-key', in: 'header' } } : {}),
+    ...(usesIam ? { [IAM_SCHEME]: { type: 'apiKey', name: 'Authorization', in: 'header', [`${X}authtype`]: 'awsSigv4' } } : {}),
   };
   for (const [name, a] of Object.entries(api.authorizers)) {
     const header = /^method\.request\.header\.([^,\s]+)$/.exec(a.identitySource)?.[1];
@@ -69,14 +73,15 @@ export function renderOpenApi(api: ObservedApi): { document: Doc; notes: Notes }
 function operation(shape: MethodShape, integration: IntegrationShape, authorizers: ReadonlyMap<string, string>, validators: ReadonlyMap<string, string>): Doc {
   const parameters = Object.entries(shape.requestParameters).flatMap(([key, required]) => {
     const [, , place = '', ...name] = key.split('.');
-    const in_ = REQUEST_PLACES[place];
-    return in_ ? [{ name: name.join('.'), in: in_, required: in_ === 'path' || required, schema: { type: 'string' } }] : [];
+    const multi = place.startsWith('multivalue');
+    const in_ = REQUEST_PLACES[multi ? place.slice('multivalue'.length) : place];
+    return in_ ? [{ name: name.join('.'), in: in_, required, schema: { type: 'string' }, ...(multi ? { [MULTI_VALUE]: true } : {}) }] : [];
   });
   const requirement: Doc = {};
   const authorizer = authorizers.get(shape.authorizerId);
-  if (shape.authorizationType === 'AWS_IAM') requirement.sigv4 = [];
+  if (shape.authorizationType === 'AWS_IAM') requirement[IAM_SCHEME] = [];
   else if (authorizer) requirement[authorizer] = shape.authorizationScopes;
-  if (shape.apiKeyRequired) requirement.api_key = [];
+  if (shape.apiKeyRequired) requirement[API_KEY_SCHEME] = [];
   const responses = Object.fromEntries(Object.entries(shape.responses).map(([status, r]) => [status, clean({
     description: `${status} response`,
     headers: nonEmpty(Object.fromEntries(Object.entries(r.responseParameters).map(([k, required]) => [k.replace(/^method\.response\.header\./, ''), { required, schema: { type: 'string' } }]))),

@@ -36,8 +36,9 @@ export class ModelCatalog {
   /** The named schemas being converted, outermost first: meeting one again closes a cycle. */
   private readonly converting: Obj[] = [];
 
-  constructor(doc: Obj, private readonly notes: Notes) {
-    for (const builtIn of BUILT_IN_MODELS) this.names.claim(builtIn);
+  /** `keepNames`: an exported document's schemas are AWS's models, named as they are. */
+  constructor(doc: Obj, private readonly notes: Notes, private readonly keepNames = false) {
+    if (!keepNames) for (const builtIn of BUILT_IN_MODELS) this.names.claim(builtIn);
     for (const [key, schema] of namedSchemas(doc)) this.named.set(schema, key);
   }
 
@@ -51,7 +52,7 @@ export class ModelCatalog {
     }
     const key = this.named.get(schema);
     // The document's own copy of a built-in model (API Gateway's export writes them out) is the built-in.
-    if (key !== undefined && BUILT_IN_MODELS.includes(key) && isBuiltIn(schema)) return key;
+    if (key !== undefined && ((BUILT_IN_MODELS.includes(key) && isBuiltIn(schema)) || this.keepNames)) return key;
     const name = this.names.claim(modelName(key ?? inlineName));
     if (key !== undefined && name !== key) this.notes.add(`schema ${key}`, 'Renamed', `model ${key} is named ${name} (letters and digits only, and not Empty or Error)`);
     this.chosen.set(schema, name);
@@ -74,7 +75,7 @@ export class ModelCatalog {
     if (this.named.has(schema) && (schema !== root || path.size > 0)) {
       if (this.converting.includes(schema)) {
         const cycle = [...this.converting.slice(this.converting.indexOf(schema)), schema].map((s) => this.named.get(s)!).join(' -> ');
-        this.notes.add(`schema ${this.named.get(schema)!}`, 'OverLimit', `the schemas refer to each other in a cycle (${cycle}); API Gateway cannot create such models, so the reference that closes it accepts anything`);
+        this.notes.add(`schema ${this.named.get(schema)!}`, 'SchemaNotExpressible', `the schemas refer to each other in a cycle (${cycle}); API Gateway cannot create such models, so the reference that closes it accepts anything`);
         return {};
       }
       const name = this.use(schema, this.named.get(schema)!, where);

@@ -7,10 +7,12 @@ import type { Method } from '../api/rest-path.js';
 import { functionOfUri } from '../model/access.js';
 import { list, num, obj, str, X, type Obj } from './document.js';
 import { gatewayName, UniqueNames } from './names.js';
-import type { Notes } from './notes.js';
+import { capped, type Notes } from './notes.js';
 
 const MAX_AUTHORIZERS = 10;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[a-zA-Z0-9+=,.@_/-]{1,512}$/;
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]{1,128})?$/;
+const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[a-z0-9-]+_[a-zA-Z0-9]+$/;
 
 /** What a security scheme gives a method. */
 type SchemeUse = { kind: 'authorizer'; name: string; type: Authorizer['type'] } | { kind: 'iam' } | { kind: 'apiKey' };
@@ -56,12 +58,15 @@ export function securityOf(schemes: Record<string, Obj>, notes: Notes): Security
 function authorizerOf(x: Obj, scheme: Obj, name: string, where: string, notes: Notes): Authorizer | undefined {
   const type = str(x.type)?.toUpperCase();
   const ttl = num(x.authorizerResultTtlInSeconds);
+  if (ttl !== undefined && (ttl < 0 || ttl > 3600 || !Number.isInteger(ttl))) notes.add(where, 'InvalidValue', `authorizerResultTtlInSeconds ${ttl} is outside 0..3600: ${Math.min(3600, Math.max(0, Math.round(ttl)))} is used`);
   const common = {
     name,
     ...(ttl !== undefined ? { resultTtlSeconds: Math.min(3600, Math.max(0, Math.round(ttl))) } : {}),
   };
   if (type === 'COGNITO_USER_POOLS') {
-    const providerArns = list(x.providerARNs).filter((a): a is string => typeof a === 'string');
+    const given = list(x.providerARNs);
+    const providerArns = [...new Set(given.filter((a): a is string => typeof a === 'string' && USER_POOL_ARN.test(a)))];
+    if (providerArns.length < given.length) notes.add(where, 'InvalidValue', 'providerARNs that are not Cognito user pool ARNs (or repeat one) are left out');
     if (providerArns.length === 0) {
       notes.add(where, 'InvalidValue', 'a COGNITO_USER_POOLS authorizer needs providerARNs: left out');
       return undefined;
@@ -74,7 +79,7 @@ function authorizerOf(x: Obj, scheme: Obj, name: string, where: string, notes: N
     return undefined;
   }
   const functionArn = functionOfUri(str(x.authorizerUri) ?? '');
-  if (!functionArn) {
+  if (!functionArn || !LAMBDA_ARN.test(functionArn)) {
     notes.add(where, 'InvalidValue', `authorizerUri ${JSON.stringify(x.authorizerUri ?? '')} is not a Lambda invocation URI: left out`);
     return undefined;
   }
@@ -102,12 +107,15 @@ export function authorizationOf(requirements: unknown, security: Security, where
   const out: Pick<Method, 'authorization' | 'apiKeyRequired'> = {};
   for (const [key, scopes] of Object.entries(usable)) {
     const use = security.schemes.get(key);
-    if (!use) continue;
+    if (!use) {
+      notes.add(where, 'SecurityNotExpressible', `the method requires ${key}, which API Gateway cannot enforce here (see securitySchemes.${key}): it is imported WITHOUT it, so callers need no ${key}; add an authorizer before exposing it`);
+      continue;
+    }
     if (use.kind === 'apiKey') out.apiKeyRequired = true;
     else if (out.authorization) notes.add(where, 'SecurityNotExpressible', `a method has one authorizer: ${key} is not applied as well`);
     else if (use.kind === 'iam') out.authorization = { type: 'AWS_IAM' };
     else {
-      const scopeList = list(scopes).filter((s): s is string => typeof s === 'string');
+      const scopeList = capped([...new Set(list(scopes).filter((s): s is string => typeof s === 'string' && s.length <= 256))], 50, where, 'authorization scopes', notes);
       out.authorization = use.type === 'COGNITO_USER_POOLS'
         ? { type: 'COGNITO_USER_POOLS', authorizerRef: use.name, ...(scopeList.length > 0 ? { authorizationScopes: scopeList } : {}) }
         : { type: 'CUSTOM', authorizerRef: use.name };

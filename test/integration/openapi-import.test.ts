@@ -20,8 +20,8 @@ const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', join(R
 
 describe('restpath-operator import', () => {
   it.each([
-    ['shop-aws.yaml', 4, 'RestApi shop-api and 3 RestPath(s); 10 note(s)'],
-    ['pets-swagger2.yaml', 3, 'RestApi pets and 2 RestPath(s); 7 note(s)'],
+    ['shop-aws.yaml', 4, 'RestApi shop-api and 3 RestPath(s); 12 note(s)'],
+    ['pets-swagger2.yaml', 3, 'RestApi pets and 2 RestPath(s); 8 note(s)'],
   ])('%s: writes the files, lists the notes, and the API server accepts every object', async (file, objects, summary) => {
     const dir = mkdtempSync(join(tmpdir(), 'restpath-import-'));
     const imported = await cli(['import', '-f', join(FIXTURES, 'openapi', file), '-o', dir]);

@@ -117,7 +117,7 @@ describe('an OpenAPI 3.0 document with API Gateway extensions', async () => {
   it('gives an operation without an integration a MOCK answering 501', () => {
     expect(methodOf(r, '/orders/{orderId}', 'DELETE')).toMatchObject({
       integration: { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 501}' }, responses: [{ statusCode: '501' }] },
-      methodResponses: [{ statusCode: '204', responseModels: { 'application/json': 'Empty' } }, { statusCode: '501' }],
+      methodResponses: [{ statusCode: '501' }, { statusCode: '204', responseModels: { 'application/json': 'Empty' } }],
     });
   });
 });

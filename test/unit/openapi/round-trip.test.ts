@@ -47,6 +47,22 @@ function examples(): { api: RestApi; paths: RestPath[] } {
   return { api: objects.find((o): o is RestApi => o.kind === 'RestApi')!, paths: objects.filter((o): o is RestPath => o.kind === 'RestPath') };
 }
 
+/** What OpenAPI has no word for, and names that could collide with the document's own schemes. */
+function corners(): { api: RestApi; paths: RestPath[] } {
+  const H = { apiVersion: 'apigateway.restpath.dev/v1alpha1' as const, metadata: { name: 'corners', namespace: 'shop' } };
+  const api: RestApi = { ...H, kind: 'RestApi', spec: { authorizers: [{ name: 'restpath_sigv4', type: 'TOKEN', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:auth' }] } };
+  const mock = { type: 'MOCK' as const, httpMethod: 'POST' as const, requestTemplates: { 'application/json': '{"statusCode": 200}' }, responses: [{ statusCode: '200' }] };
+  const path: RestPath = { ...H, metadata: { name: 'corners-item', namespace: 'shop' }, kind: 'RestPath', spec: {
+    restApiRef: { name: 'corners' }, path: '/items/{id}',
+    methods: [
+      { httpMethod: 'GET', requestParameters: { 'method.request.path.id': false, 'method.request.multivaluequerystring.tag': true, 'method.request.multivalueheader.X-Trace': false }, integration: mock, methodResponses: [{ statusCode: '200' }] },
+      { httpMethod: 'PUT', authorization: { type: 'CUSTOM', authorizerRef: 'restpath_sigv4' }, apiKeyRequired: true, integration: { type: 'HTTP_PROXY', httpMethod: 'PUT', uri: 'https://items.example.com/{id}' } },
+      { httpMethod: 'DELETE', authorization: { type: 'AWS_IAM' }, integration: { type: 'HTTP_PROXY', httpMethod: 'DELETE', uri: 'https://items.example.com/{id}' } },
+    ],
+  } };
+  return { api, paths: [path] };
+}
+
 async function imported(file: string): Promise<{ api: RestApi; paths: RestPath[] }> {
   const r = importDocument(await readOpenApi(join(FIXTURES, 'openapi', file)), { missingIntegration: { kind: 'mock' }, namespace: 'shop' });
   return { api: r.api, paths: r.paths };
@@ -57,6 +73,7 @@ describe('export, then plan the exported manifests against the same API', () => 
     ['the shipped examples', examples],
     ['shop-aws.yaml imported', () => imported('shop-aws.yaml')],
     ['pets-swagger2.yaml imported', () => imported('pets-swagger2.yaml')],
+    ['multi-value and optional path parameters, a MOCK with a method, an authorizer named like a scheme', async () => Promise.resolve(corners())],
   ])('%s: the plan is empty', async (_name, load) => {
     const { api, paths } = await load();
     // Everything declared can be made: the export has the whole API to carry.
