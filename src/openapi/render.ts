@@ -33,6 +33,9 @@ export function renderOpenApi(api: ObservedApi): { document: Doc; notes: Notes }
       continue;
     }
     const item = (paths[m.path] ??= {}) as Doc;
+    const where = `paths.${m.path}.${operationKey(m.httpMethod)}`;
+    const defaults = Object.values(m.shape.integration.responses).filter((r) => r.selectionPattern === '' || r.selectionPattern === 'default');
+    if (defaults.length > 1) notes.add(where, 'IntegrationNotExpressible', `${defaults.length} integration responses have no selection pattern; a document keys them by pattern and holds one default: the others are not in it`);
     item[operationKey(m.httpMethod)] = operation(m.shape, m.shape.integration, authorizerNames, validatorNames);
   }
   const schemas: Doc = Object.fromEntries(Object.entries(api.models).map(([name, model]) => [name, withSchemaRefs(parseAwsJson(model.schema) ?? {}) as Json]));
