@@ -20,13 +20,14 @@ const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', join(R
 
 describe('restpath-operator import', () => {
   it.each([
-    ['shop-aws.yaml', 4, 'RestApi shop-api and 3 RestPath(s); 12 note(s)'],
-    ['pets-swagger2.yaml', 3, 'RestApi pets and 2 RestPath(s); 8 note(s)'],
-  ])('%s: writes the files, lists the notes, and the API server accepts every object', async (file, objects, summary) => {
+    ['shop-aws.yaml', 4, 'RestApi shop-api and 3 RestPath(s)', 12],
+    ['pets-swagger2.yaml', 3, 'RestApi pets and 2 RestPath(s)', 8],
+  ])('%s: writes the files, lists the notes, and the API server accepts every object', async (file, objects, summary, notes) => {
     const dir = mkdtempSync(join(tmpdir(), 'restpath-import-'));
     const imported = await cli(['import', '-f', join(FIXTURES, 'openapi', file), '-o', dir]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr.trim().split('\n').at(-1)).toBe(`import: ${summary} in ${dir}`);
+    expect(imported.stderr.trim().split('\n').at(-1)).toBe(`import: ${summary} in ${dir}; ${notes} note(s)`);
+    expect(imported.stderr.split('\n').filter((l) => l.startsWith('note: '))).toHaveLength(notes);
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
     expect(files).toHaveLength(objects);
     expect(readFileSync(join(dir, 'NOTES.txt'), 'utf8')).toContain('(NoIntegration)');
