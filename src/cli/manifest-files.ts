@@ -14,10 +14,17 @@ interface Named {
 const comment = (notes: readonly ImportNote[], header: string): string =>
   notes.length === 0 ? `# ${header}: everything was expressed\n` : [`# ${header}: ${notes.length} note(s), not expressed or changed:`, ...notes.map((n) => `#   ${describeNote(n)}`)].join('\n') + '\n';
 
+/**
+ * One object as YAML kubectl reads back exactly: 1.1 quoting (an unquoted 2012-10-17 is a date there,
+ * yes a boolean) and no block scalars (kubectl's parser refuses a tab that starts a line of one).
+ */
+export function manifestYaml(o: object): string {
+  return stringify(o, { lineWidth: 0, version: '1.1', blockQuote: false });
+}
+
 /** Returns the files written (none for standard output). */
 export function writeManifests(objects: readonly Named[], notes: readonly ImportNote[], header: string, dir?: string): string[] {
-  // YAML 1.1 quoting: kubectl reads 1.1, where an unquoted 2012-10-17 is a date and yes a boolean.
-  const yaml = (o: Named) => stringify(o, { lineWidth: 0, version: '1.1' });
+  const yaml = (o: Named) => manifestYaml(o);
   if (!dir) {
     process.stdout.write(comment(notes, header) + objects.map(yaml).join('---\n'));
     return [];

@@ -143,10 +143,22 @@ export function importDocument(doc: Obj, options: ImportOptions): ImportResult {
     ...options.apiSpec,
   };
   const api: RestApi = { apiVersion: API_VERSION, kind: 'RestApi', metadata: { name: apiName, ...(options.namespace ? { namespace: options.namespace } : {}) }, spec };
+  noteSize(api, notes);
   return { api, paths, notes: notes.items };
 }
 
 /** A resource has at most one variable child: /a/{id} and /a/{name} cannot both exist. */
+/** kubectl's client-side apply keeps the whole object in a 256 KiB annotation; etcd holds 1.5 MiB. */
+const CLIENT_SIDE_APPLY_MAX = 262_144;
+const ETCD_MAX = 1_572_864;
+
+function noteSize(api: RestApi, notes: Notes): void {
+  const bytes = Buffer.byteLength(JSON.stringify(api));
+  const kib = Math.ceil(bytes / 1024);
+  if (bytes > ETCD_MAX) notes.add('components.schemas', 'OverLimit', `the RestApi is ${kib} KiB, more than etcd holds (1.5 MiB): no apply stores it; leave out models the methods do not need`);
+  else if (bytes > CLIENT_SIDE_APPLY_MAX) notes.add('components.schemas', 'OverLimit', `the RestApi is ${kib} KiB (its models, mostly): kubectl apply refuses it client-side (256 KiB of last-applied annotation); apply it with kubectl apply --server-side`);
+}
+
 function siblingClash(path: string, variableChild: Map<string, string>): string | undefined {
   const prefixes = pathPrefixes(path);
   const found = prefixes.map((p) => {

@@ -149,3 +149,23 @@ describe('a Swagger 2.0 document without extensions', async () => {
     });
   });
 });
+
+describe('what kubectl must read back', () => {
+  it('writes YAML 1.1 quoting and no block scalars (a line of a template may start with a tab)', async () => {
+    const { manifestYaml } = await import('../../../src/cli/manifest-files.js');
+    const { parse } = await import('yaml');
+    const object = { Version: '2012-10-17', on: 'yes', template: '#set($a = 1)\n\t$a\n' };
+    const text = manifestYaml(object);
+    expect(text).not.toMatch(/: [|>]/);
+    expect(text).toContain('"2012-10-17"');
+    expect(parse(text, { version: '1.1' })).toEqual(object);
+  });
+
+  it('notes a RestApi too big for client-side apply', () => {
+    const big = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`M${i}`, { type: 'object', description: 'x'.repeat(8000) }]));
+    const paths = Object.fromEntries(Object.keys(big).map((m) => [`/${m.toLowerCase()}`, { post: { requestBody: { content: { 'application/json': { schema: big[m] } } }, responses: { '200': { description: 'ok' } } } }]));
+    const doc = { openapi: '3.0.3', info: { title: 'big', version: '1' }, paths, components: { schemas: big } };
+    const r = importDocument(doc, mock);
+    expect(r.notes.find((n) => n.where === 'components.schemas')?.message).toMatch(/^the RestApi is \d+ KiB \(its models, mostly\): kubectl apply refuses it client-side .*--server-side$/);
+  });
+});
