@@ -5,6 +5,7 @@
 // shows as a difference in Argo CD's legacy diff (deploy/argocd/ignore-differences.yaml).
 import { Type, type Static } from '@sinclair/typebox';
 import { FreeFormObject, StringEnum, rule } from './schema.js';
+import { ROLE_ARN } from './integration.js';
 
 export const AUTHORIZER_TYPES = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'] as const;
 export type AuthorizerType = (typeof AUTHORIZER_TYPES)[number];
@@ -15,8 +16,8 @@ export const DEFAULT_AUTHORIZER_TTL = 300;
 export const DEFAULT_TOKEN_SOURCE = 'method.request.header.Authorization';
 
 export const NAME_PATTERN = '^[a-zA-Z0-9_-]{1,128}$';
-const LAMBDA_ARN = '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]{1,128})?$';
-const USER_POOL_ARN = '^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[a-zA-Z0-9]+$';
+export const LAMBDA_ARN = '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]{1,128})?$';
+export const USER_POOL_ARN = '^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[a-zA-Z0-9]+$';
 
 export const AuthorizerCredentials = Type.Object(
   {
@@ -24,7 +25,7 @@ export const AuthorizerCredentials = Type.Object(
       Type.Boolean({ description: 'A role the operator manages that may invoke exactly this authorizer function.' }),
     ),
     roleArn: Type.Optional(
-      Type.String({ pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9+=,.@_/-]{1,512}$', description: 'An existing role, used as given.' }),
+      Type.String({ pattern: ROLE_ARN, description: 'An existing role, used as given.' }),
     ),
   },
   {

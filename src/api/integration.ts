@@ -14,6 +14,9 @@ export const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as cons
 /** API Gateway's integration timeout bounds for REST APIs (milliseconds). */
 export const TIMEOUT_MILLIS = { min: 50, max: 29000 } as const;
 
+/** An IAM role ARN (credentials API Gateway assumes). */
+export const ROLE_ARN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9+=,.@_/-]{1,512}$';
+
 export const STATUS_CODE = Type.String({ pattern: '^[1-5][0-9][0-9]$', maxLength: 3, description: 'HTTP status code, e.g. "200".' });
 export const CONTENT_TYPE_MAP_OPTIONS = { maxProperties: 20 };
 
@@ -40,7 +43,7 @@ export const Credentials = Type.Object(
     ),
     roleArn: Type.Optional(
       Type.String({
-        pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9+=,.@_/-]{1,512}$',
+        pattern: ROLE_ARN,
         description: 'An existing role API Gateway assumes, used as given.',
       }),
     ),

@@ -85,28 +85,30 @@ export function modelRefs(schema: unknown): string[] {
   return [...out].sort();
 }
 
-function withModelUrls(schema: unknown, restApiId: string): unknown {
-  if (Array.isArray(schema)) return schema.map((x) => withModelUrls(x, restApiId));
+/** The schema with every $ref `to` rewrites replaced (undefined: left as it is). */
+export function rewriteRefs(schema: unknown, to: (ref: string) => string | undefined): unknown {
+  if (Array.isArray(schema)) return schema.map((x) => rewriteRefs(x, to));
   if (!schema || typeof schema !== 'object') return schema;
   return Object.fromEntries(
-    Object.entries(schema).map(([k, x]) =>
-      k === '$ref' && typeof x === 'string' && x.startsWith('#/models/')
-        ? [k, `https://apigateway.amazonaws.com/restapis/${restApiId}/models/${x.slice('#/models/'.length)}`]
-        : [k, withModelUrls(x, restApiId)],
-    ),
+    Object.entries(schema).map(([k, x]) => {
+      const ref = k === '$ref' && typeof x === 'string' ? to(x) : undefined;
+      return ref !== undefined ? [k, ref] : [k, rewriteRefs(x, to)];
+    }),
   );
+}
+
+export const modelUrl = (restApiId: string, name: string): string => `https://apigateway.amazonaws.com/restapis/${restApiId}/models/${name}`;
+
+function withModelUrls(schema: unknown, restApiId: string): unknown {
+  return rewriteRefs(schema, (ref) => (ref.startsWith('#/models/') ? modelUrl(restApiId, ref.slice('#/models/'.length)) : undefined));
 }
 
 /** The inverse of withModelUrls: API Gateway's model URLs in a schema as #/models/NAME (export). */
 export function withModelNames(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withModelNames);
-  if (!schema || typeof schema !== 'object') return schema;
-  return Object.fromEntries(
-    Object.entries(schema).map(([k, x]) => {
-      const name = k === '$ref' && typeof x === 'string' ? MODEL_URL.exec(x)?.[1] : undefined;
-      return name ? [k, `#/models/${name}`] : [k, withModelNames(x)];
-    }),
-  );
+  return rewriteRefs(schema, (ref) => {
+    const name = MODEL_URL.exec(ref)?.[1];
+    return name ? `#/models/${name}` : undefined;
+  });
 }
 
 export interface DesiredModels {

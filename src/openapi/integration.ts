@@ -2,19 +2,15 @@
 // Gateway) accept, so an imported manifest is refused at apply only for what the note says. An
 // operation without one gets the backend the caller chose: MOCK answering 501, or HTTP_PROXY to a
 // base URL. Pure.
-import { TIMEOUT_MILLIS, type Integration } from '../api/integration.js';
+import { CONTENT_HANDLING, HTTP_METHODS as METHODS, INTEGRATION_TYPES as TYPES, PASSTHROUGH_BEHAVIORS as PASSTHROUGH, ROLE_ARN as ROLE_ARN_PATTERN, TIMEOUT_MILLIS, type Integration } from '../api/integration.js';
 import { num, obj, str, strings, type Obj } from './document.js';
 import { capped, cappedMap, type Notes } from './notes.js';
 
 /** What an operation without an integration is given. */
 export type MissingIntegration = { kind: 'mock' } | { kind: 'http-proxy'; baseUrl: string };
 
-const TYPES = ['HTTP', 'HTTP_PROXY', 'AWS', 'AWS_PROXY', 'MOCK'] as const;
-const PASSTHROUGH = ['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'] as const;
-const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY'] as const;
 const AWS_URI = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:[a-z0-9.-]+:(path|action)\//;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[a-zA-Z0-9+=,.@_/-]{1,512}$/;
+const ROLE_ARN = new RegExp(ROLE_ARN_PATTERN);
 const MAX_TEMPLATE = 32768;
 /** Fields the integration extension has that a RestPath does not hold (API Gateway fills or ignores them). */
 const NOT_HELD = ['tlsConfig', 'integrationTarget', 'cacheNamespace', 'responseTransferMode'];

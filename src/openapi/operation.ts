@@ -11,6 +11,7 @@ import { authorizationOf, type Security } from './security.js';
 
 const MAX_PARAMETERS = 50;
 const MAX_RESPONSES = 20;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const PARAMETER_PLACES: Readonly<Record<string, string>> = { path: 'path', query: 'querystring', header: 'header' };
 /** What an export marks a multi-value query string or header parameter with (OpenAPI has no word for it). */
 export const MULTI_VALUE = 'x-restpath-multi-value';
@@ -141,7 +142,9 @@ function responsesOf(op: Obj, responses: Obj, inlineName: string, where: string,
       continue;
     }
     const r = obj(value);
-    const headers = Object.entries(obj(r.headers)).filter(([h]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h) || (c.notes.add(where, 'ResponseNotExpressible', `response header ${JSON.stringify(h)} is not a header name: left out`), false));
+    const allHeaders = Object.entries(obj(r.headers));
+    const headers = allHeaders.filter(([h]) => HEADER_NAME.test(h));
+    for (const [h] of allHeaders.filter(([h]) => !HEADER_NAME.test(h))) c.notes.add(where, 'ResponseNotExpressible', `response header ${JSON.stringify(h)} is not a header name: left out`);
     const schemas: [string, unknown][] = c.version === 'openapi3'
       ? Object.entries(obj(r.content)).map(([type, media]) => [type, obj(media).schema])
       : r.schema ? mediaTypes(op.produces, c.produces).map((t) => [t, r.schema] as [string, unknown]) : [];

@@ -4,7 +4,7 @@
 // noted here (a method without an integration, for one). Pure.
 import type { ObservedApi } from '../model/state.js';
 import type { IntegrationShape, MethodShape } from '../model/shapes.js';
-import { parseAwsJson } from '../model/access.js';
+import { parseAwsJson, rewriteRefs } from '../model/access.js';
 import { OPERATION_METHODS, X, type Json } from './document.js';
 import { Notes } from './notes.js';
 import { MULTI_VALUE } from './operation.js';
@@ -117,12 +117,10 @@ function operation(shape: MethodShape, integration: IntegrationShape, authorizer
   });
 }
 
-/** API Gateway's model URLs in a schema as OpenAPI references to components.schemas. */
+/** API Gateway's model URLs (or #/models/NAME) in a schema as OpenAPI references to components.schemas. */
 function withSchemaRefs(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withSchemaRefs);
-  if (!schema || typeof schema !== 'object') return schema;
-  return Object.fromEntries(Object.entries(schema).map(([k, x]) => {
-    const name = k === '$ref' && typeof x === 'string' ? /\/models\/([A-Za-z0-9]+)$/.exec(x)?.[1] : undefined;
-    return name ? [k, `#/components/schemas/${name}`] : [k, withSchemaRefs(x)];
-  }));
+  return rewriteRefs(schema, (ref) => {
+    const name = /\/models\/([A-Za-z0-9]+)$/.exec(ref)?.[1];
+    return name ? `#/components/schemas/${name}` : undefined;
+  });
 }

@@ -2,7 +2,8 @@
 // method's authorization and apiKeyRequired. REST APIs enforce a requirement only through an API
 // Gateway authorizer (x-amazon-apigateway-authorizer), IAM signatures (awsSigv4) or an API key in
 // x-api-key; anything else is noted, never pretended. Pure.
-import type { Authorizer } from '../api/access.js';
+import { LAMBDA_ARN as LAMBDA_ARN_PATTERN, USER_POOL_ARN as USER_POOL_ARN_PATTERN, type Authorizer } from '../api/access.js';
+import { ROLE_ARN as ROLE_ARN_PATTERN } from '../api/integration.js';
 import type { Method } from '../api/rest-path.js';
 import { functionOfUri } from '../model/access.js';
 import { list, num, obj, str, X, type Obj } from './document.js';
@@ -10,9 +11,10 @@ import { gatewayName, UniqueNames } from './names.js';
 import { capped, type Notes } from './notes.js';
 
 const MAX_AUTHORIZERS = 10;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[a-zA-Z0-9+=,.@_/-]{1,512}$/;
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]{1,128})?$/;
-const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool\/[a-z0-9-]+_[a-zA-Z0-9]+$/;
+// The CRD's own patterns, so an authorizer the importer writes is one the API server accepts.
+const ROLE_ARN = new RegExp(ROLE_ARN_PATTERN);
+const LAMBDA_ARN = new RegExp(LAMBDA_ARN_PATTERN);
+const USER_POOL_ARN = new RegExp(USER_POOL_ARN_PATTERN);
 
 /** What a security scheme gives a method. */
 type SchemeUse = { kind: 'authorizer'; name: string; type: Authorizer['type'] } | { kind: 'iam' } | { kind: 'apiKey' };

@@ -2,7 +2,7 @@
 // x-amazon-apigateway-* extensions, on the normalized shapes: every resource, method, integration,
 // response, model, authorizer, validator, gateway response and the policy replaced by the document's.
 // The simulator's counterpart of bulk create (simulate.ts models the per-operation calls). Pure.
-import { canonicalJson } from '../model/access.js';
+import { canonicalJson, modelUrl, rewriteRefs } from '../model/access.js';
 import type { AuthorizerShape, IntegrationShape, MethodShape, ModelShape } from '../model/shapes.js';
 import { pathPrefixes, splitPath } from '../model/shapes.js';
 import type { ObservedApi, ObservedMethod, ObservedResource } from '../model/state.js';
@@ -18,13 +18,7 @@ const PLACE: Record<string, string> = { path: 'path', query: 'querystring', head
 const refName = (v: unknown): string => /#\/components\/schemas\/(.+)$/.exec(s(o(v).$ref))?.[1] ?? '';
 
 /** Model references as API Gateway stores them: its URL form. */
-function withUrls(v: unknown, restApiId: string): unknown {
-  if (Array.isArray(v)) return v.map((x) => withUrls(x, restApiId));
-  if (!v || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => (k === '$ref' && typeof x === 'string' && refName({ $ref: x })
-    ? [k, `https://apigateway.amazonaws.com/restapis/${restApiId}/models/${refName({ $ref: x })}`]
-    : [k, withUrls(x, restApiId)])));
-}
+const withUrls = (v: unknown, restApiId: string): unknown => rewriteRefs(v, (ref) => (refName({ $ref: ref }) ? modelUrl(restApiId, refName({ $ref: ref })) : undefined));
 
 export function simulatePutRestApi(observed: ObservedApi, document: unknown, newId: () => string): ObservedApi {
   const doc = o(document);
