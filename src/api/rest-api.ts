@@ -212,6 +212,19 @@ export const StageStatus = Type.Object({
 });
 export type StageStatus = Static<typeof StageStatus>;
 
+/** How the REST API's first contents were created: one PutRestApi, or per operation after AWS refused the import. */
+export const BulkCreateStatus = Type.Object(
+  {
+    restApiId: Type.String({ description: 'The REST API the import was for.' }),
+    outcome: StringEnum(['Created', 'Refused'] as const, { description: 'Created: one PutRestApi made it. Refused: AWS refused the document, and the operator created the API per operation instead (and does not try the import again for this REST API).' }),
+    at: Type.String({ format: 'date-time', description: 'When.' }),
+    operations: Type.Integer({ minimum: 0, description: 'The per-operation calls the import stood for.' }),
+    warnings: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 20, description: "What AWS reported, item by item (the import runs with failOnWarnings)." })),
+  },
+  { description: 'Bulk create: the REST API created from one OpenAPI document.' },
+);
+export type BulkCreateStatus = Static<typeof BulkCreateStatus>;
+
 export const RestApiStatus = Type.Object(
   {
     id: Type.Optional(Type.String({ description: 'The REST API id in API Gateway.' })),
@@ -228,6 +241,7 @@ export const RestApiStatus = Type.Object(
       }),
     ),
     ownership: Type.Optional(Ownership),
+    bulkCreate: Type.Optional(BulkCreateStatus),
     observedGeneration: Type.Optional(ObservedGeneration),
     conditions: Type.Optional(Conditions),
   },

@@ -145,3 +145,28 @@ export class AwsRequestError extends Error {
     this.name = 'AwsRequestError';
   }
 }
+
+/**
+ * AWS refused an OpenAPI import (PutRestApi with failOnWarnings): what it listed, item by item. An
+ * emulator that imports anyway and answers with `warnings` is refused the same way by the executor.
+ */
+export class ImportRefused extends Error {
+  constructor(readonly items: string[]) {
+    super(`PutRestApi refused the document: ${items.join('; ')}`);
+    this.name = 'ImportRefused';
+  }
+}
+
+/**
+ * The items of a refused import, or undefined when `error` is no refusal of the document (a quota, a
+ * network error). AWS's BadRequestException lists them one per line after a heading such as
+ * "Errors found during import:" or "Warnings found during import:".
+ */
+export function importRefusalItems(error: unknown): string[] | undefined {
+  if (error instanceof ImportRefused) return error.items;
+  if (classifyError(error) !== 'badRequest') return undefined;
+  const message = error instanceof AwsRequestError ? error.awsMessage : (asAwsError(error).message ?? '');
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const items = /found during import:?$/i.test(lines[0] ?? '') ? lines.slice(1) : lines;
+  return (items.length > 0 ? items : [failureName(error)]).slice(0, 20).map((l) => l.slice(0, 1024));
+}

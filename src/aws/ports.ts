@@ -33,7 +33,7 @@ export function awsPorts(caller: AwsCaller, clients: AwsClients, iam: IamClients
     },
     ensureRestApi: (settings, tags) => ensureRestApi(caller, clients, settings, tags),
     deleteRestApi: (id) => deleteRestApi(caller, clients, id),
-    observeApi: (id) => observeApi(caller, clients, id),
+    observeApi: (id, reuse) => observeApi(caller, clients, id, reuse),
     executePlan: (observed, plan) => executePlan(caller, clients, observed, plan),
     observeStages: (id) => observeStages(caller, clients, id),
     writeStage: async (restApiId, observed, want, patch, deploymentId) => {

@@ -4,6 +4,8 @@
 import { CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, type RestApi } from '@aws-sdk/client-api-gateway';
 import { OWNER_TAG } from '../model/build.js';
 import type { ApiSettings, StringMap } from '../model/shapes.js';
+import type { ObservedApi } from '../model/state.js';
+import { settingsFromAws } from './shapes-from-aws.js';
 import { createUnlessFound } from './ensure-created.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
@@ -25,13 +27,29 @@ export async function findRestApiByOwner(caller: AwsCaller, clients: AwsClients,
   return findPaged(caller, 'GetRestApis', restApisPage(clients), (api) => api.tags?.[OWNER_TAG] === owner);
 }
 
+export interface EnsuredRestApi {
+  id: string;
+  rootResourceId: string;
+  created: boolean;
+  /** A REST API just created holds its root resource and nothing else: its snapshot needs no read. */
+  fresh?: ObservedApi;
+}
+
+/** What CreateRestApi made: the root resource, the settings and tags it was given. */
+function freshSnapshot(created: RestApi, tags: StringMap): ObservedApi {
+  return {
+    id: created.id ?? '', rootResourceId: created.rootResourceId ?? '', settings: settingsFromAws(created), tags: { ...tags, ...created.tags },
+    resources: [], methods: [], gatewayResponses: {}, authorizers: {}, models: {}, requestValidators: {},
+  };
+}
+
 /** The id of the REST API owned by `tags[OWNER_TAG]`: found, or created with its settings and tags. */
 export async function ensureRestApi(
   caller: AwsCaller,
   clients: AwsClients,
   settings: ApiSettings,
   tags: StringMap,
-): Promise<{ id: string; rootResourceId: string; created: boolean }> {
+): Promise<EnsuredRestApi> {
   const owner = tags[OWNER_TAG];
   if (!owner) throw new Error(`ensureRestApi needs the ${OWNER_TAG} tag`);
   const existing = await findRestApiByOwner(caller, clients, owner);
@@ -51,7 +69,7 @@ export async function ensureRestApi(
   );
   const created = made.value;
   if (!created.id) throw new Error('CreateRestApi returned no id');
-  return { id: created.id, rootResourceId: created.rootResourceId ?? '', created: made.created };
+  return { id: created.id, rootResourceId: created.rootResourceId ?? '', created: made.created, ...(made.created && created.rootResourceId ? { fresh: freshSnapshot(created, tags) } : {}) };
 }
 
 export async function deleteRestApi(caller: AwsCaller, clients: AwsClients, restApiId: string): Promise<void> {

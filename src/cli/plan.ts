@@ -62,7 +62,7 @@ async function cluster<T>(c: Connections, what: () => Promise<T>, fallback: T, w
  * operations, and each stage's settings and deployment once they have run.
  */
 export function planAnswer(input: { api: RestApi; paths: RestPath[]; leaving: RestPath[]; observed: ObservedApi; observedStages: ObservedStage[]; roleArns: ReadonlyMap<string, string>; authorizerRoleArns?: ReadonlyMap<string, string>; where: { region: string; accountId: string }; now: Date }): { desired: DesiredApi; operations: Operation[]; blocked: string[]; stages: StageDecision[] } {
-  const { desired, operations, blocked } = planRestApi({ api: input.api, paths: input.paths, leaving: input.leaving, observed: input.observed, roleArns: input.roleArns, ...(input.authorizerRoleArns ? { authorizerRoleArns: input.authorizerRoleArns } : {}), where: input.where, options: { managedBy: 'restpath-operator' } });
+  const { desired, operations, blocked } = planRestApi({ api: input.api, paths: input.paths, leaving: input.leaving, observed: input.observed, roleArns: input.roleArns, ...(input.authorizerRoleArns ? { authorizerRoleArns: input.authorizerRoleArns } : {}), where: input.where, options: { managedBy: 'restpath-operator' }, bulkCreate: true });
   return { desired, operations, blocked, stages: stageDecisionsAfter(input.api, input.paths, desired, input.observedStages, operations.length, input.now) };
 }
 

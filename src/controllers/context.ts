@@ -21,6 +21,8 @@ export interface OperatorSettings {
   referenceGraceMs: number;
   /** API Gateway's "Resources per API" quota (300 unless raised); unset: the default. */
   resourcesPerApi?: number;
+  /** Create a new REST API's contents with one PutRestApi (plan/bulk-create.ts); false: always per operation. Default true. */
+  bulkCreate?: boolean;
 }
 
 export interface ControllerContext {

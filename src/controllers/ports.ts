@@ -17,6 +17,8 @@ import type { CertificateFacts, DnsFacts } from '../diagnose/domain-name.js';
 import type { DomainExecution } from '../aws/domain-names.js';
 // Result shapes are the AWS adapter's; the in-memory AWS of the tests gives the same.
 import type { ExecutionResult } from '../aws/execute.js';
+import type { Reuse } from '../aws/observe.js';
+import type { EnsuredRestApi } from '../aws/rest-api.js';
 import type { UsagePlanExecution, UsagePlanSnapshot } from '../aws/usage-plans.js';
 
 export type { DomainExecution, ExecutionResult, UsagePlanExecution, UsagePlanSnapshot };
@@ -30,10 +32,11 @@ import type { EventInput } from '../kube/events.js';
 export interface RestApiAws {
   readonly region: string;
   accountId(): Promise<string>;
-  /** Found by its owner tag (a create whose answer was lost) or created. */
-  ensureRestApi(settings: ApiSettings, tags: StringMap): Promise<{ id: string; rootResourceId: string; created: boolean }>;
+  /** Found by its owner tag (a create whose answer was lost) or created; a created one comes with its snapshot (nothing in it yet: no read needed). */
+  ensureRestApi(settings: ApiSettings, tags: StringMap): Promise<EnsuredRestApi>;
   deleteRestApi(restApiId: string): Promise<void>;
-  observeApi(restApiId: string): Promise<ObservedApi>;
+  /** `reuse`: parts taken from an earlier snapshot instead of read (the read-back after a bulk create). */
+  observeApi(restApiId: string, reuse?: Reuse): Promise<ObservedApi>;
   executePlan(observed: ObservedApi, plan: Operation[]): Promise<ExecutionResult>;
   observeStages(restApiId: string): Promise<ObservedStage[]>;
   /** Creates the stage (with `deploymentId`) when `observed` is undefined, else sends `patch`. */

@@ -11,13 +11,14 @@ import { desiredFromObjects, keyOfPath } from '../model/from-objects.js';
 import type { DesiredApi, ObservedApi } from '../model/state.js';
 import { changedAtAfter, type LiveStage } from '../plan/deployments.js';
 import { planRestApi } from '../plan/api-plan.js';
-import { describeOperation } from '../plan/operations.js';
+import { describeOperation, touchedPaths, type Operation } from '../plan/operations.js';
 import { simulate } from '../plan/simulate.js';
 import { emptyPass, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
 import { wasSettled } from '../status/summary.js';
 import { resourceQuota, type ControllerContext, type Trigger } from './context.js';
 import { errorPolicy, progressOf, stalledBy, type Verdict } from './error-policy.js';
 import { convergeRoles, deleteAuthorizerRoles } from './execution-roles.js';
+import { runPlan } from './bulk-create-pass.js';
 import { diagnoseApi } from './path-diagnosis.js';
 import { restApiRef } from './refs.js';
 import type { RetryReporter } from './retry-reporter.js';
@@ -57,21 +58,23 @@ function pathChangedAt(pass: RestApiPass, touched: Set<string>): Map<string, str
 /** The REST API's id (recorded, adopted, or found/created by its owner tag) and its snapshot. */
 async function identify(ctx: ControllerContext, out: PassOutput, api: RestApi, pass: RestApiPass): Promise<ObservedApi> {
   const base = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, pass.paths, new Map(), { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags, ...resourceQuota(ctx) });
-  const create = async (replacing?: string) => {
+  const create = async (replacing?: string): Promise<ObservedApi> => {
     const ensured = await ctx.aws.ensureRestApi(base.settings, base.tags);
     // Written at once: a lost id would mean a duplicate API (names are not unique).
     out.api = await ctx.writer.updateStatus(restApiRef(api), out.api ?? api, { ...(out.api ?? api).status, id: ensured.id, rootResourceId: ensured.rootResourceId, ...(replacing ? { stages: [] } : {}) });
     if (replacing) pass.apiEvents.push({ type: 'Warning', reason: 'DriftCorrected', action: 'Reconcile', note: `REST API ${replacing} was deleted outside the operator; created ${ensured.id} in its place` });
     else if (ensured.created) pass.apiEvents.push({ type: 'Normal', reason: 'Created', action: 'Reconcile', note: `Created REST API ${ensured.id} (${base.settings.name})` });
     if (replacing) pass.stages = [];
-    return ensured.id;
+    // Just created, it holds its root and nothing else: no need to read it.
+    return ensured.fresh ?? ctx.aws.observeApi(ensured.id);
   };
-  const id = api.status?.id ?? api.spec.adoptId ?? (await create());
+  const id = api.status?.id ?? api.spec.adoptId;
+  if (!id) return create();
   try {
     return await ctx.aws.observeApi(id);
   } catch (error) {
     // Deleted outside the operator: make it again (an adopted API is not the operator's to re-create).
-    if (isGone(error) && !api.spec.adoptId) return ctx.aws.observeApi(await create(id));
+    if (isGone(error) && !api.spec.adoptId) return create(id);
     throw error;
   }
 }
@@ -125,16 +128,26 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
   }
 
   const where = { region: ctx.aws.region, accountId: await ctx.aws.accountId() };
-  const { desired, operations, blocked } = planRestApi({ api, paths, leaving, observed, roleArns: roles.arns, authorizerRoleArns: roles.authorizerArns, where, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags, ...resourceQuota(ctx) } });
+  const planInput = { api, paths, leaving, observed, roleArns: roles.arns, authorizerRoleArns: roles.authorizerArns, where, options: { managedBy: ctx.settings.managedBy, defaultTags: ctx.settings.defaultTags, ...resourceQuota(ctx) } };
+  const { desired, operations, blocked } = planRestApi({ ...planInput, bulkCreate: ctx.settings.bulkCreate !== false });
   pass.desired = desired;
   pass.plan = operations;
   pass.blocked = blocked;
+  // What the simulator starts from for the diagnosis: the snapshot the operations that ran were planned on.
+  let base = observed;
+  let ranOnBase: Operation[] = [];
   if (pass.paused) {
     pass.waiting = [...pass.plan.map(describeOperation), ...roles.waiting, ...waitingPlans];
   } else {
-    const result = await ctx.aws.executePlan(observed, pass.plan);
+    const run = await runPlan(ctx, observed, pass.plan, (fresh) => planRestApi({ ...planInput, observed: fresh }).operations, pass.now);
+    ({ base, ranOnBase } = run);
+    const result = run.result;
+    pass.plan = run.plan;
     pass.applied = result.completed;
     pass.resourceIds = result.resourceIds;
+    pass.rootResourceId = base.rootResourceId;
+    if (run.bulkCreate) pass.bulkCreate = run.bulkCreate;
+    pass.apiEvents.push(...run.events);
     if (result.failed) {
       // A role IAM has just created may not be usable by API Gateway yet: retry soon, not in 5 minutes.
       const v = errorPolicy(result.failed.error, 'Applying the plan', { operation: result.failed.operation.kind, retryRefusals: roles.created });
@@ -143,22 +156,22 @@ export async function managedPass(ctx: ControllerContext, api: RestApi, paths: R
       out.verdict = v;
     }
     reportPlan(pass, api, leaving);
-    await removeAuthorizerRoles(ctx, api, pass, observed);
+    await removeAuthorizerRoles(ctx, api, pass, base, ranOnBase);
   }
   pass.changedAt = changedAtAfter(api.status?.changedAt, pass.applied, pass.now);
-  pass.pathChangedAt = pathChangedAt(pass, new Set(pass.plan.slice(0, pass.applied).map((op) => ('path' in op ? op.path : ''))));
+  pass.pathChangedAt = pathChangedAt(pass, new Set(pass.plan.slice(0, pass.applied).flatMap(touchedPaths)));
 
   const live = await deployPhase(ctx, out, api, paths, desired, observed.id);
-  if (live) await diagnosePhase(ctx, pass, { observed, desired, live, paths, pendingPlans, fresh: trigger === 'requested' || roles.changed.length > 0 });
+  if (live) await diagnosePhase(ctx, pass, { observed: pass.paused ? observed : simulate(base, ranOnBase), desired, live, paths, pendingPlans, fresh: trigger === 'requested' || roles.changed.length > 0 });
   return out;
 }
 
 /** Roles of the operator's authorizers that are gone from AWS now (deleted in this pass, or earlier). */
-async function removeAuthorizerRoles(ctx: ControllerContext, api: RestApi, pass: RestApiPass, observed: ObservedApi): Promise<void> {
+async function removeAuthorizerRoles(ctx: ControllerContext, api: RestApi, pass: RestApiPass, base: ObservedApi, ranOnBase: Operation[]): Promise<void> {
   const declared = new Set((api.spec.authorizers ?? []).map((a) => a.name));
   const undeclared = (api.status?.ownership?.authorizers ?? []).filter((n) => !declared.has(n));
   if (undeclared.length === 0) return;
-  const after = simulate(observed, pass.plan.slice(0, pass.applied)).authorizers;
+  const after = simulate(base, ranOnBase).authorizers;
   const gone = undeclared.filter((n) => !(n in after));
   if (gone.length > 0) await deleteAuthorizerRoles(ctx, api, gone).catch((error: unknown) => ctx.log.warn({ err: String(error) }, 'deleting the role of a removed authorizer failed; it is retried when the RestApi is deleted'));
 }
@@ -183,11 +196,11 @@ async function deployPhase(ctx: ControllerContext, out: PassOutput, api: RestApi
   }
 }
 
-/** The runbook checks on AWS as it is after the pass (the simulator applies what ran: no re-read). */
+/** The runbook checks on AWS as it is after the pass (`observed`: the simulator applied what ran, no re-read). */
 async function diagnosePhase(ctx: ControllerContext, pass: RestApiPass, input: { observed: ObservedApi; desired: DesiredApi; live: LiveStage[]; paths: RestPath[]; pendingPlans: ReadonlyMap<string, string[]>; fresh: boolean }): Promise<void> {
   const diagnosis = await diagnoseApi(ctx.facts, {
     region: ctx.aws.region, accountId: await ctx.aws.accountId(), restApiId: input.observed.id, desired: input.desired,
-    observed: simulate(input.observed, pass.plan.slice(0, pass.applied)), stages: input.live, changedAt: pass.pathChangedAt, paths: input.paths,
+    observed: input.observed, stages: input.live, changedAt: pass.pathChangedAt, paths: input.paths,
     pendingUsagePlans: input.pendingPlans, now: pass.now,
     // A pass someone asked for, or one right after the operator changed a role, reads IAM now.
     maxAgeMs: input.fresh ? 0 : ctx.settings.diagnosisMaxAgeMs,

@@ -97,6 +97,9 @@ export function rewriteRefs(schema: unknown, to: (ref: string) => string | undef
   );
 }
 
+/** Every REST API has these two models from its creation on; a schema of the same name gets another. */
+export const BUILT_IN_MODELS: readonly string[] = ['Empty', 'Error'];
+
 export const modelUrl = (restApiId: string, name: string): string => `https://apigateway.amazonaws.com/restapis/${restApiId}/models/${name}`;
 
 function withModelUrls(schema: unknown, restApiId: string): unknown {

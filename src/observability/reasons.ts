@@ -32,6 +32,8 @@ export const OPERATOR_REASONS: readonly string[] = [
   'DomainNameExists', 'CertificateIssued', 'CertificateNotFound', 'CertificatePendingValidation', 'CertificateNotIssued', 'CertificateDoesNotCover', 'CertificateNotReadable',
   'MappingsServing', 'NoMappings', 'DnsPointsAtDomain', 'DnsNotPointingAtDomain', 'DnsRecordMissing', 'DnsZoneNotInAccount', 'DnsNotReadable', 'DnsEndpointNotWritten', 'DnsEndpointWritten',
   // Accounts and regions: placement, credentials, references between them.
+  // Bulk create (one PutRestApi for a new REST API).
+  'BulkCreated', 'BulkCreateRefused',
   'AccountNotFound', 'AccountNotAllowed', 'RegionNotAllowed', 'AssumeRoleFailed', 'CrossAccountReference', 'PlacementChanged', 'RoleAssumed',
   // An error that is not AWS's (errors.ts: errorName of an error without a name, a timeout).
   'Error', 'TimeoutError',

@@ -7,13 +7,12 @@
 // which is how a use is recognised as that schema. Pure.
 import type { Model } from '../api/access.js';
 import { isObj, list, namedSchemas, type Json, type Obj } from './document.js';
+import { BUILT_IN_MODELS } from '../model/access.js';
 import { modelName, UniqueNames } from './names.js';
 import type { Notes } from './notes.js';
 
 /** API Gateway's model quota per API, and the CRD's. */
 export const MAX_MODELS = 100;
-/** Every REST API has these two; a schema of the same name gets another. */
-const BUILT_IN_MODELS = ['Empty', 'Error'];
 /** Keywords of OpenAPI's schema dialect with no meaning to a draft 4 validator. */
 const DOCUMENTATION_ONLY = new Set(['example', 'examples', 'xml', 'externalDocs', 'discriminator', 'readOnly', 'writeOnly', 'deprecated', 'nullable', '$schema', '$id', '$comment', 'contentMediaType', 'contentEncoding']);
 const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions'];

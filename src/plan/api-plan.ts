@@ -9,6 +9,7 @@ import { accessTarget, desiredFromObjects, methodStageSettingsOf } from '../mode
 import type { DesiredApi, ObservedApi, OwnershipLedger } from '../model/state.js';
 import type { Ownership } from '../api/common.js';
 import { changedAtAfter, decideStages, type StageDecision } from './deployments.js';
+import { bulkCreatePlan } from './bulk-create.js';
 import { planDiff } from './diff.js';
 import { ledgerOfStatuses } from './ledger.js';
 import type { Operation } from './operations.js';
@@ -27,6 +28,8 @@ export interface ApiPlanInput {
   /** Where the API lives (resolving the resource policy's execute-api:/ and Lambda URIs). */
   where: { region: string; accountId: string };
   options: ModelOptions;
+  /** Create a new (empty) REST API with one PutRestApi when the plan is large enough (bulk-create.ts). */
+  bulkCreate?: boolean;
 }
 
 /**
@@ -39,12 +42,29 @@ export function ledgerFor(api: Ownership | undefined, paths: readonly RestPath[]
   return ledgerOfStatuses(api, [...paths, ...removed].map((p) => p.status?.ownership));
 }
 
-export function planRestApi(input: ApiPlanInput): { desired: DesiredApi; operations: Operation[]; blocked: string[] } {
+export interface ApiPlan {
+  desired: DesiredApi;
+  operations: Operation[];
+  blocked: string[];
+  /** Why a bulk create was asked for and not planned (absent when planned or not asked for). */
+  bulkSkipped?: string;
+}
+
+export function planRestApi(input: ApiPlanInput): ApiPlan {
   const { api } = input;
   const target = accessTarget(input.observed, input.where, input.authorizerRoleArns);
   const desired = desiredFromObjects({ namespace: api.metadata.namespace ?? '', name: api.metadata.name, spec: api.spec }, input.paths, input.roleArns, input.options, target);
-  const { operations, blocked } = planDiff(desired, input.observed, ledgerFor(api.status?.ownership, input.paths, input.leaving));
-  return { desired, operations, blocked };
+  const ledger = ledgerFor(api.status?.ownership, input.paths, input.leaving);
+  const { operations, blocked } = planDiff(desired, input.observed, ledger);
+  if (!input.bulkCreate || !bulkAllowed(api, input.observed.id)) return { desired, operations, blocked };
+  const bulk = bulkCreatePlan(desired, input.observed, ledger, operations);
+  return 'operations' in bulk ? { desired, operations: bulk.operations, blocked } : { desired, operations, blocked, bulkSkipped: bulk.skipped };
+}
+
+/** A REST API whose import AWS refused once is created per operation from then on (the status remembers). */
+export function bulkAllowed(api: RestApi, restApiId: string): boolean {
+  const last = api.status?.bulkCreate;
+  return !(last && last.restApiId === restApiId && last.outcome === 'Refused');
 }
 
 /** The stage decisions once `applied` operations have run (the deploy step runs only after a whole plan). */

@@ -25,7 +25,21 @@ interface OnMethod {
   httpMethod: HttpMethod;
 }
 
+/**
+ * Bulk create: the whole desired state of a REST API that has no resources yet, as one OpenAPI
+ * document put with PutRestApi (overwrite, failOnWarnings). `paths` and `methods` say what it
+ * creates; `replaces` how many per-operation calls it stands for.
+ */
+export interface PutRestApiOperation {
+  kind: 'putRestApi';
+  document: Record<string, unknown>;
+  paths: string[];
+  methods: number;
+  replaces: number;
+}
+
 export type Operation =
+  | PutRestApiOperation
   | { kind: 'updateRestApi'; patch: PatchOperation[] }
   | { kind: 'tagRestApi'; tags: StringMap }
   | { kind: 'untagRestApi'; keys: string[] }
@@ -65,6 +79,8 @@ export type OperationKind = Operation['kind'];
 /** A one-line description for logs, Events and `restpath-operator plan`. */
 export function describeOperation(op: Operation): string {
   switch (op.kind) {
+    case 'putRestApi':
+      return `create ${op.methods} method(s) on ${op.paths.length} path(s) with one PutRestApi (bulk create, instead of ${op.replaces} calls)`;
     case 'updateRestApi':
       return `update REST API (${op.patch.map((p) => `${p.op} ${p.path}`).join(', ')})`;
     case 'tagRestApi':
@@ -94,4 +110,10 @@ export function describeOperation(op: Operation): string {
       return `${op.kind} ${target}${status}${patch}`;
     }
   }
+}
+
+/** The paths an operation writes to (a bulk create: every path its document carries). */
+export function touchedPaths(op: Operation): string[] {
+  if (op.kind === 'putRestApi') return op.paths;
+  return 'path' in op ? [op.path] : [];
 }

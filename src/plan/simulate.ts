@@ -8,6 +8,7 @@ import type { ObservedApi, ObservedMethod } from '../model/state.js';
 import type { Operation, PatchOperation } from './operations.js';
 import { unescapeKey } from './patch.js';
 import { applyAccess } from './simulate-access.js';
+import { simulatePutRestApi } from './simulate-import.js';
 
 export type Field = { kind: 'string' } | { kind: 'number' } | { kind: 'boolean' } | { kind: 'stringMap' } | { kind: 'boolMap' } | { kind: 'valueSet' } | { kind: 'pathSet' };
 
@@ -107,6 +108,9 @@ export function resolveRef(state: ObservedApi, value: string): string {
 function applyOne(state: ObservedApi, op: Operation, nextId: () => string): void {
   if (applyAccess(state, op, nextId)) return;
   switch (op.kind) {
+    case 'putRestApi':
+      Object.assign(state, simulatePutRestApi(state, op.document, nextId));
+      return;
     case 'updateRestApi': {
       const special = new Set(['/endpointConfiguration/types/0', '/endpointConfiguration/vpcEndpointIds', '/policy']);
       const settings = { ...state.settings, endpointType: state.settings.endpointType as string };

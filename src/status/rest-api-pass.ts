@@ -1,6 +1,6 @@
 // One reconcile pass of one REST API, as plain data: what each phase found and did. The reconciler
 // fills it in phase by phase; statusFor() turns it into every object's status and the Events to emit.
-import type { RestApi, StageStatus } from '../api/rest-api.js';
+import type { BulkCreateStatus, RestApi, StageStatus } from '../api/rest-api.js';
 import type { RestPath } from '../api/rest-path.js';
 import type { ConditionFinding } from '../diagnose/index.js';
 import type { DesiredApi } from '../model/state.js';
@@ -62,6 +62,8 @@ export interface RestApiPass {
   /** What the pass did, for Events: on the RestApi, and by RestPath key. */
   apiEvents: EventSpec[];
   pathEvents: Map<string, EventSpec[]>;
+  /** A bulk create this pass made or had refused. */
+  bulkCreate?: BulkCreateStatus;
   /** Look again this soon even when nothing changes (a reference in its grace period). */
   recheckInMs?: number;
 }

@@ -1,7 +1,7 @@
 // statusFor(pass), pure: every object's status after one pass over a REST API, and the Events that
 // go with it. One place decides Synced, the runbook conditions, Ready, Reconciling and Stalled for the
 // RestApi and each RestPath; the reconciler writes each object once with what this returns.
-import { PAUSE_ANNOTATION, type RestApiStatus } from '../api/rest-api.js';
+import { PAUSE_ANNOTATION, type BulkCreateStatus, type RestApiStatus } from '../api/rest-api.js';
 import type { RestPath, RestPathStatus } from '../api/rest-path.js';
 import { RUNBOOK_CONDITIONS, type ConditionFinding } from '../diagnose/index.js';
 import { keyOfPath } from '../model/from-objects.js';
@@ -151,13 +151,25 @@ function pathTransitionEvents(path: RestPath, conditions: RestPathStatus['condit
   return out;
 }
 
+/**
+ * BulkCreated: how the REST API's first contents were made. False with the items AWS listed when it
+ * refused the document (the API was then created per operation); informational, never blocks Ready.
+ */
+export function bulkCreateFinding(bulk: BulkCreateStatus | undefined, restApiId: string | undefined): Finding | undefined {
+  if (!bulk || bulk.restApiId !== restApiId) return undefined;
+  if (bulk.outcome === 'Created') return { type: 'BulkCreated', status: 'True', reason: 'BulkCreated', message: `REST API ${bulk.restApiId} was created with one PutRestApi at ${bulk.at}, instead of ${bulk.operations} calls.` };
+  const items = (bulk.warnings ?? []).map((w, i) => `(${i + 1}) ${w}`).join(' ');
+  return { type: 'BulkCreated', status: 'False', reason: 'BulkCreateRefused', message: `PutRestApi (failOnWarnings) refused the document at ${bulk.at}: ${items} The REST API was created per operation instead (${bulk.operations} operations); the import is not tried again for it.` };
+}
+
 function apiStatus(pass: RestApiPass, sync: Finding): ObjectResult<RestApiStatus> | undefined {
   const api = pass.api;
   if (!api) return undefined;
   const generation = api.metadata.generation ?? 0;
   const pending = pass.manualPending.length > 0 ? `; stage ${pass.manualPending.join(', ')} (Manual) serves the latest changes once the restpath.dev/deploy annotation changes` : '';
   const whenReady = idlePause(pass) ? { reason: 'Paused', message: sync.message } : { reason: 'Ready', message: `REST API ${pass.restApiId ?? ''} is in sync and deployed${pending}.` };
-  const findings = [sync, ...summaryConditions(restApiProgress(pass), idlePause(pass) ? [] : [sync], whenReady, generation)];
+  const bulk = bulkCreateFinding(pass.bulkCreate ?? api.status?.bulkCreate, pass.restApiId ?? api.status?.id);
+  const findings = [sync, ...summaryConditions(restApiProgress(pass), idlePause(pass) ? [] : [sync], whenReady, generation), ...(bulk ? [bulk] : [])];
   const conditions = setConditions(api.status?.conditions, findings, generation, pass.now);
   const status: RestApiStatus = {
     ...api.status,
@@ -165,6 +177,7 @@ function apiStatus(pass: RestApiPass, sync: Finding): ObjectResult<RestApiStatus
     ...(pass.accountId ? { accountId: pass.accountId, region: pass.region } : {}),
     ...(pass.rootResourceId ? { rootResourceId: pass.rootResourceId } : {}),
     ...(pass.changedAt ? { changedAt: pass.changedAt } : {}),
+    ...(pass.bulkCreate ? { bulkCreate: pass.bulkCreate } : {}),
     stages: pass.stages,
     ...(pass.desired ? { ownership: apiOwnershipAfter(pass.desired, api.status?.ownership, completed(pass)) } : {}),
     observedGeneration: generation,

@@ -3,6 +3,8 @@
 // agrees with the emulator), stages, deployments, roles, usage plans and API keys are plain maps.
 // Faults are injected per operation ("fail the next createMethod with this error"), and every call is
 // recorded so tests can count them.
+import type { EnsuredRestApi } from '../../src/aws/rest-api.js';
+import type { Reuse } from '../../src/aws/observe.js';
 import type { DiagnosisFacts, ExecutionResult, RestApiAws, UsagePlanAws, UsagePlanExecution, UsagePlanSnapshot } from '../../src/controllers/ports.js';
 import { ApiKeyValueInUseError } from '../../src/aws/usage-plans.js';
 import { OWNER_TAG } from '../../src/model/build.js';
@@ -115,14 +117,14 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
     return this.account;
   }
 
-  async ensureRestApi(settings: ApiSettings, tags: StringMap): Promise<{ id: string; rootResourceId: string; created: boolean }> {
+  async ensureRestApi(settings: ApiSettings, tags: StringMap): Promise<EnsuredRestApi> {
     this.call('ensureRestApi');
     const existing = [...this.apis.values()].find((a) => a.tags[OWNER_TAG] === tags[OWNER_TAG]);
     if (existing) return { id: existing.id, rootResourceId: existing.rootResourceId, created: false };
     const id = this.id('api').slice(0, 10);
     const api: ObservedApi = { id, rootResourceId: this.id('root'), settings: structuredClone(settings), tags: { ...tags }, resources: [], methods: [], gatewayResponses: {}, ...freshAccess() };
     this.apis.set(id, api);
-    return { id, rootResourceId: api.rootResourceId, created: true };
+    return { id, rootResourceId: api.rootResourceId, created: true, fresh: structuredClone(api) };
   }
 
   async deleteRestApi(id: string): Promise<void> {
@@ -131,8 +133,9 @@ export class MemoryAws implements RestApiAws, UsagePlanAws, DomainNameAws {
     this.stages.delete(id);
   }
 
-  async observeApi(id: string): Promise<ObservedApi> {
-    this.call('observeApi');
+  /** A read-back that reuses parts reads them all the same here: the memory holds one truth. */
+  async observeApi(id: string, reuse?: Reuse): Promise<ObservedApi> {
+    this.call(reuse ? 'readBackApi' : 'observeApi');
     return structuredClone(this.api(id));
   }
 

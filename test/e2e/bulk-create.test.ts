@@ -1,0 +1,109 @@
+// Bulk create against the emulator: the same manifests converged by one PutRestApi (the operator's
+// default for a new REST API) and by per-operation create (--no-bulk-create) give the same API, ids
+// aside; the bulk one took one import and no CreateResource, PutMethod or PutIntegration; later
+// changes go per operation.
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/testenv/ports.js';
+import { testKubectl, useFreshNamespace } from '../support/cluster.js';
+import { objectsIn } from '../support/objects.js';
+import { startOperator, type RunningOperator } from '../support/operator.js';
+
+const kubectl = testKubectl();
+const namespace = useFreshNamespace(kubectl, 'bulk-create');
+const PATHS = 12;
+const H = 'apiVersion: apigateway.restpath.dev/v1alpha1';
+let operator: RunningOperator | undefined;
+const { until, get, has } = objectsIn(kubectl, namespace, () => operator?.logs() ?? '');
+afterAll(async () => {
+  await operator?.stop();
+});
+
+/** A RestApi with a model, a validator and a gateway response, and PATHS RestPaths of 3 methods. */
+function manifests(api: string): string {
+  const head = `${H}\nkind: RestApi\nmetadata: { name: ${api} }\nspec:\n  name: ${api}\n  stages: [{ name: live }]\n` +
+    `  gatewayResponses: [{ type: DEFAULT_4XX, responseTemplates: { application/json: '{"error":"$context.error.messageString"}' } }]\n` +
+    `  models: [{ name: Item, schema: { type: object, required: [sku], properties: { sku: { type: string } } } }]\n` +
+    `  requestValidators: [{ name: body, validateBody: true }]\n`;
+  const paths = Array.from({ length: PATHS }, (_, i) => `${H}\nkind: RestPath\nmetadata: { name: ${api}-p${i} }\nspec:\n  restApiRef: { name: ${api} }\n  path: /items/i${i}/{id}\n  methods:\n` +
+    `    - { httpMethod: GET, integration: { type: HTTP_PROXY, httpMethod: GET, uri: "http://backend.internal/items/${i}/{id}", requestParameters: { integration.request.path.id: method.request.path.id } } }\n` +
+    `    - httpMethod: POST\n      requestValidator: body\n      requestModels: { application/json: Item }\n      integration:\n        type: MOCK\n        requestTemplates: { application/json: '{"statusCode": 201}' }\n        responses: [{ statusCode: "201", responseTemplates: { application/json: '{"created":true}' } }]\n      methodResponses: [{ statusCode: "201" }]\n` +
+    `    - { httpMethod: DELETE, integration: { type: HTTP_PROXY, httpMethod: DELETE, uri: "http://backend.internal/items/${i}/{id}" } }\n`);
+  return [head, ...paths].join('---\n');
+}
+
+async function converge(api: string): Promise<string> {
+  await kubectl.ok(['apply', '-n', namespace(), '-f', '-'], manifests(api));
+  const ready = await until(`${api} and its ${PATHS} paths Ready`, async () => {
+    const objects = [await get(`restapi/${api}`), ...(await Promise.all(Array.from({ length: PATHS }, (_, i) => get(`restpath/${api}-p${i}`))))];
+    return objects.every((o) => has(o, 'Ready', 'True') && o.status?.observedGeneration === o.metadata.generation) ? objects : undefined;
+  }, 180_000);
+  return (ready[0]!.status as { id: string }).id;
+}
+
+interface Resource { id: string; path: string; resourceMethods?: Record<string, Record<string, unknown>> }
+type Aws = RunningOperator['aws'];
+
+/** The API as the aws CLI reads it, with every id replaced by what it names (ids aside). */
+async function shapeOf(aws: Aws, id: string): Promise<unknown> {
+  const { items } = (await aws(['apigateway', 'get-resources', '--rest-api-id', id, '--embed', 'methods'])) as { items: Resource[] };
+  const validators = (await aws(['apigateway', 'get-request-validators', '--rest-api-id', id])) as { items: { id: string; name: string }[] };
+  const named = new Map(validators.items.map((v) => [v.id, v.name]));
+  const methods = Object.fromEntries(items.sort((a, b) => a.path.localeCompare(b.path)).flatMap((r) => Object.entries(r.resourceMethods ?? {}).map(([m, body]) => {
+    const { resourceId: _r, requestValidatorId, methodIntegration, ...rest } = body as { resourceId?: string; requestValidatorId?: string; methodIntegration?: Record<string, unknown> };
+    // cacheNamespace is the resource's id; a missing connectionType is API Gateway's default, INTERNET.
+    const { cacheNamespace: _c, ...integration } = methodIntegration ?? {};
+    return [`${m} ${r.path}`, { ...rest, requestValidator: requestValidatorId ? named.get(requestValidatorId) : undefined, methodIntegration: { connectionType: 'INTERNET', ...integration } }];
+  })));
+  const models = (await aws(['apigateway', 'get-models', '--rest-api-id', id])) as { items: { name: string; schema?: string; contentType?: string }[] };
+  const responses = (await aws(['apigateway', 'get-gateway-responses', '--rest-api-id', id])) as { items: { responseType: string; defaultResponse?: boolean; responseTemplates?: unknown }[] };
+  return {
+    paths: items.map((r) => r.path).sort(),
+    methods,
+    models: models.items.map((m) => ({ name: m.name, contentType: m.contentType, schema: m.schema ? JSON.parse(m.schema) as unknown : undefined })).sort((a, b) => a.name.localeCompare(b.name)),
+    validators: validators.items.map((v) => ({ ...v, id: undefined })),
+    gatewayResponses: responses.items.filter((r) => r.defaultResponse !== true),
+  };
+}
+
+const callsSoFar = async (port: number): Promise<Record<string, number>> => {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^restpath_aws_calls_total\{[^}]*operation="(\w+)"[^}]*\} (\S+)$/gm)) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+  return out;
+};
+
+describe('bulk create', () => {
+  it('one PutRestApi creates the API; per-operation create of the same manifests gives the same API', { timeout: 600_000 }, async () => {
+    const bulkPort = await freePort();
+    operator = await startOperator(['--namespaces', namespace(), '--health-port', String(bulkPort)]);
+    const bulkId = await converge('bulk');
+    const bulk = await get<{ bulkCreate?: { outcome: string; operations: number; restApiId: string } }>('restapi/bulk');
+    console.log(`[bulk create] events:\n${await kubectl.ok(['get', 'events', '-n', namespace(), '--field-selector', 'involvedObject.name=bulk', '-o', 'custom-columns=REASON:.reason,NOTE:.message'])}`);
+    expect(bulk.status?.bulkCreate).toMatchObject({ outcome: 'Created', restApiId: bulkId });
+    expect(has(bulk, 'BulkCreated', 'True')).toBe(true);
+    const calls = await callsSoFar(bulkPort);
+    console.log(`[bulk create] ${PATHS} paths x 3 methods: AWS calls ${JSON.stringify(calls)}`);
+    expect(calls.PutRestApi).toBe(1);
+    expect([calls.CreateResource, calls.PutMethod, calls.PutIntegration]).toEqual([undefined, undefined, undefined]);
+    const shape = await shapeOf(operator.aws, bulkId);
+    const account = operator.account;
+    await operator.stop();
+
+    const perOperationPort = await freePort();
+    operator = await startOperator(['--namespaces', namespace(), '--health-port', String(perOperationPort), '--no-bulk-create'], account);
+    const perOperationId = await converge('perop');
+    expect((await callsSoFar(perOperationPort)).PutRestApi).toBeUndefined();
+    expect((await get<{ bulkCreate?: unknown }>('restapi/perop')).status?.bulkCreate).toBeUndefined();
+    expect(await shapeOf(operator.aws, perOperationId)).toEqual(shape);
+
+    // A later change to the bulk-created API goes per operation.
+    await kubectl.ok(['patch', '-n', namespace(), 'restpath/bulk-p0', '--type', 'json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/methods/0/integration/uri', value: 'http://backend.internal/moved/{id}' }])]);
+    await until('bulk-p0 Ready for its new generation', async () => {
+      const p = await get('restpath/bulk-p0');
+      return has(p, 'Ready', 'True') && p.status?.observedGeneration === p.metadata.generation ? p : undefined;
+    }, 120_000);
+    const after = await callsSoFar(perOperationPort);
+    expect(after.PutRestApi).toBeUndefined();
+    expect(after.UpdateIntegration).toBeGreaterThanOrEqual(1);
+  });
+});
