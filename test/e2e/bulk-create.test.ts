@@ -1,12 +1,14 @@
 // Bulk create against the emulator: the same manifests converged by one PutRestApi (the operator's
 // default for a new REST API) and by per-operation create (--no-bulk-create) give the same API, ids
 // aside; the bulk one took one import and no CreateResource, PutMethod or PutIntegration; later
-// changes go per operation.
-import { afterAll, describe, expect, it } from 'vitest';
+// changes go per operation. A document AWS refuses (an answer the quota proxy gives, as AWS words it)
+// is listed item by item on the RestApi and the API is created per operation.
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
 import { objectsIn } from '../support/objects.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
+import { QuotaProxy } from '../support/quota-proxy.js';
 
 const kubectl = testKubectl();
 const namespace = useFreshNamespace(kubectl, 'bulk-create');
@@ -105,5 +107,28 @@ describe('bulk create', () => {
     const after = await callsSoFar(perOperationPort);
     expect(after.PutRestApi).toBeUndefined();
     expect(after.UpdateIntegration).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a refused import is listed item by item and the API is created per operation', { timeout: 300_000 }, async () => {
+    const item = "Unable to put integration on 'GET' for resource at path '/items/i0/{id}': Invalid mapping expression specified";
+    const proxy = await QuotaProxy.start({ target: inject('awsEndpoint'), faults: [{ operation: 'PutRestApi', times: 1, status: 400, error: { type: 'BadRequestException', message: `Errors found during import:\n\t${item}` } }] });
+    try {
+      await operator?.stop();
+      operator = await startOperator(['--namespaces', namespace()], undefined, proxy.endpoint);
+      const id = await converge('refused');
+      const api = await get<{ bulkCreate?: { outcome: string; warnings?: string[]; restApiId: string } }>('restapi/refused');
+      expect(api.status?.bulkCreate).toMatchObject({ outcome: 'Refused', restApiId: id, warnings: [item] });
+      const condition = api.status?.conditions?.find((c) => c.type === 'BulkCreated');
+      expect(condition).toMatchObject({ status: 'False', reason: 'BulkCreateRefused' });
+      expect(condition?.message).toContain(`(1) ${item}`);
+      expect(await kubectl.ok(['get', 'events', '-n', namespace(), '--field-selector', 'involvedObject.name=refused,reason=BulkCreateRefused', '-o', 'name'])).not.toBe('');
+      expect(proxy.counts.faulted.PutRestApi).toBe(1);
+      expect(proxy.counts.passed.PutRestApi).toBeUndefined();
+      expect(proxy.counts.passed.CreateResource).toBe(25);
+    } finally {
+      await operator?.stop();
+      operator = undefined;
+      await proxy.close();
+    }
   });
 });

@@ -18,7 +18,7 @@ let operator: RunningOperator;
 
 beforeAll(async () => {
   // A short grace for missing references, so those cases turn Stalled (their verdict) within the test.
-  operator = await startOperator(['--namespaces', namespace(), '--reference-grace', '3s']);
+  operator = await startOperator(['--namespaces', namespace(), '--reference-grace', '3s', '--no-bulk-create']);
   await applyFixedApis(kubectl, namespace());
 }, 120_000);
 afterAll(async () => {

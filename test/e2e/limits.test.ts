@@ -21,7 +21,7 @@ const restPath = (name: string, api: string, path: string, methods: string[]) =>
   `${H}\nkind: RestPath\nmetadata: { name: ${name} }\nspec:\n  restApiRef: { name: ${api} }\n  path: ${path}\n  methods:\n${methods.map(mockMethod).join('\n')}`;
 
 beforeAll(async () => {
-  operator = await startOperator(['--namespaces', namespace()]);
+  operator = await startOperator(['--namespaces', namespace(), '--no-bulk-create']);
 });
 afterAll(async () => {
   await operator?.stop();

@@ -37,7 +37,7 @@ const readyApi = (name: string) => until(`${name} Ready`, async () => ((await js
 const apiIdOf = (name: string) => until(`${name} id`, () => jsonpath(`restapi/${name}`, '{.status.id}'));
 
 async function operator(args: string[] = [], shared?: RunningOperator): Promise<RunningOperator> {
-  const o = await startOperator(['--namespaces', namespace(), ...args], shared?.account);
+  const o = await startOperator(['--namespaces', namespace(), '--no-bulk-create', ...args], shared?.account);
   running.push(o);
   return o;
 }
