@@ -67,10 +67,10 @@ export type BulkVerdict = { operations: Operation[] } | { skipped: string };
  * API is not empty, the plan is small, the document cannot carry all of it (then its simulated import
  * leaves more than API settings and tags to do) or is over PutRestApi's size.
  */
-export function bulkCreatePlan(desired: DesiredApi, observed: ObservedApi, ledger: OwnershipLedger, perOperation: readonly Operation[]): BulkVerdict {
+export function bulkCreatePlan(desired: DesiredApi, observed: ObservedApi, ledger: OwnershipLedger, perOperation: readonly Operation[], minOperations = BULK_MIN_OPERATIONS): BulkVerdict {
   if (!isEmptyApi(observed, ledger)) return { skipped: 'the REST API has resources, methods or API-wide pieces of someone else already' };
   const covered = perOperation.filter((op) => !AFTER_IMPORT.has(op.kind)).length;
-  if (covered < BULK_MIN_OPERATIONS) return { skipped: `${covered} operation(s) are fewer than ${BULK_MIN_OPERATIONS}` };
+  if (covered < minOperations) return { skipped: `${covered} operation(s) are fewer than ${minOperations}` };
   const { document, complete } = desiredDocument(desired, observed.id);
   if (!complete) return { skipped: 'the desired state cannot be written as one OpenAPI document' };
   const bytes = Buffer.byteLength(JSON.stringify(document));
