@@ -92,6 +92,9 @@ bench-diagnose: setup ## benchmark: AWS calls of the diagnose step per pass and 
 bench-controller: setup ## benchmark: the compiled operator (dist/) as a process: RSS idle and with 1,000/5,000 RestPaths, start-up to leader, 100 RestPaths at once under AWS's quotas
 	npx tsx bench/controller.ts
 
+bench-bulk-create: setup ## benchmark: a new REST API of 50 and 300 paths x 3 methods per operation and by bulk create (one PutRestApi), behind the quota proxy: time to served and AWS calls (BULK_SIZES)
+	npx tsx bench/bulk-create.ts
+
 bench-openapi-sample: setup ## benchmark: 200 seeded APIs.guru documents through import and kubectl apply --dry-run=server: counts by verdict and note reason (OPENAPI_SAMPLE_SIZE, OPENAPI_SAMPLE_SEED)
 	npx tsx bench/openapi-sample.ts
 
@@ -113,4 +116,4 @@ run-cluster: setup ## the operator as two Pods on a real node (kubelet + contain
 clean: ## remove build output and the emulator virtualenvs (the Go-built binaries stay cached)
 	rm -rf dist .venv .test-results
 
-.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose bench-fuzz bench-openapi-sample soak run run-cluster clean
+.PHONY: help deps setup build image crds lint typecheck test-unit test-reconciler test-integration test-e2e test-compat test bench bench-accounts bench-controller bench-usage-plans bench-diagnose bench-fuzz bench-openapi-sample bench-bulk-create soak run run-cluster clean

@@ -3,6 +3,7 @@
 // same pass, is listed item by item, and is never tried again for that REST API.
 import { describe, expect, it } from 'vitest';
 import type { RestApi } from '../../src/api/rest-api.js';
+import type { RestPath } from '../../src/api/rest-path.js';
 import { AwsFault } from '../support/memory-aws.js';
 import { ReconcilerWorld } from '../support/reconciler-world.js';
 import { http, restApi, restPath } from './objects.js';
@@ -26,7 +27,7 @@ describe('RestApi reconciler: bulk create', () => {
     expect(w.condition('restapis', 'shop', 'Ready')?.status).toBe('True');
     expect(w.events.map((e) => e.reason)).toEqual(['Created', 'BulkCreated', 'Updated', 'Deployed']);
     // Every RestPath owns its methods in the ledger, as after a per-operation create.
-    expect(w.get<{ status?: { ownership?: { methods?: string[] } } }>('restpaths', 'p3')?.status?.ownership?.methods).toEqual(['/r3 DELETE', '/r3 GET', '/r3 PUT']);
+    expect(w.get<RestPath>('restpaths', 'p3')?.status?.ownership?.methods).toEqual(['/r3 DELETE', '/r3 GET', '/r3 PUT']);
 
     w.aws.calls.length = 0;
     w.apply(restPath('p0', '/r0', [http('http://moved.example/r0')]));

@@ -1,4 +1,4 @@
-// Bulk create's document (the groundwork: the operator does not send it yet): the desired state of a
+// Bulk create's document (plan/bulk-create.ts sends it): the desired state of a
 // new API rendered as one OpenAPI document and put into an empty API by the simulator's model of
 // PutRestApi leaves nothing for the per-operation diff to do on paths, methods, integrations,
 // responses, authorizers, models, validators, gateway responses or the policy.
