@@ -9,7 +9,8 @@ import type { KubeObject, objectsIn } from './objects.js';
 
 /** The aws command(s) a condition's message gives (its first finding), as argv without the leading "aws" (double quotes respected). */
 export function commandFor(message: string): string[][] {
-  const check = /Check: (aws .+?)(?: \| |$)/.exec(message)?.[1];
+  // A message built on facts read in an earlier pass ends with when they were read: not part of the command.
+  const check = /Check: (aws .+?)(?: \| |$)/.exec(message.replace(/ \([^()]*facts as read at [^()]*\)$/, ''))?.[1];
   expect(check, `no command in: ${message}`).toBeTruthy();
   const commands: string[][] = [[]];
   for (const token of check!.match(/"[^"]*"|\S+/g) ?? []) {
