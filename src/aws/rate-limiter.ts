@@ -4,6 +4,18 @@ import { realClock, type Clock } from '../util/clock.js';
 import { takeBoth, TokenBucket, type BucketSpec } from '../util/token-bucket.js';
 import { ACCOUNT_BUCKET, OPERATION_BUCKETS } from './quotas.js';
 
+/**
+ * Slack added to the interval of a one-token quota (CreateDeployment: 1 per 5 s). Two calls sent
+ * exactly one interval apart can arrive closer together than that (the first one slower on the wire),
+ * and AWS counts arrivals: without the slack such a pair meets a 429.
+ */
+export const SINGLE_TOKEN_SLACK_MS = 250;
+
+/** AWS's quota as the client spends it: a one-token bucket a little slower, every other one as it is. */
+export function clientSide(spec: BucketSpec): BucketSpec {
+  return spec.burst === 1 ? { rate: 1 / (1 / spec.rate + SINGLE_TOKEN_SLACK_MS / 1000), burst: 1 } : spec;
+}
+
 export interface RateLimiterOptions {
   account?: BucketSpec;
   operations?: Record<string, BucketSpec>;
@@ -19,7 +31,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     this.clock = options.clock ?? realClock;
     this.account = new TokenBucket(options.account ?? ACCOUNT_BUCKET, this.clock);
-    this.specs = { ...OPERATION_BUCKETS, ...options.operations };
+    this.specs = { ...Object.fromEntries(Object.entries(OPERATION_BUCKETS).map(([name, spec]) => [name, clientSide(spec)])), ...options.operations };
   }
 
   private bucketFor(operation: string): TokenBucket | undefined {
