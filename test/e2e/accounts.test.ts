@@ -101,15 +101,20 @@ describe('two accounts × two regions', () => {
   it('keeps serving the other account while one is in a 429 storm', async () => {
     proxy.faults.push({ account: A.account, status: 429, times: 1_000_000 });
     const started = Date.now();
-    await inA.apply(api('a-storm', A.name, 'us-east-1') + '---\n' + mockPathYaml('a-storm-hello', 'a-storm', '/hello'));
-    await inB.apply(api('b-calm', B.name, 'us-east-1') + '---\n' + mockPathYaml('b-calm-hello', 'b-calm', '/hello'));
-    await inB.waitFor('restpath/b-calm-hello', 'Ready', 'True', undefined, 90_000);
-    const calmMs = Date.now() - started;
-    // B converged while A was still refused everything: the storm held up only its own account.
-    expect((await inA.get('restapi/a-storm')).status?.conditions?.find((c) => c.type === 'Ready')?.status).not.toBe('True');
-    expect(proxy.countsByAccount(B.account).throttled).toEqual({});
-    expect(Object.values(proxy.countsByAccount(A.account).faulted).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    proxy.faults = proxy.faults.filter((f) => f.account !== A.account);
+    let calmMs = 0;
+    try {
+      await inA.apply(api('a-storm', A.name, 'us-east-1') + '---\n' + mockPathYaml('a-storm-hello', 'a-storm', '/hello'));
+      await inB.apply(api('b-calm', B.name, 'us-east-1') + '---\n' + mockPathYaml('b-calm-hello', 'b-calm', '/hello'));
+      await inB.waitFor('restpath/b-calm-hello', 'Ready', 'True', undefined, 90_000);
+      calmMs = Date.now() - started;
+      // B converged while A was still refused everything: the storm held up only its own account.
+      expect((await inA.get('restapi/a-storm')).status?.conditions?.find((c) => c.type === 'Ready')?.status).not.toBe('True');
+      expect(proxy.countsByAccount(B.account).throttled).toEqual({});
+      expect(Object.values(proxy.countsByAccount(A.account).faulted).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    } finally {
+      // The storm ends with this test, whatever it found: the next one needs account A.
+      proxy.faults = proxy.faults.filter((f) => f.account !== A.account);
+    }
     await inA.waitFor('restpath/a-storm-hello', 'Ready', 'True', undefined, 120_000);
     console.log(`account B converged in ${calmMs} ms during account A's storm; A in ${Date.now() - started} ms, after it`);
   }, 300_000);
