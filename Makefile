@@ -95,7 +95,7 @@ bench-controller: setup ## benchmark: the compiled operator (dist/) as a process
 bench-bulk-create: setup ## benchmark: a new REST API of 50 and 300 paths x 3 methods per operation and by bulk create (one PutRestApi), behind the quota proxy: time to served and AWS calls (BULK_SIZES)
 	npx tsx bench/bulk-create.ts
 
-bench-openapi-sample: setup ## benchmark: 200 seeded APIs.guru documents through import and kubectl apply --dry-run=server: counts by verdict and note reason (OPENAPI_SAMPLE_SIZE, OPENAPI_SAMPLE_SEED)
+bench-openapi-sample: setup ## benchmark: 200 seeded APIs.guru documents through import and kubectl apply --dry-run=server: counts by verdict and note reason, and the export round trip of each (OPENAPI_SAMPLE_SIZE, OPENAPI_SAMPLE_SEED)
 	npx tsx bench/openapi-sample.ts
 
 bench-fuzz: setup ## benchmark: 5,000 seeded hostile/random manifests applied with kubectl: outcomes by reason, operator survives (FUZZ_RUNS, FUZZ_SEED, FUZZ_ROWS)

@@ -12,13 +12,12 @@ import type { MissingIntegration } from './integration.js';
 import { dnsLabel, fitted, restPathName, UniqueNames } from './names.js';
 import { Notes, type ImportNote } from './notes.js';
 import { methodOf, type OperationContext } from './operation.js';
+import { DEFAULT_RESOURCES_PER_API } from '../model/resource-limit.js';
 import { pathPrefixes, splitPath } from '../model/shapes.js';
 import { ModelCatalog } from './schemas.js';
 import { securityOf } from './security.js';
 
 const SEGMENT = /^([a-zA-Z0-9._:-]+|\{[a-zA-Z0-9._-]+\+?\})$/;
-/** API Gateway's default "Resources per API" quota (the root included). */
-const RESOURCES_PER_API = 300;
 
 export interface ImportOptions {
   /** The RestApi's metadata.name; default: from info.title. */
@@ -127,7 +126,7 @@ export function importDocument(doc: Obj, options: ImportOptions): ImportResult {
       ? `${context.proxyResponses.length} method(s) with a proxy integration have method responses in AWS, which a RestPath cannot declare (a proxy passes the backend's response through): applying these manifests deletes them, e.g. at ${context.proxyResponses[0]!}`
       : `the responses of ${context.proxyResponses.length} operation(s) with a proxy integration are documentation only (the backend's response is passed through; a RestPath declares none), e.g. ${context.proxyResponses[0]!}`);
   }
-  if (resources.size + 1 > RESOURCES_PER_API) notes.add('paths', 'OverLimit', `${resources.size + 1} resources (the root included); API Gateway allows ${RESOURCES_PER_API} per API unless the quota is raised (the operator's --resources-per-api)`);
+  if (resources.size + 1 > DEFAULT_RESOURCES_PER_API) notes.add('paths', 'OverLimit', `${resources.size + 1} resources (the root included); API Gateway allows ${DEFAULT_RESOURCES_PER_API} per API unless the quota is raised (the operator's --resources-per-api)`);
   const description = str(info.description) ?? '';
   if (description.length > 1024) notes.add('info.description', 'OverLimit', 'the description is longer than 1024 characters: cut');
   const spec: RestApiSpec = {

