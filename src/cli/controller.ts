@@ -22,6 +22,7 @@ function list(value: string | undefined): string[] {
 }
 
 function duration(value: string): number {
+  if (value.trim() === '0') return 0;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
   if (!m) throw new Error(`not a duration: "${value}" (use e.g. 500ms, 30s, 10m, 1h)`);
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
@@ -70,6 +71,7 @@ export function addControllerCommand(program: Command): void {
     .option('--diagnosis-max-age <duration>', 'how old IAM and usage-plan facts may be on a resync pass (default: half the resync period, at most 5m); a pass someone asked for reads them fresh (env DIAGNOSIS_MAX_AGE)', env.DIAGNOSIS_MAX_AGE)
     .option('--reference-grace <duration>', 'how long a missing RestApi, stage, Secret or method is waited for before Stalled (env REFERENCE_GRACE)', env.REFERENCE_GRACE ?? '2m')
     .option('--no-bulk-create', 'create a new REST API per operation instead of with one PutRestApi (env BULK_CREATE=false)')
+    .option('--bulk-create-settle <duration>', 'a new API\'s first RestPaths are created once none has arrived for this long, so `kubectl apply -f dir/` becomes one PutRestApi; 0 to create at once (env BULK_CREATE_SETTLE)', env.BULK_CREATE_SETTLE ?? '2s')
     .option('--resources-per-api <n>', 'API Gateway\'s "Resources per API" quota of the accounts, when raised from the default: a RestPath that would take a REST API over it is held back with ResourceLimitReached (env RESOURCES_PER_API)', env.RESOURCES_PER_API ?? String(DEFAULT_RESOURCES_PER_API))
     .option('--health-port <port>', 'port of /healthz, /readyz and /metrics; 0 to disable (env HEALTH_PORT)', env.HEALTH_PORT ?? '8081')
     .addOption(new Option('--log-level <level>', 'least severe log level written (env LOG_LEVEL)').choices(LOG_LEVELS).default(env.LOG_LEVEL ?? 'info'))
@@ -106,7 +108,7 @@ export function addControllerCommand(program: Command): void {
           writer: new KubeWriter(kc),
           events: metrics.countingDrift(new EventRecorder(kc, 'restpath.dev/operator', identity)),
           log,
-          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: diagnosisMaxAge(opts.diagnosisMaxAge as string | undefined, duration(String(opts.resync))), referenceGraceMs: duration(String(opts.referenceGrace)), resourcesPerApi, bulkCreate: opts.bulkCreate !== false && env.BULK_CREATE !== 'false' },
+          settings: { managedBy: 'restpath-operator', defaultTags: tags(opts.defaultTags as string), adoptNamespaces: list(opts.adoptNamespaces as string), diagnosisMaxAgeMs: diagnosisMaxAge(opts.diagnosisMaxAge as string | undefined, duration(String(opts.resync))), referenceGraceMs: duration(String(opts.referenceGrace)), resourcesPerApi, bulkCreate: opts.bulkCreate !== false && env.BULK_CREATE !== 'false', bulkCreateSettleMs: duration(String(opts.bulkCreateSettle)) },
           now: () => new Date(),
           metrics,
         },

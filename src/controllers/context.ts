@@ -23,6 +23,8 @@ export interface OperatorSettings {
   resourcesPerApi?: number;
   /** Create a new REST API's contents with one PutRestApi (plan/bulk-create.ts); false: always per operation. Default true. */
   bulkCreate?: boolean;
+  /** How long a new API's first RestPaths must have stopped arriving before its content is created (plan/bulk-settle.ts); unset or 0: no wait. */
+  bulkCreateSettleMs?: number;
 }
 
 export interface ControllerContext {

@@ -10,6 +10,7 @@ import { isGone } from '../aws/errors.js';
 import { OWNER_TAG, ownerRef } from '../model/build.js';
 import { executionRoleName } from '../model/roles.js';
 import { keyOfPath, pendingUsagePlans } from '../model/from-objects.js';
+import { bulkSettleWaitMs } from '../plan/bulk-settle.js';
 import { union } from '../plan/ledger.js';
 import { authorizersWithRole } from '../plan/role-diff.js';
 import { emptyPass, type EventSpec, type Failure, type RestApiPass } from '../status/rest-api-pass.js';
@@ -83,6 +84,8 @@ export class RestApiReconciler {
     const namespace = api.metadata.namespace ?? '';
     const name = api.metadata.name;
     if (deleting(api)) return this.deleteApi(api, all);
+    const settle = this.settleWaitMs(api, all);
+    if (settle > 0) return { kind: 'done', requeueAfterMs: settle };
     const stored = await this.ctx.writer.addFinalizer(restApiRef(api), api, FINALIZER);
     const paths = await this.withFinalizers(all.filter((p) => !deleting(p)));
     const plans = this.stores.usagePlansIn(namespace);
@@ -94,6 +97,15 @@ export class RestApiReconciler {
     if (!p.stopped && !p.paused && !p.executionFailure) await this.release(all.filter(deleting));
     await this.write(p, retries.latest(out.api ?? stored));
     return outcomeOf(out.verdict, out.error, p.recheckInMs);
+  }
+
+  /** While a new API's first RestPaths are still being applied, nothing is written: they are created together, in one call. */
+  private settleWaitMs(api: RestApi, all: readonly RestPath[]): number {
+    if (this.ctx.settings.bulkCreate === false || isPaused(api)) return 0;
+    const arriving = all.filter((p) => !deleting(p)).map((p) => ({ ...(p.metadata.creationTimestamp ? { createdAt: p.metadata.creationTimestamp } : {}), seen: p.status !== undefined && Object.keys(p.status).length > 0 }));
+    const waitMs = bulkSettleWaitMs(arriving, this.ctx.now(), this.ctx.settings.bulkCreateSettleMs ?? 0);
+    if (waitMs > 0) this.ctx.log.info({ key: `${api.metadata.namespace ?? ''}/${api.metadata.name}`, restPaths: arriving.length, waitMs }, 'waiting for RestPaths still being applied, to create them in one call');
+    return waitMs;
   }
 
   /** The API cannot be placed (account missing or not allowed, role not assumable): said on it and its paths. */

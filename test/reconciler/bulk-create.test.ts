@@ -1,6 +1,7 @@
 // Bulk create driven through the RestApi reconciler over the in-memory AWS: a new API of many paths is
 // made by one PutRestApi and read back; a refused document falls back to per-operation creation in the
-// same pass, is listed item by item, and is never tried again for that REST API.
+// same pass, is listed item by item, and is never tried again for that REST API. With a settle window,
+// RestPaths that arrive in waves (kubectl apply -f dir/) are waited for and still make one import.
 import { describe, expect, it } from 'vitest';
 import type { RestApi } from '../../src/api/rest-api.js';
 import type { RestPath } from '../../src/api/rest-path.js';
@@ -67,5 +68,37 @@ describe('RestApi reconciler: bulk create', () => {
     expect(w.get<RestApi>('restapis', 'shop')?.status?.bulkCreate).toBeUndefined();
     expect(await w.reconcileApi('shop')).toEqual({ kind: 'done' });
     expect(w.get<RestApi>('restapis', 'shop')?.status?.bulkCreate?.outcome).toBe('Created');
+  });
+
+  it('with a settle window, RestPaths arriving in waves are waited for and created by one PutRestApi', async () => {
+    const w = new ReconcilerWorld({ bulkCreateSettleMs: 2000 });
+    w.apply(restApi('shop'));
+    // The REST API itself is created at once: no RestPath is arriving yet.
+    expect(await w.reconcileApi('shop')).toEqual({ kind: 'done' });
+    const id = w.get<RestApi>('restapis', 'shop')!.status!.id!;
+    const wave = (from: number) => {
+      for (let i = from; i < from + 5; i += 1) w.apply(restPath(`p${i}`, `/r${i}`, ['GET', 'PUT', 'DELETE'].map((m) => ({ ...http(`http://backend.example/r${i}`), httpMethod: m as 'GET' }))));
+    };
+    wave(0);
+    w.aws.calls.length = 0;
+    expect(await w.reconcileApi('shop')).toEqual({ kind: 'done', requeueAfterMs: 2000 });
+    w.advance(1500);
+    wave(5);
+    // The window starts again from the newest arrival; nothing was read or written meanwhile.
+    expect(await w.reconcileApi('shop')).toEqual({ kind: 'done', requeueAfterMs: 2000 });
+    expect(w.aws.calls).toEqual([]);
+    expect(w.get<RestPath>('restpaths', 'p0')?.status).toBeUndefined();
+    w.advance(1000);
+    wave(10);
+    w.advance(2000);
+    expect(await w.reconcileApi('shop')).toEqual({ kind: 'done' });
+    expect(w.aws.calls.filter((c) => c === 'putRestApi')).toHaveLength(1);
+    expect(w.aws.apis.get(id)!.methods).toHaveLength(45);
+    expect(w.get<RestApi>('restapis', 'shop')?.status?.bulkCreate).toMatchObject({ outcome: 'Created', operations: 105 });
+
+    // Later RestPaths of the same API are not waited for: it has content now.
+    w.apply(restPath('late', '/late', [http('http://backend.example/late')]));
+    expect(await w.reconcileApi('shop')).toEqual({ kind: 'done' });
+    expect(w.get<RestPath>('restpaths', 'late')?.status?.observedGeneration).toBe(1);
   });
 });
