@@ -32,6 +32,8 @@ export interface OverlayOptions {
   account: AwsAccount;
   /** Replaces the ClusterRole's rules (a test of what a missing verb does); deploy/'s otherwise. */
   clusterRoleRules?: unknown[];
+  /** More environment variables of the operator container (its flags' env forms). */
+  env?: Record<string, string>;
 }
 
 /** Writes the overlay into `dir` and returns it, for `kubectl apply -k`. */
@@ -75,6 +77,6 @@ spec:
             - { name: AWS_REGION, value: ${q(opts.account.region)} }
             - { name: AWS_ACCESS_KEY_ID, valueFrom: { secretKeyRef: { name: restpath-operator-aws, key: accessKeyId } } }
             - { name: AWS_SECRET_ACCESS_KEY, valueFrom: { secretKeyRef: { name: restpath-operator-aws, key: secretAccessKey } } }
-`);
+${Object.entries(opts.env ?? {}).map(([k, v]) => `            - { name: ${k}, value: ${q(v)} }\n`).join('')}`);
   return dir;
 }

@@ -16,7 +16,8 @@ export const OPERATION_BUCKETS: Readonly<Record<string, BucketSpec>> = {
   CreateDeployment: { rate: 0.2, burst: 1 }, // 1 every 5 seconds
   CreateRestApi: { rate: 1 / 3, burst: 1 }, // regional or private; edge-optimized is 1 every 30 s
   DeleteRestApi: { rate: 1 / 30, burst: 1 },
-  PutRestApi: { rate: 1, burst: 1 },
+  PutRestApi: { rate: 1, burst: 1 }, // body up to 2 MB
+  ImportRestApi: { rate: 1 / 3, burst: 1 }, // as CreateRestApi: regional or private; edge-optimized is 1 every 30 s
   UpdateUsagePlan: { rate: 1 / 20, burst: 1 },
   UpdateAccount: { rate: 1 / 20, burst: 1 },
   CreateDomainName: { rate: 1 / 30, burst: 1 },

@@ -2,7 +2,12 @@
 // default for a new REST API) and by per-operation create (--no-bulk-create) give the same API, ids
 // aside; the bulk one took one import and no CreateResource, PutMethod or PutIntegration; later
 // changes go per operation. A document AWS refuses (an answer the quota proxy gives, as AWS words it)
-// is listed item by item on the RestApi and the API is created per operation.
+// is listed item by item on the RestApi and the API is created per operation. A directory of
+// RestPaths applied while the operator runs (they arrive over seconds) still makes one import.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
@@ -129,6 +134,36 @@ describe('bulk create', () => {
       await operator?.stop();
       operator = undefined;
       await proxy.close();
+    }
+  });
+
+  it('a directory of RestPaths applied while the operator runs is created by one PutRestApi', { timeout: 400_000 }, async () => {
+    const WAVE = 150;
+    const dir = mkdtempSync(join(tmpdir(), 'restpath-bulk-dir-'));
+    writeFileSync(join(dir, '000-api.yaml'), `${H}\nkind: RestApi\nmetadata: { name: waves }\nspec:\n  name: waves\n  stages: [{ name: live }]\n`);
+    for (let i = 0; i < WAVE; i += 1) {
+      writeFileSync(join(dir, `p${String(i).padStart(3, '0')}.yaml`), `${H}\nkind: RestPath\nmetadata: { name: waves-p${i} }\nspec:\n  restApiRef: { name: waves }\n  path: /w${i}\n  methods:\n` +
+        ['GET', 'PUT', 'DELETE'].map((m) => `    - { httpMethod: ${m}, integration: { type: HTTP_PROXY, httpMethod: ${m}, uri: "http://backend.internal/w${i}" } }\n`).join(''));
+    }
+    const port = await freePort();
+    operator = await startOperator(['--namespaces', namespace(), '--health-port', String(port)]);
+    try {
+      const started = performance.now();
+      await kubectl.ok(['apply', '-n', namespace(), '-f', dir]);
+      const applySeconds = (performance.now() - started) / 1000;
+      await until(`waves and its ${WAVE} paths Ready`, async () => {
+        const objects = [await get('restapi/waves'), ...(await Promise.all(Array.from({ length: WAVE }, (_, i) => get(`restpath/waves-p${i}`))))];
+        return objects.every((o) => has(o, 'Ready', 'True') && o.status?.observedGeneration === o.metadata.generation) ? objects : undefined;
+      }, 300_000);
+      const calls = await callsSoFar(port);
+      const waits = operator.logs().split('\n').filter((l) => l.includes('waiting for RestPaths still being applied')).length;
+      console.log(`[bulk create] ${WAVE} RestPaths applied in ${applySeconds.toFixed(1)} s while the operator ran (${waits} settle wait(s)); AWS calls ${JSON.stringify(calls)}`);
+      expect(calls.PutRestApi).toBe(1);
+      expect([calls.CreateResource, calls.PutMethod, calls.PutIntegration]).toEqual([undefined, undefined, undefined]);
+      expect((await get<{ bulkCreate?: { outcome: string; operations: number } }>('restapi/waves')).status?.bulkCreate).toMatchObject({ outcome: 'Created', operations: WAVE * 7 });
+    } finally {
+      await operator.stop();
+      operator = undefined;
     }
   });
 });

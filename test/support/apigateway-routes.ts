@@ -48,6 +48,8 @@ export function apiGatewayOperation(method: string, rawPath: string): string | u
   if (method === 'POST') {
     // POST to a collection creates one; POST /restapis/{id}/resources/{parentId} creates a child resource.
     if (noun === 'Resource') return 'CreateResource';
+    // POST /restapis?mode=import creates an API from an OpenAPI document, under a quota of its own.
+    if (noun === 'RestApis' && /[?&]mode=import(&|$)/.test(rawPath)) return 'ImportRestApi';
     return `Create${noun.replace(/s$/, '')}`;
   }
   if (noun === 'RestApi' && method === 'PUT') return 'PutRestApi';

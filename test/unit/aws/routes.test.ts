@@ -5,6 +5,8 @@ import { apiGatewayOperation } from '../../support/apigateway-routes.js';
 describe('API Gateway route table', () => {
   it.each([
     ['POST', '/restapis', 'CreateRestApi'],
+    ['POST', '/restapis?mode=import&failonwarnings=true', 'ImportRestApi'],
+    ['PUT', '/restapis/a1?mode=overwrite&failonwarnings=true', 'PutRestApi'],
     ['GET', '/restapis?limit=500', 'GetRestApis'],
     ['DELETE', '/restapis/a1', 'DeleteRestApi'],
     ['PATCH', '/restapis/a1', 'UpdateRestApi'],
