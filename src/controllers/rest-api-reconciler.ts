@@ -102,7 +102,8 @@ export class RestApiReconciler {
   /** While a new API's first RestPaths are still being applied, nothing is written: they are created together, in one call. */
   private settleWaitMs(api: RestApi, all: readonly RestPath[]): number {
     if (this.ctx.settings.bulkCreate === false || isPaused(api)) return 0;
-    const arriving = all.filter((p) => !deleting(p)).map((p) => ({ ...(p.metadata.creationTimestamp ? { createdAt: p.metadata.creationTimestamp } : {}), seen: p.status !== undefined && Object.keys(p.status).length > 0 }));
+    // The CRD defaults status to { observedGeneration: 0 }: a RestPath no pass has written yet.
+    const arriving = all.filter((p) => !deleting(p)).map((p) => ({ ...(p.metadata.creationTimestamp ? { createdAt: p.metadata.creationTimestamp } : {}), seen: (p.status?.observedGeneration ?? 0) > 0 || (p.status?.conditions?.length ?? 0) > 0 }));
     const waitMs = bulkSettleWaitMs(arriving, this.ctx.now(), this.ctx.settings.bulkCreateSettleMs ?? 0);
     if (waitMs > 0) this.ctx.log.info({ key: `${api.metadata.namespace ?? ''}/${api.metadata.name}`, restPaths: arriving.length, waitMs }, 'waiting for RestPaths still being applied, to create them in one call');
     return waitMs;

@@ -4,7 +4,7 @@
 // changes go per operation. A document AWS refuses (an answer the quota proxy gives, as AWS words it)
 // is listed item by item on the RestApi and the API is created per operation. A directory of
 // RestPaths applied while the operator runs (they arrive over seconds) still makes one import.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -148,6 +148,8 @@ describe('bulk create', () => {
     const port = await freePort();
     operator = await startOperator(['--namespaces', namespace(), '--health-port', String(port)]);
     try {
+      // Watching already: the RestPaths reach the operator one by one, as kubectl creates them.
+      await until('the operator ready', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
       const started = performance.now();
       await kubectl.ok(['apply', '-n', namespace(), '-f', dir]);
       const applySeconds = (performance.now() - started) / 1000;
@@ -156,7 +158,7 @@ describe('bulk create', () => {
         return objects.every((o) => has(o, 'Ready', 'True') && o.status?.observedGeneration === o.metadata.generation) ? objects : undefined;
       }, 300_000);
       const calls = await callsSoFar(port);
-      const waits = operator.logs().split('\n').filter((l) => l.includes('waiting for RestPaths still being applied')).length;
+      const waits = readFileSync(operator.process.logFile, 'utf8').split('\n').filter((l) => l.includes('waiting for RestPaths still being applied')).length;
       console.log(`[bulk create] ${WAVE} RestPaths applied in ${applySeconds.toFixed(1)} s while the operator ran (${waits} settle wait(s)); AWS calls ${JSON.stringify(calls)}`);
       expect(calls.PutRestApi).toBe(1);
       expect([calls.CreateResource, calls.PutMethod, calls.PutIntegration]).toEqual([undefined, undefined, undefined]);

@@ -27,8 +27,12 @@ afterAll(async () => {
 const LAMBDA_ROLE = 'arn:aws:iam::aws:policy/service-role/AWSLambdaRole';
 const invoke = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }] };
 
+// The emulator loads its IAM provider on the first call and each `aws` CLI run starts a Python: a
+// minute can pass on two busy cores (CI ran out of the default 60 s once).
+const IAM_TIMEOUT = { timeout: 180_000 };
+
 describe('execution roles in IAM', () => {
-  it('creates, reconciles both ways, and deletes a role', async () => {
+  it('creates, reconciles both ways, and deletes a role', IAM_TIMEOUT, async () => {
     const account = await accountId(ctx.caller, iam);
     expect(account).toBe(ctx.account.accountId);
     const spec: DesiredRole = { name: 'restpath-shop-checkout', trustPolicy: trustPolicy(account, 'us-east-1', 'a1b2c3d4e5'), managedPolicyArns: [LAMBDA_ROLE], inlinePolicy: invoke, tags: { 'restpath.dev/owner': 'shop/RestPath/checkout' } };
@@ -57,7 +61,7 @@ describe('execution roles in IAM', () => {
     await deleteRole(ctx.caller, iam, spec.name); // already gone: fine
   });
 
-  it('a CreateRole whose answer was lost (IAM made the role, the connection dropped) is re-sent, refused as existing, and goes on with the one role', async () => {
+  it('a CreateRole whose answer was lost (IAM made the role, the connection dropped) is re-sent, refused as existing, and goes on with the one role', IAM_TIMEOUT, async () => {
     const account = await accountId(ctx.caller, iam);
     const spec: DesiredRole = { name: 'restpath-shop-lost', trustPolicy: trustPolicy(account, 'us-east-1', 'a1b2c3d4e5'), managedPolicyArns: [LAMBDA_ROLE], tags: { 'restpath.dev/owner': 'shop/RestPath/lost' } };
     ctx.proxy.faults = [{ operation: 'CreateRole', times: 1, drop: true, afterForwarding: true }];
@@ -74,7 +78,7 @@ describe('execution roles in IAM', () => {
     await deleteRole(ctx.caller, iam, spec.name);
   });
 
-  it("never takes over another's role of the same name: observed with its owner, refused as RoleNameTaken when the create races it", async () => {
+  it("never takes over another's role of the same name: observed with its owner, refused as RoleNameTaken when the create races it", IAM_TIMEOUT, async () => {
     const account = await accountId(ctx.caller, iam);
     const theirs = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
     await ctx.cli(['iam', 'create-role', '--role-name', 'restpath-shop-taken', '--path', '/restpath/', '--assume-role-policy-document', JSON.stringify(theirs), '--tags', 'Key=team,Value=payments']);
