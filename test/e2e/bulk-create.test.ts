@@ -154,8 +154,10 @@ describe('bulk create', () => {
       await kubectl.ok(['apply', '-n', namespace(), '-f', dir]);
       const applySeconds = (performance.now() - started) / 1000;
       await until(`waves and its ${WAVE} paths Ready`, async () => {
-        const objects = [await get('restapi/waves'), ...(await Promise.all(Array.from({ length: WAVE }, (_, i) => get(`restpath/waves-p${i}`))))];
-        return objects.every((o) => has(o, 'Ready', 'True') && o.status?.observedGeneration === o.metadata.generation) ? objects : undefined;
+        // One list per look instead of a kubectl get per object.
+        const { items } = await get<unknown>('restapis,restpaths') as unknown as { items: Parameters<typeof has>[0][] };
+        const ours = items.filter((o) => o.metadata.name === 'waves' || o.metadata.name.startsWith('waves-p'));
+        return ours.length === WAVE + 1 && ours.every((o) => has(o, 'Ready', 'True') && o.status?.observedGeneration === o.metadata.generation) ? ours : undefined;
       }, 300_000);
       const calls = await callsSoFar(port);
       const waits = readFileSync(operator.process.logFile, 'utf8').split('\n').filter((l) => l.includes('waiting for RestPaths still being applied')).length;
