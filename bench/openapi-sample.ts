@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { startEnvironment } from '../scripts/testenv/environment.js';
 import { installCrds, kubectlFor } from '../scripts/testenv/kubectl.js';
-import { importAndApply, roundTripOf, sampleSpecs, summarize, type RoundTripOutcome, type SampleOutcome } from '../test/support/openapi-sample.js';
+import { applyImported, importSpec, roundTripOf, sampleSpecs, summarize, type RoundTripOutcome, type SampleOutcome } from '../test/support/openapi-sample.js';
 
 const repo = join(import.meta.dirname, '..');
 const SEED = Number(process.env.OPENAPI_SAMPLE_SEED ?? 18);
@@ -22,8 +22,11 @@ try {
   await kubectl.ok(['create', 'namespace', NAMESPACE]);
   const started = Date.now();
   const outcomes: SampleOutcome[] = [];
+  const roundTrips: RoundTripOutcome[] = [];
   for (const file of sampleSpecs(SEED, SIZE)) {
-    outcomes.push(await importAndApply(kubectl, NAMESPACE, file));
+    const imported = await importSpec(file);
+    outcomes.push(await applyImported(kubectl, NAMESPACE, imported));
+    roundTrips.push(await roundTripOf(imported));
     if (outcomes.length % 25 === 0) console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${outcomes.length}/${SIZE}`);
   }
   console.log(`\nopenapi sample bench: seed ${SEED}, ${((Date.now() - started) / 1000).toFixed(1)} s\n${summarize(outcomes)}`);
@@ -31,8 +34,6 @@ try {
   if (invalid.length > 0) console.log(`\nnot valid OpenAPI (the parser's reason):\n${invalid.map((o) => `  ${o.spec}: ${o.message ?? ''}`).join('\n')}`);
   const refused = outcomes.filter((o) => o.verdict === 'refused-by-api-server');
   console.log(`\n${refused.length} refused by the API server${refused.length > 0 ? `:\n${refused.map((o) => `  ${o.spec}: ${o.message ?? ''}`).join('\n')}` : ''}`);
-  const roundTrips: RoundTripOutcome[] = [];
-  for (const file of sampleSpecs(SEED, SIZE)) roundTrips.push(await roundTripOf(file));
   const byVerdict = new Map<string, number>();
   for (const o of roundTrips) byVerdict.set(o.verdict, (byVerdict.get(o.verdict) ?? 0) + 1);
   console.log(`\nexport round trip (import, converge on the simulator, export, plan):\n${[...byVerdict].map(([v, n]) => `  ${v.padEnd(24)} ${n}`).join('\n')}`);

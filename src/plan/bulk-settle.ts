@@ -19,7 +19,7 @@ export interface ArrivingPath {
 
 /** Milliseconds to wait before the pass that would create the API's content; 0: go now. */
 export function bulkSettleWaitMs(paths: readonly ArrivingPath[], now: Date, settleMs: number, maxHoldMs = MAX_HOLD_MS): number {
-  if (settleMs <= 0 || paths.length === 0 || paths.some((p) => p.seen)) return 0;
+  if (settleMs <= 0 || paths.some((p) => p.seen)) return 0;
   const created = paths.map((p) => Date.parse(p.createdAt ?? '')).filter((t) => Number.isFinite(t));
   if (created.length === 0) return 0;
   const sinceNewest = now.getTime() - Math.max(...created);

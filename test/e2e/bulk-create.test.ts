@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/testenv/ports.js';
 import { testKubectl, useFreshNamespace } from '../support/cluster.js';
-import { objectsIn } from '../support/objects.js';
+import { objectsIn, type KubeObject } from '../support/objects.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { QuotaProxy } from '../support/quota-proxy.js';
 
@@ -155,7 +155,7 @@ describe('bulk create', () => {
       const applySeconds = (performance.now() - started) / 1000;
       await until(`waves and its ${WAVE} paths Ready`, async () => {
         // One list per look instead of a kubectl get per object.
-        const { items } = await get<unknown>('restapis,restpaths') as unknown as { items: Parameters<typeof has>[0][] };
+        const { items } = JSON.parse(await kubectl.ok(['get', 'restapis,restpaths', '-n', namespace(), '-o', 'json'])) as { items: KubeObject[] };
         const ours = items.filter((o) => o.metadata.name === 'waves' || o.metadata.name.startsWith('waves-p'));
         return ours.length === WAVE + 1 && ours.every((o) => has(o, 'Ready', 'True') && o.status?.observedGeneration === o.metadata.generation) ? ours : undefined;
       }, 300_000);

@@ -38,15 +38,22 @@ export function sampleSpecs(seed: number, count: number): string[] {
   return picked ?? [];
 }
 
-export async function importAndApply(kubectl: Kubectl, namespace: string, file: string): Promise<SampleOutcome> {
+/** A sample document read and imported once, for the apply check and the round trip alike. */
+export type ImportedSpec = { spec: string; invalid: string } | { spec: string; result: ReturnType<typeof importDocument> };
+
+export async function importSpec(file: string): Promise<ImportedSpec> {
   const spec = relative(COLLECTION, file);
-  let doc;
   try {
-    doc = await readOpenApi(file);
+    return { spec, result: importDocument(await readOpenApi(file), { missingIntegration: { kind: 'mock' }, apiName: 'sample' }) };
   } catch (error) {
-    return { spec, verdict: 'invalid-document', paths: 0, notes: {}, message: error instanceof Error ? error.message.slice(0, 300) : String(error) };
+    return { spec, invalid: error instanceof Error ? error.message.slice(0, 300) : String(error) };
   }
-  const r = importDocument(doc, { missingIntegration: { kind: 'mock' }, apiName: 'sample' });
+}
+
+export async function applyImported(kubectl: Kubectl, namespace: string, imported: ImportedSpec): Promise<SampleOutcome> {
+  const { spec } = imported;
+  if ('invalid' in imported) return { spec, verdict: 'invalid-document', paths: 0, notes: {}, message: imported.invalid };
+  const r = imported.result;
   const notes = countByReason(r.notes);
   if (r.paths.length === 0) return { spec, verdict: 'nothing-to-import', paths: 0, notes };
   const yaml = [r.api, ...r.paths].map(manifestYaml).join('---\n');
@@ -54,6 +61,10 @@ export async function importAndApply(kubectl: Kubectl, namespace: string, file: 
   const applied = await kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager', 'openapi-sample', '-n', namespace, '-f', '-'], yaml);
   if (applied.code !== 0) return { spec, verdict: 'refused-by-api-server', paths: r.paths.length, notes, message: applied.stderr.slice(0, 2000) };
   return { spec, verdict: 'accepted', paths: r.paths.length, notes };
+}
+
+export async function importAndApply(kubectl: Kubectl, namespace: string, file: string): Promise<SampleOutcome> {
+  return applyImported(kubectl, namespace, await importSpec(file));
 }
 
 export function summarize(outcomes: readonly SampleOutcome[]): string {
@@ -90,16 +101,12 @@ export interface RoundTripOutcome {
  * OverLimit and the operator holds the paths past it back with ResourceLimitReached): it is counted
  * as such, any other refusal is not.
  */
-export async function roundTripOf(file: string): Promise<RoundTripOutcome> {
-  const spec = relative(COLLECTION, file);
-  let doc;
-  try {
-    doc = await readOpenApi(file);
-  } catch {
-    return { spec, verdict: 'not-imported', detail: [] };
-  }
-  const r = importDocument(doc, { missingIntegration: { kind: 'mock' }, apiName: 'sample', namespace: 'shop' });
-  if (r.paths.length === 0) return { spec, verdict: 'not-imported', detail: [] };
+export async function roundTripOf(imported: ImportedSpec): Promise<RoundTripOutcome> {
+  const { spec } = imported;
+  if ('invalid' in imported || imported.result.paths.length === 0) return { spec, verdict: 'not-imported', detail: [] };
+  // In a namespace, as applied: the owner tags the export reads back name it.
+  const inShop = <O extends { metadata: object }>(o: O): O => ({ ...o, metadata: { ...o.metadata, namespace: 'shop' } });
+  const r = { ...imported.result, api: inShop(imported.result.api), paths: imported.result.paths.map(inShop) };
   const { refused, problems, pending, conflicts } = unmakeable(r.api, r.paths);
   if (refused.length + problems.length + pending.length + conflicts.length > 0) {
     const overQuota = problems.length + pending.length + conflicts.length === 0 && refused.every((x) => x.reason === 'ResourceLimitReached')
